@@ -1,0 +1,67 @@
+"""Typed readers for settings that come from environment variables.
+
+Each reader fails loudly, naming the variable, so a typo in production stops
+start-up instead of silently running with a default.
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no, on/off), not {raw!r}.")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_database(name: str, default: str) -> dict:
+    """Parse a database URL (postgres://… or sqlite:///…) with dj-database-url."""
+    import dj_database_url
+
+    url = os.environ.get(name) or default
+    if not url.startswith(("postgres://", "postgresql://", "sqlite://")):
+        raise ImproperlyConfigured(
+            f"{name} must be a postgres:// or sqlite:// URL, not {url!r}."
+        )
+    try:
+        return dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} is not a valid database URL: {error}") from None
+
+
+def env_broker(name: str) -> str:
+    url = os.environ.get(name, "").strip()
+    if url and not url.startswith(("redis://", "rediss://", "amqp://", "pyamqp://")):
+        raise ImproperlyConfigured(f"{name} must be a redis:// or amqp:// URL, not {url!r}.")
+    return url

@@ -1,0 +1,542 @@
+"""The registry: administrative units and the cooperative organisations in them.
+
+Places are one graph (see README, "Places"): every nation, province, district
+and commune of both structures (63 provinces before 1/7/2025, 34 from then on)
+is an `AdminUnit`; `UnitSuccession` links old units to the new ones they went
+into; `UnitLineage` is the closure "descendant lies inside ancestor" over
+parents and successions, rebuilt on every import, so that "the HTX of old Bắc
+Giang in 2026" and "the HTX of new Bắc Ninh in 2022" are the same join.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+MERGER_DATE = datetime.date(2025, 7, 1)
+LAST_DAY_BEFORE_MERGER = datetime.date(2025, 6, 30)
+NATION_CODE = "VN"
+
+
+class AdminUnitQuerySet(models.QuerySet):
+    def provinces(self):
+        return self.filter(level=AdminUnit.Level.PROVINCE)
+
+    def communes(self):
+        return self.filter(level=AdminUnit.Level.COMMUNE)
+
+    def of_structure(self, structure):
+        return self.filter(structure=structure)
+
+    def valid_on(self, day: datetime.date):
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+    def containing(self, unit):
+        """Units whose area holds `unit` (itself included), through the lineage."""
+        return self.filter(lineage_descendants__descendant=unit)
+
+    def inside(self, unit):
+        """Units lying inside `unit` (itself included), through the lineage."""
+        return self.filter(lineage_ancestors__ancestor=unit)
+
+
+class AdminUnit(models.Model):
+    """A place at any level: the nation, a province, a district or a commune."""
+
+    class Level(models.TextChoices):
+        NATION = "nation", _("Toàn quốc")
+        PROVINCE = "province", _("Tỉnh/thành phố")
+        DISTRICT = "district", _("Quận/huyện")
+        COMMUNE = "commune", _("Xã/phường")
+
+    class Structure(models.TextChoices):
+        # Which administrative map the unit belongs to. Codes are reused between
+        # the two (new Bắc Ninh took old Bắc Giang's 24), so a code is unique
+        # only within a structure and level.
+        BEFORE_2025 = "63", _("Trước 1/7/2025 (63 tỉnh)")
+        FROM_2025 = "34", _("Từ 1/7/2025 (34 tỉnh)")
+        ALWAYS = "*", _("Không đổi")
+
+    class Kind(models.TextChoices):
+        NATION = "nation", _("Quốc gia")
+        MUNICIPALITY = "municipality", _("Thành phố trực thuộc trung ương")
+        PROVINCE = "province", _("Tỉnh")
+        URBAN_DISTRICT = "urban_district", _("Quận")
+        DISTRICT = "district", _("Huyện")
+        TOWN = "district_level_town", _("Thị xã")
+        PROVINCIAL_CITY = "provincial_city", _("Thành phố thuộc tỉnh")
+        MUNICIPAL_CITY = "municipal_city", _("Thành phố thuộc thành phố trực thuộc trung ương")
+        WARD = "ward", _("Phường")
+        COMMUNE = "commune", _("Xã")
+        TOWNSHIP = "commune_level_town", _("Thị trấn")
+        SPECIAL_ZONE = "special_administrative_region", _("Đặc khu")
+
+    code = models.CharField(_("mã"), max_length=8)
+    name = models.CharField(_("tên"), max_length=100)
+    full_name = models.CharField(_("tên đầy đủ"), max_length=150)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=100, blank=True)
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
+    kind = models.CharField(_("loại"), max_length=32, choices=Kind.choices)
+    structure = models.CharField(_("hệ thống"), max_length=2, choices=Structure.choices)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("trực thuộc")
+    )
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+
+    objects = AdminUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        ordering = ["level", "structure", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "level", "code"], name="adminunit_code_unique_in_structure"),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_from__lte=models.F("valid_to")),
+                name="adminunit_valid_from_le_valid_to",
+            ),
+            models.CheckConstraint(
+                condition=Q(level="nation") | Q(parent__isnull=False), name="adminunit_only_nation_has_no_parent"
+            ),
+        ]
+        indexes = [
+            # Pickers and importers look units up by level and code, across structures.
+            models.Index(fields=["level", "code"], name="adminunit_level_code_idx"),
+        ]
+
+    def __str__(self):
+        if self.structure == self.Structure.BEFORE_2025 and self.level == self.Level.PROVINCE:
+            return _("%(name)s (cũ)") % {"name": self.full_name}
+        return self.full_name
+
+    @property
+    def is_before_merger(self) -> bool:
+        return self.structure == self.Structure.BEFORE_2025
+
+    def current_province(self) -> "AdminUnit":
+        """The 34-province unit that holds this unit today (every old province went whole into one)."""
+        province = self
+        while province.level != self.Level.PROVINCE:
+            province = province.parent
+        if province.structure == self.Structure.BEFORE_2025:
+            province = province.successions.get().successor
+        return province
+
+
+class UnitSuccession(models.Model):
+    """An old unit whose area went (whole or in part) into a new one."""
+
+    predecessor = models.ForeignKey(
+        AdminUnit, models.CASCADE, related_name="successions", verbose_name=_("đơn vị cũ")
+    )
+    successor = models.ForeignKey(
+        AdminUnit, models.CASCADE, related_name="predecessions", verbose_name=_("đơn vị mới")
+    )
+    effective_on = models.DateField(_("ngày hiệu lực"), default=MERGER_DATE)
+
+    class Meta:
+        verbose_name = _("sắp xếp đơn vị hành chính")
+        verbose_name_plural = _("sắp xếp đơn vị hành chính")
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="unitsuccession_unique_pair"),
+            models.CheckConstraint(condition=~Q(predecessor=models.F("successor")), name="unitsuccession_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor}"
+
+
+class UnitLineage(models.Model):
+    """Closure row: `descendant` lies inside `ancestor` (every unit lies inside itself).
+
+    Written only by `cooperatives.services.lineage_rebuild`.
+    """
+
+    ancestor = models.ForeignKey(AdminUnit, models.CASCADE, related_name="lineage_descendants")
+    descendant = models.ForeignKey(AdminUnit, models.CASCADE, related_name="lineage_ancestors")
+
+    class Meta:
+        verbose_name = _("quan hệ địa bàn")
+        verbose_name_plural = _("quan hệ địa bàn")
+        constraints = [
+            models.UniqueConstraint(fields=["ancestor", "descendant"], name="unitlineage_unique_pair"),
+        ]
+        indexes = [
+            # Progress rules join organisation.commune → lineage.descendant and group by ancestor.
+            models.Index(fields=["descendant", "ancestor"], name="unitlineage_desc_anc_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.descendant_id} ⊂ {self.ancestor_id}"
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def cooperatives(self):
+        return self.filter(kind=Organisation.Kind.COOPERATIVE)
+
+    def in_area(self, area):
+        """Organisations whose commune (or, lacking one, province) lies inside `area`."""
+        inside = AdminUnit.objects.inside(area)
+        return self.filter(Q(commune__in=inside) | Q(commune__isnull=True, province__in=inside))
+
+    def active_on(self, day: datetime.date):
+        return self.filter(founded_on__lte=day).filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day))
+
+    def visible_to(self, user):
+        """The one scope every list of organisations goes through (see accounts.User)."""
+        province = user.scope_province
+        if province is None:
+            return self if user.is_active else self.none()
+        return self.filter(province=province)
+
+
+class Organisation(models.Model):
+    """A cooperative group (THT), cooperative (HTX) or union of cooperatives (LH HTX)."""
+
+    class Kind(models.TextChoices):
+        COOPERATIVE_GROUP = "tht", _("Tổ hợp tác")
+        COOPERATIVE = "htx", _("Hợp tác xã")
+        UNION = "lhhtx", _("Liên hiệp hợp tác xã")
+
+    class Sector(models.TextChoices):
+        AGRICULTURE = "agriculture", _("Nông nghiệp")
+        INDUSTRY_HANDICRAFT = "industry_handicraft", _("Công nghiệp – tiểu thủ công nghiệp")
+        CONSTRUCTION = "construction", _("Xây dựng")
+        TRADE_SERVICES = "trade_services", _("Thương mại – dịch vụ")
+        TRANSPORT = "transport", _("Vận tải")
+        PEOPLES_CREDIT_FUND = "peoples_credit_fund", _("Quỹ tín dụng nhân dân")
+        ENVIRONMENT_SERVICES = "environment_services", _("Môi trường")
+        OTHER = "other", _("Khác")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Đang hoạt động")
+        SUSPENDED = "suspended", _("Tạm ngừng")
+        DORMANT = "dormant", _("Ngừng hoạt động")
+        DISSOLVING = "dissolving", _("Đang giải thể")
+        DISSOLVED = "dissolved", _("Đã giải thể")
+        BANKRUPT = "bankrupt", _("Phá sản")
+        REORGANISED = "reorganised", _("Tổ chức lại")
+
+    ENDED_STATUSES = (Status.DISSOLVED, Status.BANKRUPT, Status.REORGANISED)
+
+    kind = models.CharField(_("loại hình"), max_length=5, choices=Kind.choices)
+    registration_code = models.CharField(
+        _("mã số đăng ký"), max_length=20, blank=True, help_text=_("Mã số HTX/LH HTX (mã số thuế 10 số); THT có thể để trống.")
+    )
+    name = models.CharField(_("tên"), max_length=255)
+    foreign_name = models.CharField(_("tên nước ngoài"), max_length=255, blank=True)
+    short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
+    sector = models.CharField(_("lĩnh vực"), max_length=24, choices=Sector.choices)
+    business_lines = models.TextField(_("ngành nghề kinh doanh"), blank=True)
+    province = models.ForeignKey(
+        AdminUnit,
+        models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": AdminUnit.Level.PROVINCE, "structure": AdminUnit.Structure.FROM_2025},
+        verbose_name=_("tỉnh/thành phố quản lý"),
+        help_text=_("Tỉnh hiện hành (34 tỉnh); tự điền theo xã nếu có."),
+    )
+    commune = models.ForeignKey(
+        AdminUnit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        limit_choices_to={"level": AdminUnit.Level.COMMUNE},
+        verbose_name=_("xã/phường"),
+    )
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    legal_representative = models.CharField(_("người đại diện theo pháp luật"), max_length=150, blank=True)
+    founded_on = models.DateField(_("ngày thành lập"))
+    registered_on = models.DateField(_("ngày đăng ký"), null=True, blank=True)
+    status = models.CharField(_("tình trạng"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    status_since = models.DateField(_("tình trạng từ ngày"), null=True, blank=True)
+    dissolved_on = models.DateField(
+        _("ngày chấm dứt hoạt động"), null=True, blank=True, help_text=_("Giải thể, phá sản hoặc tổ chức lại.")
+    )
+    alliance_joined_on = models.DateField(
+        _("ngày gia nhập Liên minh HTX tỉnh"), null=True, blank=True, help_text=_("Để trống nếu không là thành viên.")
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tổ chức kinh tế hợp tác")
+        verbose_name_plural = _("tổ chức kinh tế hợp tác")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration_code"],
+                condition=~Q(registration_code=""),
+                name="organisation_registration_code_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=models.F("founded_on")),
+                name="organisation_dissolved_after_founded",
+            ),
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True) | Q(status__in=["dissolved", "bankrupt", "reorganised"]),
+                name="organisation_dissolved_on_needs_ended_status",
+            ),
+        ]
+        indexes = [
+            # Staff lists and per-province aggregates filter by province and kind.
+            models.Index(fields=["province", "kind"], name="organisation_province_kind_idx"),
+            # "Founded in a period" counts scan by kind and founding date.
+            models.Index(fields=["kind", "founded_on"], name="organisation_kind_founded_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.commune_id and not self.province_id:
+            self.province = self.commune.current_province()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_alliance_member(self) -> bool:
+        return self.alliance_joined_on is not None
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.founded_on <= day and (self.dissolved_on is None or self.dissolved_on > day)
+
+
+class YearlyFigures(models.Model):
+    """One organisation's figures for one year, as reported by 15/12 (TT 09/2024)."""
+
+    organisation = models.ForeignKey(
+        Organisation, models.CASCADE, related_name="yearly_figures", verbose_name=_("tổ chức")
+    )
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    members = models.PositiveIntegerField(_("số thành viên"), null=True, blank=True)
+    workers = models.PositiveIntegerField(_("số lao động thường xuyên"), null=True, blank=True)
+    charter_capital = models.DecimalField(_("vốn điều lệ (đồng)"), max_digits=18, decimal_places=0, null=True, blank=True)
+    revenue = models.DecimalField(_("doanh thu (đồng)"), max_digits=18, decimal_places=0, null=True, blank=True)
+    profit = models.DecimalField(_("lợi nhuận (đồng)"), max_digits=18, decimal_places=0, null=True, blank=True)
+    average_income = models.DecimalField(
+        _("thu nhập bình quân (đồng/người/năm)"), max_digits=14, decimal_places=0, null=True, blank=True
+    )
+    linked_with_enterprise = models.BooleanField(_("liên kết với doanh nghiệp"), default=False)
+    high_technology = models.BooleanField(_("ứng dụng công nghệ cao"), default=False)
+    ocop_products = models.PositiveSmallIntegerField(_("số sản phẩm OCOP"), default=0)
+    ocop_max_stars = models.PositiveSmallIntegerField(
+        _("hạng sao OCOP cao nhất"), null=True, blank=True, validators=[MinValueValidator(3), MaxValueValidator(5)]
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("số liệu năm")
+        verbose_name_plural = _("số liệu năm")
+        ordering = ["organisation", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="yearlyfigures_one_per_organisation_year"),
+            models.CheckConstraint(condition=Q(year__gte=1990, year__lte=2100), name="yearlyfigures_year_range"),
+            models.CheckConstraint(
+                condition=Q(ocop_max_stars__isnull=True) | Q(ocop_max_stars__gte=3, ocop_max_stars__lte=5),
+                name="yearlyfigures_ocop_stars_3_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(charter_capital__isnull=True) | Q(charter_capital__gte=0),
+                name="yearlyfigures_capital_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(revenue__isnull=True) | Q(revenue__gte=0), name="yearlyfigures_revenue_not_negative"
+            ),
+        ]
+        indexes = [
+            # Per-year aggregates (average revenue, income, size bands) scan one year at a time.
+            models.Index(fields=["year", "organisation"], name="yearlyfigures_year_org_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} – {self.year}"
+
+    @property
+    def size_band(self) -> str | None:
+        return SizeBand.for_members(self.members)
+
+
+class SizeBand(models.TextChoices):
+    """HTX size by members (TT 01/2020/TT-BKHĐT art. 4)."""
+
+    MICRO = "micro", _("Siêu nhỏ (dưới 50 thành viên)")
+    SMALL = "small", _("Nhỏ (50–300)")
+    MEDIUM = "medium", _("Vừa (trên 300–1.000)")
+    LARGE = "large", _("Lớn (trên 1.000)")
+
+    @classmethod
+    def for_members(cls, members: int | None):
+        if members is None:
+            return None
+        if members < 50:
+            return cls.MICRO
+        if members <= 300:
+            return cls.SMALL
+        if members <= 1000:
+            return cls.MEDIUM
+        return cls.LARGE
+
+
+def _score_band(field: str) -> Q:
+    """The legal bands of TT 01/2020 as a condition tying `level` to a score field."""
+    return (
+        Q(**{f"{field}__gte": 80}, level="good")
+        | Q(**{f"{field}__gte": 65, f"{field}__lt": 80}, level="fair")
+        | Q(**{f"{field}__gte": 50, f"{field}__lt": 65}, level="average")
+        | Q(**{f"{field}__lt": 50}, level="weak")
+    )
+
+
+class Rating(models.Model):
+    """The yearly classification (xếp loại) of an HTX under one legal scheme."""
+
+    class Scheme(models.TextChoices):
+        TT01_2020 = "tt01_2020", _("TT 01/2020/TT-BKHĐT (mọi HTX)")
+        TT09_2017 = "tt09_2017", _("TT 09/2017/TT-BNNPTNT (HTX nông nghiệp)")
+
+    class Level(models.TextChoices):
+        GOOD = "good", _("Tốt")
+        FAIR = "fair", _("Khá")
+        AVERAGE = "average", _("Trung bình")
+        WEAK = "weak", _("Yếu")
+        UNRATED = "unrated", _("Chưa xếp loại")
+
+        @classmethod
+        def for_score(cls, score: Decimal):
+            if score >= 80:
+                return cls.GOOD
+            if score >= 65:
+                return cls.FAIR
+            if score >= 50:
+                return cls.AVERAGE
+            return cls.WEAK
+
+    EFFECTIVE_LEVELS = (Level.GOOD, Level.FAIR)  # "hoạt động hiệu quả" = Tốt or Khá
+
+    organisation = models.ForeignKey(Organisation, models.CASCADE, related_name="ratings", verbose_name=_("tổ chức"))
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    scheme = models.CharField(_("văn bản đánh giá"), max_length=10, choices=Scheme.choices, default=Scheme.TT01_2020)
+    self_score = models.DecimalField(
+        _("điểm tự chấm"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    verified_score = models.DecimalField(
+        _("điểm thẩm định"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Điểm do huyện/tỉnh thẩm định; được dùng thay điểm tự chấm khi có."),
+    )
+    level = models.CharField(_("xếp loại"), max_length=8, choices=Level.choices, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("xếp loại")
+        verbose_name_plural = _("xếp loại")
+        ordering = ["organisation", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year", "scheme"], name="rating_one_per_organisation_year_scheme"),
+            models.CheckConstraint(
+                condition=Q(self_score__isnull=True) | Q(self_score__gte=0, self_score__lte=100),
+                name="rating_self_score_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(verified_score__isnull=True) | Q(verified_score__gte=0, verified_score__lte=100),
+                name="rating_verified_score_0_100",
+            ),
+            # A score fixes the level by the legal bands: the verified score where
+            # there is one, else the self-assessed score; with no score, any level.
+            models.CheckConstraint(
+                condition=(Q(verified_score__isnull=False) & _score_band("verified_score"))
+                | (Q(verified_score__isnull=True, self_score__isnull=False) & _score_band("self_score"))
+                | Q(verified_score__isnull=True, self_score__isnull=True, level__gt=""),
+                name="rating_level_follows_score",
+            ),
+        ]
+        indexes = [
+            # Rating shares are computed one year at a time over all organisations.
+            models.Index(fields=["year", "level"], name="rating_year_level_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} – {self.year}: {self.get_level_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.score is not None:
+            self.level = self.Level.for_score(self.score)
+        super().save(*args, **kwargs)
+
+    @property
+    def score(self) -> Decimal | None:
+        """The score that counts: verified where it exists (domain primer, "Rating")."""
+        return self.verified_score if self.verified_score is not None else self.self_score
+
+    @property
+    def is_effective(self) -> bool:
+        return self.level in self.EFFECTIVE_LEVELS
+
+
+class SupportAction(models.Model):
+    """Something done to develop the collective economy: a consolidation, a training, a loan…"""
+
+    class Kind(models.TextChoices):
+        CONSOLIDATION = "consolidation", _("Củng cố, kiện toàn")
+        MANAGER_TRAINING = "manager_training", _("Đào tạo, bồi dưỡng cán bộ quản lý")
+        TRADE_PROMOTION = "trade_promotion", _("Hỗ trợ xúc tiến thương mại")
+        TRADE_FAIR = "trade_fair", _("Tham gia hội chợ, triển lãm")
+        FUND_LOAN = "fund_loan", _("Vay vốn Quỹ hỗ trợ phát triển HTX")
+        NEW_MODEL_CONVERSION = "new_model", _("Chuyển đổi, xây dựng HTX kiểu mới gắn với chuỗi giá trị")
+        EXEMPLARY_MODEL = "exemplary_model", _("Xây dựng HTX điển hình tiên tiến")
+        OTHER = "other", _("Khác")
+
+    kind = models.CharField(_("loại hỗ trợ"), max_length=20, choices=Kind.choices)
+    occurred_on = models.DateField(_("ngày"))
+    organisation = models.ForeignKey(
+        Organisation, models.CASCADE, null=True, blank=True, related_name="support_actions", verbose_name=_("tổ chức")
+    )
+    area = models.ForeignKey(
+        AdminUnit,
+        models.PROTECT,
+        related_name="support_actions",
+        verbose_name=_("địa bàn"),
+        help_text=_("Xã hoặc tỉnh nơi thực hiện; theo tổ chức nếu có."),
+    )
+    count = models.PositiveIntegerField(
+        _("số lượng"), default=1, help_text=_("Ví dụ: số lượt người được đào tạo, số dự án được vay.")
+    )
+    amount = models.DecimalField(_("số tiền (đồng)"), max_digits=18, decimal_places=0, null=True, blank=True)
+    description = models.CharField(_("nội dung"), max_length=255, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("hoạt động hỗ trợ")
+        verbose_name_plural = _("hoạt động hỗ trợ")
+        ordering = ["-occurred_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(count__gte=1), name="supportaction_count_positive"),
+        ]
+        indexes = [
+            # "Actions of a kind in a year" counts.
+            models.Index(fields=["kind", "occurred_on"], name="supportaction_kind_date_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.occurred_on:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        if self.organisation_id and not self.area_id:
+            self.area = self.organisation.commune or self.organisation.province
+        super().save(*args, **kwargs)

@@ -1,0 +1,258 @@
+"""Plans, their indicators and targets, qualitative tasks and hand-entered values.
+
+A target says, in data, what one sentence of a plan says in words: which
+indicator, in which area, over which period, compared how, against which
+value(s). The wording is kept next to it so that every figure can be checked
+against its source. See README, "Targets as data", for how each phrase of the
+documents ("trên", "dưới", "từ 6–8%", "hàng năm", "tăng thêm 4%") maps here.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cooperatives.models import AdminUnit
+
+
+class Plan(models.Model):
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=255)
+    area = models.ForeignKey(AdminUnit, models.PROTECT, related_name="plans", verbose_name=_("địa bàn"))
+    document_number = models.CharField(_("số hiệu văn bản"), max_length=50, blank=True)
+    document_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    title = models.CharField(_("tên kế hoạch"), max_length=500)
+    first_year = models.PositiveSmallIntegerField(_("từ năm"))
+    last_year = models.PositiveSmallIntegerField(_("đến năm"))
+    source_text = models.TextField(_("trích nguyên văn"), blank=True)
+    source_reference = models.CharField(_("nguồn"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("kế hoạch")
+        verbose_name_plural = _("kế hoạch")
+        ordering = ["-last_year", "area__code", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(first_year__lte=F("last_year")), name="plan_first_year_le_last_year"),
+            models.UniqueConstraint(fields=["area", "title"], name="plan_unique_title_in_area"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def years(self) -> range:
+        return range(self.first_year, self.last_year + 1)
+
+
+class Indicator(models.Model):
+    """What is measured. Derived indicators name a rule of the progress engine;
+    manual ones read `EnteredValue` rows typed in by provincial staff."""
+
+    class Unit(models.TextChoices):
+        COUNT = "count", _("số lượng")
+        PERCENT = "percent", _("%")
+        VND = "vnd", _("đồng")
+        KM = "km", _("km")
+
+    class Method(models.TextChoices):
+        DERIVED = "derived", _("Tính từ cơ sở dữ liệu HTX")
+        MANUAL = "manual", _("Nhập tay")
+
+    class Shape(models.TextChoices):
+        # How the figure behaves over a period; the status rules depend on it.
+        FLOW = "flow", _("Số phát sinh trong kỳ")
+        LEVEL = "level", _("Số tại thời điểm")
+        SHARE = "share", _("Tỷ lệ tại thời điểm")
+
+    class Rule(models.TextChoices):
+        # Stable names of the progress engine's rules; `rule_params` narrows them
+        # (e.g. {"kind": "htx", "sector": "agriculture"}).
+        FOUNDED = "founded", _("Số tổ chức thành lập mới")
+        ACTIVE = "active", _("Số tổ chức đang hoạt động")
+        ALLIANCE_JOINED = "alliance_joined", _("Số thành viên mới kết nạp vào Liên minh HTX")
+        SUPPORT_ACTIONS = "support_actions", _("Số lượt hỗ trợ theo loại")
+        RATED_COUNT = "rated_count", _("Số HTX theo xếp loại")
+        RATING_SHARE = "rating_share", _("Tỷ lệ HTX theo xếp loại")
+        AVERAGE_REVENUE = "average_revenue", _("Doanh thu bình quân một HTX")
+        AVERAGE_INCOME = "average_income", _("Thu nhập bình quân của thành viên")
+        MEMBERS = "members", _("Tổng số thành viên")
+        SIZE_SHARE = "size_share", _("Tỷ lệ HTX quy mô nhỏ trở lên")
+        LINKED_SHARE = "linked_share", _("Tỷ lệ HTX nông nghiệp liên kết với doanh nghiệp")
+        ALLIANCE_SHARE = "alliance_share", _("Tỷ lệ HTX hiệu quả là thành viên Liên minh")
+        TRAINED_SHARE = "trained_share", _("Tỷ lệ HTX nông nghiệp có cán bộ chủ chốt được đào tạo")
+        NTM13_COMMUNES = "ntm13_communes", _("Số xã đạt tiêu chí 13 (tổ chức sản xuất)")
+
+    code = models.SlugField(_("mã chỉ tiêu"), max_length=60, unique=True)
+    name_vi = models.CharField(_("tên (tiếng Việt)"), max_length=255)
+    name_en = models.CharField(_("tên (tiếng Anh)"), max_length=255)
+    unit = models.CharField(_("đơn vị"), max_length=8, choices=Unit.choices)
+    count_noun = models.CharField(_("đơn vị đếm"), max_length=40, blank=True, help_text=_("Ví dụ: HTX, xã, lượt người."))
+    shape = models.CharField(_("dạng"), max_length=6, choices=Shape.choices)
+    method = models.CharField(_("cách đo"), max_length=8, choices=Method.choices)
+    rule = models.CharField(_("quy tắc tính"), max_length=20, choices=Rule.choices, blank=True)
+    rule_params = models.JSONField(_("tham số quy tắc"), default=dict, blank=True)
+    description = models.TextField(_("định nghĩa"), blank=True)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method="derived", rule__gt="") | Q(method="manual", rule=""),
+                name="indicator_rule_iff_derived",
+            ),
+            models.CheckConstraint(
+                condition=~Q(shape="share") | Q(unit="percent"), name="indicator_share_is_percent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name_vi
+
+
+class Target(models.Model):
+    class Period(models.TextChoices):
+        YEAR = "year", _("Trong năm")
+        EVERY_YEAR = "every_year", _("Hàng năm")
+        TERM = "term", _("Đến cuối kỳ")
+
+    class Comparator(models.TextChoices):
+        AT_LEAST = "gte", _("ít nhất (≥)")
+        ABOVE = "gt", _("trên (>)")
+        AT_MOST = "lte", _("tối đa (≤)")
+        BELOW = "lt", _("dưới (<)")
+        ABOUT = "about", _("khoảng (≈)")
+        BETWEEN = "between", _("từ … đến …")
+
+    class Measure(models.TextChoices):
+        LEVEL = "level", _("Giá trị chỉ tiêu")
+        GROWTH_PCT = "growth_pct", _("Tăng trưởng (%) so với kỳ gốc")
+        CHANGE_PP = "change_pp", _("Tăng thêm (điểm %) so với kỳ gốc")
+
+    class Denominator(models.TextChoices):
+        RATED_HTX = "rated_htx", _("HTX được xếp loại")
+        ACTIVE_HTX = "active_htx", _("HTX đang hoạt động")
+        AGRICULTURAL_HTX = "agricultural_htx", _("HTX nông nghiệp đang hoạt động")
+        EFFECTIVE_HTX = "effective_htx", _("HTX hoạt động hiệu quả")
+        COMMUNES = "communes", _("Số xã trên địa bàn")
+        NONE = "", _("—")
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="targets", verbose_name=_("kế hoạch"))
+    indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="targets", verbose_name=_("chỉ tiêu"))
+    area = models.ForeignKey(AdminUnit, models.PROTECT, related_name="targets", verbose_name=_("địa bàn"))
+    period = models.CharField(_("kỳ"), max_length=10, choices=Period.choices)
+    year_from = models.PositiveSmallIntegerField(_("từ năm"))
+    year_to = models.PositiveSmallIntegerField(_("đến năm"))
+    deadline = models.DateField(_("hạn hoàn thành"), null=True, blank=True, help_text=_("Ví dụ: đến hết 30/9/2020."))
+    comparator = models.CharField(_("so sánh"), max_length=7, choices=Comparator.choices)
+    value = models.DecimalField(_("giá trị (hoặc cận dưới)"), max_digits=20, decimal_places=4)
+    value_high = models.DecimalField(_("cận trên"), max_digits=20, decimal_places=4, null=True, blank=True)
+    measure = models.CharField(_("đo bằng"), max_length=10, choices=Measure.choices, default=Measure.LEVEL)
+    baseline_year = models.PositiveSmallIntegerField(
+        _("năm gốc"), null=True, blank=True, help_text=_("Để trống: so với năm trước.")
+    )
+    baseline_value = models.DecimalField(
+        _("giá trị gốc"), max_digits=20, decimal_places=4, null=True, blank=True,
+        help_text=_("Để trống: lấy giá trị chỉ tiêu của năm gốc."),
+    )
+    denominator = models.CharField(
+        _("mẫu số"), max_length=16, choices=Denominator.choices, blank=True, help_text=_("Bắt buộc với chỉ tiêu tỷ lệ.")
+    )
+    wording = models.TextField(_("nguyên văn"))
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mục tiêu")
+        verbose_name_plural = _("mục tiêu")
+        ordering = ["plan", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "indicator", "area", "period", "year_from", "year_to"],
+                name="target_one_per_plan_indicator_area_period",
+            ),
+            models.CheckConstraint(condition=Q(year_from__lte=F("year_to")), name="target_year_from_le_year_to"),
+            models.CheckConstraint(
+                condition=~Q(period="year") | Q(year_from=F("year_to")), name="target_one_year_period_is_one_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(comparator="between", value_high__isnull=False, value__lte=F("value_high"))
+                | (~Q(comparator="between") & Q(value_high__isnull=True)),
+                name="target_range_low_le_high",
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure="level") | Q(baseline_year__isnull=True, baseline_value__isnull=True),
+                name="target_baseline_only_for_changes",
+            ),
+        ]
+
+    def __str__(self):
+        return self.wording
+
+    @property
+    def years(self) -> range:
+        return range(self.year_from, self.year_to + 1)
+
+
+class Task(models.Model):
+    """A qualitative task of a plan, tracked by its status rather than a number."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Chưa triển khai")
+        IN_PROGRESS = "in_progress", _("Đang thực hiện")
+        DONE = "done", _("Đã hoàn thành")
+        STALLED = "stalled", _("Chậm, vướng mắc")
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="tasks", verbose_name=_("kế hoạch"))
+    title = models.CharField(_("nhiệm vụ"), max_length=255)
+    wording = models.TextField(_("nguyên văn"))
+    status = models.CharField(_("tình trạng"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    status_note = models.TextField(_("ghi chú tình trạng"), blank=True)
+    status_updated_on = models.DateField(_("cập nhật tình trạng ngày"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("nhiệm vụ")
+        ordering = ["plan", "id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "title"], name="task_unique_title_in_plan")]
+
+    def __str__(self):
+        return self.title
+
+
+class EnteredValue(models.Model):
+    """A figure no registry holds (NTM communes, km of road, fund capital), typed in by staff.
+
+    For a flow indicator the value is the count so far in the year of `as_of`;
+    for a level or share, the value on that date.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, models.PROTECT, related_name="entered_values", limit_choices_to={"method": "manual"},
+        verbose_name=_("chỉ tiêu"),
+    )
+    area = models.ForeignKey(AdminUnit, models.PROTECT, related_name="entered_values", verbose_name=_("địa bàn"))
+    as_of = models.DateField(_("số liệu đến ngày"))
+    value = models.DecimalField(_("giá trị"), max_digits=20, decimal_places=4)
+    source = models.CharField(_("nguồn số liệu"), max_length=255)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người nhập")
+    )
+    entered_at = models.DateTimeField(_("nhập lúc"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("số liệu nhập tay")
+        verbose_name_plural = _("số liệu nhập tay")
+        ordering = ["indicator", "area", "-as_of"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "area", "as_of"], name="enteredvalue_one_per_indicator_area_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} – {self.area} – {self.as_of:%d/%m/%Y}: {self.value}"
