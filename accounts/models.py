@@ -35,7 +35,9 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~Q(role="staff") | Q(province__isnull=False), name="user_staff_has_province"
             ),
-            models.CheckConstraint(condition=~Q(role="admin") | Q(province__isnull=True), name="user_admin_is_national"),
+            models.CheckConstraint(
+                condition=~Q(role="admin") | Q(province__isnull=True), name="user_admin_is_national"
+            ),
         ]
 
     @property

@@ -51,9 +51,7 @@ def env_database(name: str, default: str) -> dict:
 
     url = os.environ.get(name) or default
     if not url.startswith(("postgres://", "postgresql://", "sqlite://")):
-        raise ImproperlyConfigured(
-            f"{name} must be a postgres:// or sqlite:// URL, not {url!r}."
-        )
+        raise ImproperlyConfigured(f"{name} must be a postgres:// or sqlite:// URL, not {url!r}.")
     try:
         return dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
     except ValueError as error:

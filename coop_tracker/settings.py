@@ -116,9 +116,7 @@ CELERY_BEAT_SCHEDULE: dict = {}
 
 # Where the official administrative-unit lists live on this machine; the
 # project reads them through `manage.py import_admin_units`, never copies them.
-ADMIN_UNITS_DIR = Path(
-    env_str("ADMIN_UNITS_DIR", str(BASE_DIR.parent / "shared" / "data" / "admin_units"))
-)
+ADMIN_UNITS_DIR = Path(env_str("ADMIN_UNITS_DIR", str(BASE_DIR.parent / "shared" / "data" / "admin_units")))
 
 LOGGING = {
     "version": 1,

@@ -100,7 +100,9 @@ class AdminUnit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["structure", "level", "code"], name="adminunit_code_unique_in_structure"),
             models.CheckConstraint(
-                condition=Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_from__lte=models.F("valid_to")),
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_from__lte=models.F("valid_to")),
                 name="adminunit_valid_from_le_valid_to",
             ),
             models.CheckConstraint(
@@ -134,12 +136,8 @@ class AdminUnit(models.Model):
 class UnitSuccession(models.Model):
     """An old unit whose area went (whole or in part) into a new one."""
 
-    predecessor = models.ForeignKey(
-        AdminUnit, models.CASCADE, related_name="successions", verbose_name=_("đơn vị cũ")
-    )
-    successor = models.ForeignKey(
-        AdminUnit, models.CASCADE, related_name="predecessions", verbose_name=_("đơn vị mới")
-    )
+    predecessor = models.ForeignKey(AdminUnit, models.CASCADE, related_name="successions", verbose_name=_("đơn vị cũ"))
+    successor = models.ForeignKey(AdminUnit, models.CASCADE, related_name="predecessions", verbose_name=_("đơn vị mới"))
     effective_on = models.DateField(_("ngày hiệu lực"), default=MERGER_DATE)
 
     class Meta:
@@ -229,7 +227,10 @@ class Organisation(models.Model):
 
     kind = models.CharField(_("loại hình"), max_length=5, choices=Kind.choices)
     registration_code = models.CharField(
-        _("mã số đăng ký"), max_length=20, blank=True, help_text=_("Mã số HTX/LH HTX (mã số thuế 10 số); THT có thể để trống.")
+        _("mã số đăng ký"),
+        max_length=20,
+        blank=True,
+        help_text=_("Mã số HTX/LH HTX (mã số thuế 10 số); THT có thể để trống."),
     )
     name = models.CharField(_("tên"), max_length=255)
     foreign_name = models.CharField(_("tên nước ngoài"), max_length=255, blank=True)
@@ -322,7 +323,9 @@ class YearlyFigures(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
     members = models.PositiveIntegerField(_("số thành viên"), null=True, blank=True)
     workers = models.PositiveIntegerField(_("số lao động thường xuyên"), null=True, blank=True)
-    charter_capital = models.DecimalField(_("vốn điều lệ (đồng)"), max_digits=18, decimal_places=0, null=True, blank=True)
+    charter_capital = models.DecimalField(
+        _("vốn điều lệ (đồng)"), max_digits=18, decimal_places=0, null=True, blank=True
+    )
     revenue = models.DecimalField(_("doanh thu (đồng)"), max_digits=18, decimal_places=0, null=True, blank=True)
     profit = models.DecimalField(_("lợi nhuận (đồng)"), max_digits=18, decimal_places=0, null=True, blank=True)
     average_income = models.DecimalField(
@@ -430,11 +433,19 @@ class Rating(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
     scheme = models.CharField(_("văn bản đánh giá"), max_length=10, choices=Scheme.choices, default=Scheme.TT01_2020)
     self_score = models.DecimalField(
-        _("điểm tự chấm"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("điểm tự chấm"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     verified_score = models.DecimalField(
-        _("điểm thẩm định"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("điểm thẩm định"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("Điểm do huyện/tỉnh thẩm định; được dùng thay điểm tự chấm khi có."),
     )
@@ -447,7 +458,9 @@ class Rating(models.Model):
         verbose_name_plural = _("xếp loại")
         ordering = ["organisation", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "year", "scheme"], name="rating_one_per_organisation_year_scheme"),
+            models.UniqueConstraint(
+                fields=["organisation", "year", "scheme"], name="rating_one_per_organisation_year_scheme"
+            ),
             models.CheckConstraint(
                 condition=Q(self_score__isnull=True) | Q(self_score__gte=0, self_score__lte=100),
                 name="rating_self_score_0_100",

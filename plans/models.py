@@ -86,7 +86,9 @@ class Indicator(models.Model):
     name_vi = models.CharField(_("tên (tiếng Việt)"), max_length=255)
     name_en = models.CharField(_("tên (tiếng Anh)"), max_length=255)
     unit = models.CharField(_("đơn vị"), max_length=8, choices=Unit.choices)
-    count_noun = models.CharField(_("đơn vị đếm"), max_length=40, blank=True, help_text=_("Ví dụ: HTX, xã, lượt người."))
+    count_noun = models.CharField(
+        _("đơn vị đếm"), max_length=40, blank=True, help_text=_("Ví dụ: HTX, xã, lượt người.")
+    )
     shape = models.CharField(_("dạng"), max_length=6, choices=Shape.choices)
     method = models.CharField(_("cách đo"), max_length=8, choices=Method.choices)
     rule = models.CharField(_("quy tắc tính"), max_length=20, choices=Rule.choices, blank=True)
@@ -102,9 +104,7 @@ class Indicator(models.Model):
                 condition=Q(method="derived", rule__gt="") | Q(method="manual", rule=""),
                 name="indicator_rule_iff_derived",
             ),
-            models.CheckConstraint(
-                condition=~Q(shape="share") | Q(unit="percent"), name="indicator_share_is_percent"
-            ),
+            models.CheckConstraint(condition=~Q(shape="share") | Q(unit="percent"), name="indicator_share_is_percent"),
         ]
 
     def __str__(self):
@@ -136,6 +136,7 @@ class Target(models.Model):
         AGRICULTURAL_HTX = "agricultural_htx", _("HTX nông nghiệp đang hoạt động")
         EFFECTIVE_HTX = "effective_htx", _("HTX hoạt động hiệu quả")
         COMMUNES = "communes", _("Số xã trên địa bàn")
+        ALLOCATED_CAPITAL = "allocated_capital", _("Kế hoạch vốn được giao")
         NONE = "", _("—")
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="targets", verbose_name=_("kế hoạch"))
@@ -153,11 +154,15 @@ class Target(models.Model):
         _("năm gốc"), null=True, blank=True, help_text=_("Để trống: so với năm trước.")
     )
     baseline_value = models.DecimalField(
-        _("giá trị gốc"), max_digits=20, decimal_places=4, null=True, blank=True,
+        _("giá trị gốc"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
         help_text=_("Để trống: lấy giá trị chỉ tiêu của năm gốc."),
     )
     denominator = models.CharField(
-        _("mẫu số"), max_length=16, choices=Denominator.choices, blank=True, help_text=_("Bắt buộc với chỉ tiêu tỷ lệ.")
+        _("mẫu số"), max_length=20, choices=Denominator.choices, blank=True, help_text=_("Bắt buộc với chỉ tiêu tỷ lệ.")
     )
     wording = models.TextField(_("nguyên văn"))
     note = models.TextField(_("ghi chú"), blank=True)
@@ -232,7 +237,10 @@ class EnteredValue(models.Model):
     """
 
     indicator = models.ForeignKey(
-        Indicator, models.PROTECT, related_name="entered_values", limit_choices_to={"method": "manual"},
+        Indicator,
+        models.PROTECT,
+        related_name="entered_values",
+        limit_choices_to={"method": "manual"},
         verbose_name=_("chỉ tiêu"),
     )
     area = models.ForeignKey(AdminUnit, models.PROTECT, related_name="entered_values", verbose_name=_("địa bàn"))
@@ -251,7 +259,9 @@ class EnteredValue(models.Model):
         verbose_name_plural = _("số liệu nhập tay")
         ordering = ["indicator", "area", "-as_of"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "area", "as_of"], name="enteredvalue_one_per_indicator_area_date"),
+            models.UniqueConstraint(
+                fields=["indicator", "area", "as_of"], name="enteredvalue_one_per_indicator_area_date"
+            ),
         ]
 
     def __str__(self):

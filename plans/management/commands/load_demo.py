@@ -1,8 +1,45 @@
-from django.core.management.base import BaseCommand
+from collections import Counter
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.demo import DEMO_ACCOUNTS, accounts_load
+from accounts.models import User
+from cooperatives import demo as registry_demo
+from cooperatives.models import AdminUnit
+from plans import demo as plans_demo
 
 
 class Command(BaseCommand):
-    help = "Placeholder while the demo loader is being written."
+    help = (
+        "Load the source documents' plans and targets, a registry for their provinces and demo accounts. "
+        "Needs the communes: run import_admin_units first. Running it twice changes nothing."
+    )
 
     def handle(self, *args, **options):
-        pass
+        if not AdminUnit.objects.communes().exists():
+            raise CommandError(
+                "Chưa có danh mục xã/phường. Chạy trước: "
+                "manage.py import_admin_units ../shared/data/admin_units/derived"
+            )
+        counts = Counter()
+
+        def tally(result, what):
+            counts[(what, result[1])] += 1
+
+        with transaction.atomic():
+            plans_demo.indicators_load(tally)
+            plans_demo.plans_load(tally)
+            accounts_load(tally)
+            plans_demo.entered_values_load(tally, entered_by=User.objects.get(username="canbo.bacninh"))
+            created = registry_demo.registry_load()
+        self.report(counts, created)
+
+    def report(self, counts, created):
+        for what in dict.fromkeys(what for what, _ in counts):
+            parts = ", ".join(f"{counts[(what, outcome)]} {outcome}" for outcome in ("created", "updated", "unchanged"))
+            self.stdout.write(f"{what}: {parts}")
+        self.stdout.write("registry: " + ", ".join(f"{n} {what} created" for what, n in created.items()))
+        self.stdout.write("Demo accounts (username / password / role / province):")
+        for username, password, role, province, _ in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {username} / {password} / {role} / {province or 'toàn quốc'}")

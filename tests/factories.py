@@ -1,0 +1,69 @@
+"""Small factories for tests: unsaved or saved rows with sensible defaults."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+
+from cooperatives.models import AdminUnit, Organisation, Rating, YearlyFigures
+from plans.models import Indicator, Plan, Target
+
+
+def province(code="24", structure="34") -> AdminUnit:
+    return AdminUnit.objects.get(level="province", structure=structure, code=code)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = Organisation.Kind.COOPERATIVE
+    name = factory.Sequence(lambda n: f"HTX Thử nghiệm {n}")
+    registration_code = factory.Sequence(lambda n: f"99{n:08d}")
+    sector = Organisation.Sector.AGRICULTURE
+    province = factory.LazyFunction(province)
+    founded_on = datetime.date(2020, 3, 1)
+
+
+class YearlyFiguresFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = YearlyFigures
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    year = 2022
+    members = 60
+
+
+class RatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rating
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    year = 2022
+    verified_score = Decimal("70")
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+
+    issuer = "UBND tỉnh thử nghiệm"
+    area = factory.LazyFunction(province)
+    title = factory.Sequence(lambda n: f"Kế hoạch thử nghiệm {n}")
+    first_year = 2022
+    last_year = 2025
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    plan = factory.SubFactory(PlanFactory)
+    indicator = factory.LazyFunction(lambda: Indicator.objects.get(code="htx_founded"))
+    area = factory.SelfAttribute("plan.area")
+    period = Target.Period.YEAR
+    year_from = 2022
+    year_to = 2022
+    comparator = Target.Comparator.AT_LEAST
+    value = Decimal(10)
+    wording = "Thành lập mới 10 HTX"
