@@ -1,3 +1,27 @@
-from django.contrib import admin
+"""The admin of accounts: Django's user admin plus the role and province of each account.
 
-# Register your models here.
+Roles are only recorded here; what each role may do is enforced elsewhere.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+ROLE_FIELDSET = (_("Vai trò và phạm vi"), {"fields": ["role", "province"]})
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = [*DjangoUserAdmin.fieldsets, ROLE_FIELDSET]
+    add_fieldsets = [*DjangoUserAdmin.add_fieldsets, ROLE_FIELDSET]
+    list_display = ["username", "full_name", "email", "role", "province", "is_active", "last_login"]
+    list_filter = ["role", "province", "is_active"]
+    list_select_related = ["province"]
+    autocomplete_fields = ["province"]
+
+    # Vietnamese names are written family name (last_name) first: "Nguyễn Văn An".
+    @admin.display(description=_("họ và tên"))
+    def full_name(self, user):
+        return f"{user.last_name} {user.first_name}".strip()

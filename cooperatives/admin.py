@@ -1,3 +1,133 @@
-from django.contrib import admin
+"""The admin of the registry: administrative units, organisations and their yearly records."""
 
-# Register your models here.
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from cooperatives.models import (
+    AdminUnit,
+    Organisation,
+    Rating,
+    SupportAction,
+    UnitLineage,
+    UnitSuccession,
+    YearlyFigures,
+)
+
+admin.site.site_header = _("Quản trị Coop Tracker")
+admin.site.site_title = _("Quản trị Coop Tracker")
+admin.site.index_title = _("Quản lý dữ liệu")
+
+ORGANISATION_SEARCH_FIELDS = ["organisation__name", "organisation__registration_code"]
+
+
+@admin.register(AdminUnit)
+class AdminUnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "full_name", "level", "kind", "structure", "parent", "valid_from", "valid_to"]
+    list_filter = ["level", "structure", "kind"]
+    # Codes are matched exactly: "01" as a substring would hit hundreds of communes.
+    search_fields = ["=code", "name", "full_name", "name_en"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    ordering = ["level", "structure", "code"]
+
+
+@admin.register(UnitSuccession)
+class UnitSuccessionAdmin(admin.ModelAdmin):
+    list_display = ["predecessor", "successor", "effective_on"]
+    list_filter = ["predecessor__level", "effective_on"]
+    search_fields = ["=predecessor__code", "predecessor__full_name", "=successor__code", "successor__full_name"]
+    list_select_related = ["predecessor", "successor"]
+    autocomplete_fields = ["predecessor", "successor"]
+
+
+@admin.register(UnitLineage)
+class UnitLineageAdmin(admin.ModelAdmin):
+    """View only: every import rebuilds the lineage from parents and successions,
+    so a row added or changed by hand would be silently lost or, worse, kept wrong."""
+
+    list_display = ["descendant", "ancestor"]
+    list_filter = ["ancestor__level", "descendant__level"]
+    search_fields = ["=descendant__code", "descendant__full_name", "=ancestor__code", "ancestor__full_name"]
+    list_select_related = ["descendant", "ancestor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class YearlyFiguresInline(admin.TabularInline):
+    model = YearlyFigures
+    extra = 0
+
+
+class RatingInline(admin.TabularInline):
+    model = Rating
+    extra = 0
+
+
+class SupportActionInline(admin.TabularInline):
+    model = SupportAction
+    extra = 0
+    # No area here: SupportAction.save takes it from the organisation.
+    fields = ["kind", "occurred_on", "count", "amount", "description"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "registration_code",
+        "sector",
+        "province",
+        "commune",
+        "founded_on",
+        "status",
+        "is_alliance_member",
+    ]
+    # The province filter lists only the 34 current provinces: it follows the
+    # field's limit_choices_to.
+    list_filter = ["kind", "sector", "status", "province"]
+    date_hierarchy = "founded_on"
+    search_fields = ["name", "short_name", "registration_code"]
+    list_select_related = ["province", "commune"]
+    autocomplete_fields = ["province", "commune"]
+    inlines = [YearlyFiguresInline, RatingInline, SupportActionInline]
+
+    @admin.display(description=_("thành viên Liên minh HTX"), boolean=True, ordering="alliance_joined_on")
+    def is_alliance_member(self, organisation):
+        return organisation.is_alliance_member
+
+
+@admin.register(YearlyFigures)
+class YearlyFiguresAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "year", "members", "workers", "charter_capital", "revenue", "profit"]
+    list_filter = ["year", "linked_with_enterprise", "high_technology"]
+    search_fields = ORGANISATION_SEARCH_FIELDS
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Rating)
+class RatingAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "year", "scheme", "self_score", "verified_score", "level"]
+    list_filter = ["year", "level", "scheme"]
+    search_fields = ORGANISATION_SEARCH_FIELDS
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(SupportAction)
+class SupportActionAdmin(SimpleHistoryAdmin):
+    list_display = ["kind", "occurred_on", "organisation", "area", "count", "amount", "description"]
+    list_filter = ["kind"]
+    date_hierarchy = "occurred_on"
+    search_fields = [*ORGANISATION_SEARCH_FIELDS, "description"]
+    list_select_related = ["organisation", "area"]
+    autocomplete_fields = ["organisation", "area"]

@@ -11,6 +11,7 @@ Giang in 2026" and "the HTX of new Bắc Ninh in 2022" are the same join.
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -181,9 +182,8 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(kind=Organisation.Kind.COOPERATIVE)
 
     def in_area(self, area):
-        """Organisations whose commune (or, lacking one, province) lies inside `area`."""
-        inside = AdminUnit.objects.inside(area)
-        return self.filter(Q(commune__in=inside) | Q(commune__isnull=True, province__in=inside))
+        """Organisations whose commune lies inside `area` (through the lineage, across the merger)."""
+        return self.filter(commune__lineage_ancestors__ancestor=area)
 
     def active_on(self, day: datetime.date):
         return self.filter(founded_on__lte=day).filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day))
@@ -242,14 +242,14 @@ class Organisation(models.Model):
         models.PROTECT,
         related_name="+",
         limit_choices_to={"level": AdminUnit.Level.PROVINCE, "structure": AdminUnit.Structure.FROM_2025},
+        blank=True,
         verbose_name=_("tỉnh/thành phố quản lý"),
-        help_text=_("Tỉnh hiện hành (34 tỉnh); tự điền theo xã nếu có."),
+        help_text=_("Tỉnh hiện hành (34 tỉnh); tự điền theo xã."),
     )
+    # Required: every figure is placed through the commune's lineage (README, "Places").
     commune = models.ForeignKey(
         AdminUnit,
         models.PROTECT,
-        null=True,
-        blank=True,
         related_name="organisations",
         limit_choices_to={"level": AdminUnit.Level.COMMUNE},
         verbose_name=_("xã/phường"),
@@ -302,7 +302,7 @@ class Organisation(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        if self.commune_id and not self.province_id:
+        if not self.province_id:
             self.province = self.commune.current_province()
         super().save(*args, **kwargs)
 
@@ -490,6 +490,12 @@ class Rating(models.Model):
         if self.score is not None:
             self.level = self.Level.for_score(self.score)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.score is not None:
+            self.level = self.Level.for_score(self.score)
+        elif not self.level:
+            raise ValidationError({"level": _("Nhập điểm hoặc chọn xếp loại.")})
 
     @property
     def score(self) -> Decimal | None:

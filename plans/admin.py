@@ -1,3 +1,106 @@
-from django.contrib import admin
+"""The admin of plans: their targets and tasks, the indicators, and hand-entered values."""
 
-# Register your models here.
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from plans.models import EnteredValue, Indicator, Plan, Target, Task
+
+# Wordings are whole sentences of a plan; inline rows stay one screen wide with short boxes.
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+    fields = [
+        "indicator",
+        "area",
+        "period",
+        "year_from",
+        "year_to",
+        "comparator",
+        "value",
+        "value_high",
+        "measure",
+        "wording",
+    ]
+    autocomplete_fields = ["indicator", "area"]
+    formfield_overrides = COMPACT_TEXT
+
+
+class TaskInline(admin.TabularInline):
+    model = Task
+    extra = 0
+    fields = ["title", "wording", "status", "status_updated_on"]
+    formfield_overrides = COMPACT_TEXT
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "area", "document_number", "document_date", "first_year", "last_year"]
+    list_filter = ["first_year", "last_year"]
+    search_fields = ["title", "document_number", "issuer"]
+    list_select_related = ["area"]
+    autocomplete_fields = ["area"]
+    inlines = [TargetInline, TaskInline]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_vi", "unit", "shape", "method", "rule"]
+    list_filter = ["method", "shape", "unit", "rule"]
+    search_fields = ["code", "name_vi", "name_en"]
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "short_wording",
+        "plan",
+        "indicator",
+        "area",
+        "period",
+        "year_from",
+        "year_to",
+        "comparator",
+        "value",
+        "value_high",
+        "measure",
+    ]
+    list_filter = ["period", "comparator", "measure", "plan"]
+    search_fields = ["wording", "indicator__code"]
+    list_select_related = ["plan", "indicator", "area"]
+    autocomplete_fields = ["plan", "indicator", "area"]
+
+    @admin.display(description=_("nguyên văn"), ordering="wording")
+    def short_wording(self, target):
+        return Truncator(target.wording).chars(80)
+
+
+@admin.register(Task)
+class TaskAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "plan", "status", "status_updated_on"]
+    list_filter = ["status"]
+    search_fields = ["title", "wording", "plan__title"]
+    list_select_related = ["plan"]
+    autocomplete_fields = ["plan"]
+
+
+@admin.register(EnteredValue)
+class EnteredValueAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "area", "as_of", "value", "source", "entered_by", "entered_at"]
+    list_filter = ["indicator"]
+    search_fields = ["indicator__code", "indicator__name_vi", "area__full_name", "source"]
+    list_select_related = ["indicator", "area", "entered_by"]
+    autocomplete_fields = ["indicator", "area"]
+    # Who typed a figure in is a record, not an input: save_model fills it.
+    readonly_fields = ["entered_by", "entered_at"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.entered_by_id is None:
+            obj.entered_by = request.user
+        super().save_model(request, obj, form, change)

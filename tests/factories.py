@@ -13,6 +13,11 @@ def province(code="24", structure="34") -> AdminUnit:
     return AdminUnit.objects.get(level="province", structure=structure, code=code)
 
 
+def commune(code="24", structure="34") -> AdminUnit:
+    """The first commune (by code) of a province of that map."""
+    return AdminUnit.objects.communes().inside(province(code, structure)).of_structure(structure).order_by("code")[0]
+
+
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
@@ -21,7 +26,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"HTX Thử nghiệm {n}")
     registration_code = factory.Sequence(lambda n: f"99{n:08d}")
     sector = Organisation.Sector.AGRICULTURE
-    province = factory.LazyFunction(province)
+    commune = factory.LazyFunction(lambda: commune())
     founded_on = datetime.date(2020, 3, 1)
 
 

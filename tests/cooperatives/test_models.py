@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from cooperatives.models import Organisation, Rating, SizeBand, YearlyFigures
-from tests.factories import OrganisationFactory, RatingFactory, province
+from tests.factories import OrganisationFactory, RatingFactory, commune
 
 pytestmark = pytest.mark.django_db
 
@@ -82,8 +82,7 @@ def test_dissolution_needs_an_ended_status_and_comes_after_founding():
 
 
 def test_the_province_follows_the_commune_into_the_new_map():
-    old_commune = province("24", "63").children.first().children.first()
-    org = OrganisationFactory(province=None, commune=old_commune)
+    org = OrganisationFactory(commune=commune("24", "63"))
     assert (org.province.structure, org.province.code) == ("34", "24")  # old Bắc Giang is in new Bắc Ninh
 
 
