@@ -7,6 +7,7 @@ SQLite under var/ and Celery running tasks in-process.
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from coop_tracker.env import env_bool, env_broker, env_database, env_list, env_str
@@ -105,14 +106,19 @@ STORAGES = {
 
 # Celery: with no broker configured, tasks run eagerly in the calling process,
 # which is what `make run` on a laptop wants. Set CELERY_BROKER_URL for real workers.
-CELERY_BROKER_URL = env_broker("CELERY_BROKER_URL")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = not env_broker("CELERY_BROKER_URL")
+CELERY_BROKER_URL = env_broker("CELERY_BROKER_URL") or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "recompute all progress nightly": {
+        "task": "plans.tasks.recompute_all_progress",
+        "schedule": crontab(hour=1, minute=30),
+    },
+}
 
 # Where the official administrative-unit lists live on this machine; the
 # project reads them through `manage.py import_admin_units`, never copies them.

@@ -18,6 +18,20 @@ admin.site.site_header = _("Quản trị Coop Tracker")
 admin.site.site_title = _("Quản trị Coop Tracker")
 admin.site.index_title = _("Quản lý dữ liệu")
 
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For rows the system computes: shown, never typed in."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 ORGANISATION_SEARCH_FIELDS = ["organisation__name", "organisation__registration_code"]
 
 
@@ -42,7 +56,7 @@ class UnitSuccessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitLineage)
-class UnitLineageAdmin(admin.ModelAdmin):
+class UnitLineageAdmin(ReadOnlyAdmin):
     """View only: every import rebuilds the lineage from parents and successions,
     so a row added or changed by hand would be silently lost or, worse, kept wrong."""
 
@@ -50,15 +64,6 @@ class UnitLineageAdmin(admin.ModelAdmin):
     list_filter = ["ancestor__level", "descendant__level"]
     search_fields = ["=descendant__code", "descendant__full_name", "=ancestor__code", "ancestor__full_name"]
     list_select_related = ["descendant", "ancestor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class YearlyFiguresInline(admin.TabularInline):

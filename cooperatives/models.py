@@ -302,8 +302,8 @@ class Organisation(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        if not self.province_id:
-            self.province = self.commune.current_province()
+        # Derived, never typed: the progress rules group current provinces on this column.
+        self.province = self.commune.current_province()
         super().save(*args, **kwargs)
 
     @property

@@ -7,7 +7,19 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from plans.models import EnteredValue, Indicator, Plan, Target, Task
+from cooperatives.admin import ReadOnlyAdmin
+from plans.models import (
+    EnteredValue,
+    Indicator,
+    PendingRecompute,
+    Plan,
+    Progress,
+    ProgressSnapshot,
+    ProgressYear,
+    RecomputeSchedule,
+    Target,
+    Task,
+)
 
 # Wordings are whole sentences of a plan; inline rows stay one screen wide with short boxes.
 COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
@@ -104,3 +116,40 @@ class EnteredValueAdmin(SimpleHistoryAdmin):
         if obj.entered_by_id is None:
             obj.entered_by = request.user
         super().save_model(request, obj, form, change)
+
+
+# Written only by the progress recompute (plans.services): shown here to check a figure.
+@admin.register(Progress)
+class ProgressAdmin(ReadOnlyAdmin):
+    list_display = ["target", "status", "year", "actual", "ratio", "computed_at"]
+    list_filter = ["status", "target__plan"]
+    search_fields = ["target__wording", "explanation"]
+    list_select_related = ["target"]
+
+
+@admin.register(ProgressYear)
+class ProgressYearAdmin(ReadOnlyAdmin):
+    list_display = ["target", "year", "value", "actual", "status"]
+    list_filter = ["status", "year"]
+    search_fields = ["target__wording"]
+    list_select_related = ["target"]
+
+
+@admin.register(ProgressSnapshot)
+class ProgressSnapshotAdmin(ReadOnlyAdmin):
+    list_display = ["target", "day", "actual", "ratio", "status"]
+    list_filter = ["status", "day"]
+    search_fields = ["target__wording"]
+    list_select_related = ["target"]
+
+
+@admin.register(PendingRecompute)
+class PendingRecomputeAdmin(ReadOnlyAdmin):
+    list_display = ["area", "requested_at"]
+    search_fields = ["area__full_name", "=area__code"]
+    list_select_related = ["area"]
+
+
+@admin.register(RecomputeSchedule)
+class RecomputeScheduleAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "queued_at", "last_run_at"]

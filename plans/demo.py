@@ -744,10 +744,10 @@ ENTERED_VALUES += [
 ENTERED_VALUES.append(
     (
         "support_fund_capital",
-        ("34", "24"),
+        ("63", "24"),
         datetime.date(2025, 12, 31),
         27 * BILLION,
-        "Báo cáo tài chính Quỹ hỗ trợ phát triển HTX tỉnh Bắc Ninh (sau hợp nhất)",
+        "Báo cáo tài chính Quỹ hỗ trợ phát triển HTX (phần của tỉnh Bắc Giang cũ, sau hợp nhất)",
     )
 )
 

@@ -7,6 +7,8 @@ against its source. See README, "Targets as data", for how each phrase of the
 documents ("trên", "dưới", "từ 6–8%", "hàng năm", "tăng thêm 4%") maps here.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -266,3 +268,130 @@ class EnteredValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator} – {self.area} – {self.as_of:%d/%m/%Y}: {self.value}"
+
+
+class Progress(models.Model):
+    """The stored answer to "how far along is this target?", written only by the recompute.
+
+    Pages read these rows; `plans.services.progress_recompute` is the one place that writes them.
+    """
+
+    class Status(models.TextChoices):
+        ACHIEVED = "achieved", _("Đã đạt")
+        ON_TRACK = "on_track", _("Đúng tiến độ")
+        AT_RISK = "at_risk", _("Có nguy cơ không đạt")
+        OFF_TRACK = "off_track", _("Chậm tiến độ")
+        MISSED = "missed", _("Không đạt")
+        NO_DATA = "no_data", _("Chưa có số liệu")
+
+    class Band(models.TextChoices):
+        BELOW = "below", _("Dưới khoảng")
+        WITHIN = "within", _("Trong khoảng")
+        ABOVE = "above", _("Trên khoảng")
+        NONE = "", _("—")
+
+    target = models.OneToOneField(Target, models.CASCADE, related_name="progress", verbose_name=_("mục tiêu"))
+    year = models.PositiveSmallIntegerField(_("năm của số liệu"), null=True, blank=True)
+    actual = models.DecimalField(_("thực hiện"), max_digits=24, decimal_places=4, null=True, blank=True)
+    ratio = models.DecimalField(_("tỷ lệ hoàn thành"), max_digits=12, decimal_places=4, null=True, blank=True)
+    expected = models.DecimalField(
+        _("mức cần đạt theo tiến độ"), max_digits=24, decimal_places=4, null=True, blank=True
+    )
+    numerator = models.DecimalField(_("tử số"), max_digits=24, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(_("mẫu số"), max_digits=24, decimal_places=4, null=True, blank=True)
+    band = models.CharField(_("so với khoảng"), max_length=6, choices=Band.choices, blank=True)
+    status = models.CharField(_("tình trạng"), max_length=9, choices=Status.choices)
+    explanation = models.TextField(_("giải thích"), blank=True)
+    computed_at = models.DateTimeField(_("tính lúc"))
+
+    class Meta:
+        verbose_name = _("tiến độ mục tiêu")
+        verbose_name_plural = _("tiến độ mục tiêu")
+        indexes = [
+            # The overview counts targets by status.
+            models.Index(fields=["status"], name="progress_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.target}: {self.get_status_display()}"
+
+
+class ProgressYear(models.Model):
+    """One target's figure in one year of its period: the trend, and each year of an "every year" target."""
+
+    target = models.ForeignKey(Target, models.CASCADE, related_name="progress_years", verbose_name=_("mục tiêu"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    value = models.DecimalField(_("giá trị chỉ tiêu"), max_digits=24, decimal_places=4, null=True, blank=True)
+    actual = models.DecimalField(_("thực hiện"), max_digits=24, decimal_places=4, null=True, blank=True)
+    numerator = models.DecimalField(_("tử số"), max_digits=24, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(_("mẫu số"), max_digits=24, decimal_places=4, null=True, blank=True)
+    expected = models.DecimalField(_("mức theo lộ trình"), max_digits=24, decimal_places=4, null=True, blank=True)
+    band = models.CharField(_("so với khoảng"), max_length=6, choices=Progress.Band.choices, blank=True)
+    status = models.CharField(_("tình trạng"), max_length=9, choices=Progress.Status.choices)
+
+    class Meta:
+        verbose_name = _("tiến độ theo năm")
+        verbose_name_plural = _("tiến độ theo năm")
+        ordering = ["target", "year"]
+        constraints = [models.UniqueConstraint(fields=["target", "year"], name="progressyear_one_per_target_year")]
+
+    def __str__(self):
+        return f"{self.target} – {self.year}"
+
+
+class ProgressSnapshot(models.Model):
+    """The overall progress of a target as it stood on a day: the dated history for trend charts."""
+
+    target = models.ForeignKey(Target, models.CASCADE, related_name="snapshots", verbose_name=_("mục tiêu"))
+    day = models.DateField(_("ngày"))
+    actual = models.DecimalField(_("thực hiện"), max_digits=24, decimal_places=4, null=True, blank=True)
+    ratio = models.DecimalField(_("tỷ lệ hoàn thành"), max_digits=12, decimal_places=4, null=True, blank=True)
+    status = models.CharField(_("tình trạng"), max_length=9, choices=Progress.Status.choices)
+
+    class Meta:
+        verbose_name = _("lịch sử tiến độ")
+        verbose_name_plural = _("lịch sử tiến độ")
+        ordering = ["target", "day"]
+        constraints = [models.UniqueConstraint(fields=["target", "day"], name="progresssnapshot_one_per_target_day")]
+
+    def __str__(self):
+        return f"{self.target} – {self.day:%d/%m/%Y}"
+
+
+class PendingRecompute(models.Model):
+    """A place whose source rows changed since the last recompute (see plans.signals).
+
+    Edits add rows here in their own transaction; one task drains them all, so a
+    burst of edits costs one recompute, not one per edit.
+    """
+
+    area = models.OneToOneField(AdminUnit, models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("chờ tính lại")
+        verbose_name_plural = _("chờ tính lại")
+
+    def __str__(self):
+        return str(self.area)
+
+
+class RecomputeSchedule(models.Model):
+    """A single row saying since when a drain task is queued; claimed with a conditional update.
+
+    A claim older than CLAIM_EXPIRES is void, so a message lost by the broker (or purged)
+    delays the next recompute by that much at worst instead of stopping them.
+    """
+
+    CLAIM_EXPIRES = datetime.timedelta(seconds=60)
+
+    queued_at = models.DateTimeField(null=True, blank=True)
+    last_full_at = models.DateTimeField(null=True, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lịch tính lại")
+        verbose_name_plural = _("lịch tính lại")
+
+    def __str__(self):
+        return f"queued since {self.queued_at}"

@@ -42,3 +42,9 @@ def _fast_password_hasher(settings):
 def shared_admin_units():
     """The folder of official lists (`derived/`, `upstream/`)."""
     return admin_units_dir()
+
+
+def pytest_collection_modifyitems(items):
+    # Tests through a real worker commit for real, and pytest-django empties the database
+    # after them: run them after everything that reads the demo.
+    items.sort(key=lambda item: item.get_closest_marker("worker") is not None)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalChanges
 
 from accounts.models import User
+from cooperatives.admin import ReadOnlyAdmin
 from cooperatives.models import AdminUnit, Organisation, UnitLineage, YearlyFigures
 from plans.models import EnteredValue, Indicator
 
@@ -20,7 +21,7 @@ PROJECT_MODELS = [
     for model in apps.get_app_config(app_label).get_models()
     if not issubclass(model, HistoricalChanges)
 ]
-EDITABLE_MODELS = [model for model in PROJECT_MODELS if model is not UnitLineage]
+EDITABLE_MODELS = [model for model in PROJECT_MODELS if not isinstance(admin.site._registry[model], ReadOnlyAdmin)]
 
 
 def admin_url(model, view, *args):

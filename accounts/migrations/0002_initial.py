@@ -5,32 +5,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('cooperatives', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("cooperatives", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='province',
-            field=models.ForeignKey(blank=True, help_text='Bắt buộc với cán bộ tỉnh; lãnh đạo không có tỉnh là lãnh đạo toàn quốc.', limit_choices_to={'level': 'province', 'structure': '34'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cooperatives.adminunit', verbose_name='tỉnh/thành phố'),
+            model_name="user",
+            name="province",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Bắt buộc với cán bộ tỉnh; lãnh đạo không có tỉnh là lãnh đạo toàn quốc.",
+                limit_choices_to={"level": "province", "structure": "34"},
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="cooperatives.adminunit",
+                verbose_name="tỉnh/thành phố",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='user_permissions',
-            field=models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions'),
+            model_name="user",
+            name="user_permissions",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Specific permissions for this user.",
+                related_name="user_set",
+                related_query_name="user",
+                to="auth.permission",
+                verbose_name="user permissions",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role', 'staff'), _negated=True), ('province__isnull', False), _connector='OR'), name='user_staff_has_province'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("role", "staff"), _negated=True), ("province__isnull", False), _connector="OR"
+                ),
+                name="user_staff_has_province",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role', 'admin'), _negated=True), ('province__isnull', True), _connector='OR'), name='user_admin_is_national'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("role", "admin"), _negated=True), ("province__isnull", True), _connector="OR"
+                ),
+                name="user_admin_is_national",
+            ),
         ),
     ]

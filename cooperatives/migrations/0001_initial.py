@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,357 +17,1113 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AdminUnit',
+            name="AdminUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, verbose_name='mã')),
-                ('name', models.CharField(max_length=100, verbose_name='tên')),
-                ('full_name', models.CharField(max_length=150, verbose_name='tên đầy đủ')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='tên tiếng Anh')),
-                ('level', models.CharField(choices=[('nation', 'Toàn quốc'), ('province', 'Tỉnh/thành phố'), ('district', 'Quận/huyện'), ('commune', 'Xã/phường')], max_length=10, verbose_name='cấp')),
-                ('kind', models.CharField(choices=[('nation', 'Quốc gia'), ('municipality', 'Thành phố trực thuộc trung ương'), ('province', 'Tỉnh'), ('urban_district', 'Quận'), ('district', 'Huyện'), ('district_level_town', 'Thị xã'), ('provincial_city', 'Thành phố thuộc tỉnh'), ('municipal_city', 'Thành phố thuộc thành phố trực thuộc trung ương'), ('ward', 'Phường'), ('commune', 'Xã'), ('commune_level_town', 'Thị trấn'), ('special_administrative_region', 'Đặc khu')], max_length=32, verbose_name='loại')),
-                ('structure', models.CharField(choices=[('63', 'Trước 1/7/2025 (63 tỉnh)'), ('34', 'Từ 1/7/2025 (34 tỉnh)'), ('*', 'Không đổi')], max_length=2, verbose_name='hệ thống')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='hiệu lực từ')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='hiệu lực đến')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='cooperatives.adminunit', verbose_name='trực thuộc')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=8, verbose_name="mã")),
+                ("name", models.CharField(max_length=100, verbose_name="tên")),
+                ("full_name", models.CharField(max_length=150, verbose_name="tên đầy đủ")),
+                ("name_en", models.CharField(blank=True, max_length=100, verbose_name="tên tiếng Anh")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("nation", "Toàn quốc"),
+                            ("province", "Tỉnh/thành phố"),
+                            ("district", "Quận/huyện"),
+                            ("commune", "Xã/phường"),
+                        ],
+                        max_length=10,
+                        verbose_name="cấp",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("nation", "Quốc gia"),
+                            ("municipality", "Thành phố trực thuộc trung ương"),
+                            ("province", "Tỉnh"),
+                            ("urban_district", "Quận"),
+                            ("district", "Huyện"),
+                            ("district_level_town", "Thị xã"),
+                            ("provincial_city", "Thành phố thuộc tỉnh"),
+                            ("municipal_city", "Thành phố thuộc thành phố trực thuộc trung ương"),
+                            ("ward", "Phường"),
+                            ("commune", "Xã"),
+                            ("commune_level_town", "Thị trấn"),
+                            ("special_administrative_region", "Đặc khu"),
+                        ],
+                        max_length=32,
+                        verbose_name="loại",
+                    ),
+                ),
+                (
+                    "structure",
+                    models.CharField(
+                        choices=[
+                            ("63", "Trước 1/7/2025 (63 tỉnh)"),
+                            ("34", "Từ 1/7/2025 (34 tỉnh)"),
+                            ("*", "Không đổi"),
+                        ],
+                        max_length=2,
+                        verbose_name="hệ thống",
+                    ),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="hiệu lực từ")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="hiệu lực đến")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="cooperatives.adminunit",
+                        verbose_name="trực thuộc",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đơn vị hành chính',
-                'verbose_name_plural': 'đơn vị hành chính',
-                'ordering': ['level', 'structure', 'code'],
+                "verbose_name": "đơn vị hành chính",
+                "verbose_name_plural": "đơn vị hành chính",
+                "ordering": ["level", "structure", "code"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalOrganisation',
+            name="HistoricalOrganisation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('tht', 'Tổ hợp tác'), ('htx', 'Hợp tác xã'), ('lhhtx', 'Liên hiệp hợp tác xã')], max_length=5, verbose_name='loại hình')),
-                ('registration_code', models.CharField(blank=True, help_text='Mã số HTX/LH HTX (mã số thuế 10 số); THT có thể để trống.', max_length=20, verbose_name='mã số đăng ký')),
-                ('name', models.CharField(max_length=255, verbose_name='tên')),
-                ('foreign_name', models.CharField(blank=True, max_length=255, verbose_name='tên nước ngoài')),
-                ('short_name', models.CharField(blank=True, max_length=100, verbose_name='tên viết tắt')),
-                ('sector', models.CharField(choices=[('agriculture', 'Nông nghiệp'), ('industry_handicraft', 'Công nghiệp – tiểu thủ công nghiệp'), ('construction', 'Xây dựng'), ('trade_services', 'Thương mại – dịch vụ'), ('transport', 'Vận tải'), ('peoples_credit_fund', 'Quỹ tín dụng nhân dân'), ('environment_services', 'Môi trường'), ('other', 'Khác')], max_length=24, verbose_name='lĩnh vực')),
-                ('business_lines', models.TextField(blank=True, verbose_name='ngành nghề kinh doanh')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='địa chỉ')),
-                ('legal_representative', models.CharField(blank=True, max_length=150, verbose_name='người đại diện theo pháp luật')),
-                ('founded_on', models.DateField(verbose_name='ngày thành lập')),
-                ('registered_on', models.DateField(blank=True, null=True, verbose_name='ngày đăng ký')),
-                ('status', models.CharField(choices=[('active', 'Đang hoạt động'), ('suspended', 'Tạm ngừng'), ('dormant', 'Ngừng hoạt động'), ('dissolving', 'Đang giải thể'), ('dissolved', 'Đã giải thể'), ('bankrupt', 'Phá sản'), ('reorganised', 'Tổ chức lại')], default='active', max_length=12, verbose_name='tình trạng')),
-                ('status_since', models.DateField(blank=True, null=True, verbose_name='tình trạng từ ngày')),
-                ('dissolved_on', models.DateField(blank=True, help_text='Giải thể, phá sản hoặc tổ chức lại.', null=True, verbose_name='ngày chấm dứt hoạt động')),
-                ('alliance_joined_on', models.DateField(blank=True, help_text='Để trống nếu không là thành viên.', null=True, verbose_name='ngày gia nhập Liên minh HTX tỉnh')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='cập nhật lúc')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('commune', models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'level': 'commune'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperatives.adminunit', verbose_name='xã/phường')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('province', models.ForeignKey(blank=True, db_constraint=False, help_text='Tỉnh hiện hành (34 tỉnh); tự điền theo xã.', limit_choices_to={'level': 'province', 'structure': '34'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperatives.adminunit', verbose_name='tỉnh/thành phố quản lý')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("tht", "Tổ hợp tác"), ("htx", "Hợp tác xã"), ("lhhtx", "Liên hiệp hợp tác xã")],
+                        max_length=5,
+                        verbose_name="loại hình",
+                    ),
+                ),
+                (
+                    "registration_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="Mã số HTX/LH HTX (mã số thuế 10 số); THT có thể để trống.",
+                        max_length=20,
+                        verbose_name="mã số đăng ký",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="tên")),
+                ("foreign_name", models.CharField(blank=True, max_length=255, verbose_name="tên nước ngoài")),
+                ("short_name", models.CharField(blank=True, max_length=100, verbose_name="tên viết tắt")),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("agriculture", "Nông nghiệp"),
+                            ("industry_handicraft", "Công nghiệp – tiểu thủ công nghiệp"),
+                            ("construction", "Xây dựng"),
+                            ("trade_services", "Thương mại – dịch vụ"),
+                            ("transport", "Vận tải"),
+                            ("peoples_credit_fund", "Quỹ tín dụng nhân dân"),
+                            ("environment_services", "Môi trường"),
+                            ("other", "Khác"),
+                        ],
+                        max_length=24,
+                        verbose_name="lĩnh vực",
+                    ),
+                ),
+                ("business_lines", models.TextField(blank=True, verbose_name="ngành nghề kinh doanh")),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="địa chỉ")),
+                (
+                    "legal_representative",
+                    models.CharField(blank=True, max_length=150, verbose_name="người đại diện theo pháp luật"),
+                ),
+                ("founded_on", models.DateField(verbose_name="ngày thành lập")),
+                ("registered_on", models.DateField(blank=True, null=True, verbose_name="ngày đăng ký")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Đang hoạt động"),
+                            ("suspended", "Tạm ngừng"),
+                            ("dormant", "Ngừng hoạt động"),
+                            ("dissolving", "Đang giải thể"),
+                            ("dissolved", "Đã giải thể"),
+                            ("bankrupt", "Phá sản"),
+                            ("reorganised", "Tổ chức lại"),
+                        ],
+                        default="active",
+                        max_length=12,
+                        verbose_name="tình trạng",
+                    ),
+                ),
+                ("status_since", models.DateField(blank=True, null=True, verbose_name="tình trạng từ ngày")),
+                (
+                    "dissolved_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Giải thể, phá sản hoặc tổ chức lại.",
+                        null=True,
+                        verbose_name="ngày chấm dứt hoạt động",
+                    ),
+                ),
+                (
+                    "alliance_joined_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Để trống nếu không là thành viên.",
+                        null=True,
+                        verbose_name="ngày gia nhập Liên minh HTX tỉnh",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(blank=True, editable=False, verbose_name="cập nhật lúc")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        limit_choices_to={"level": "commune"},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperatives.adminunit",
+                        verbose_name="xã/phường",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Tỉnh hiện hành (34 tỉnh); tự điền theo xã.",
+                        limit_choices_to={"level": "province", "structure": "34"},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperatives.adminunit",
+                        verbose_name="tỉnh/thành phố quản lý",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical tổ chức kinh tế hợp tác',
-                'verbose_name_plural': 'historical tổ chức kinh tế hợp tác',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical tổ chức kinh tế hợp tác",
+                "verbose_name_plural": "historical tổ chức kinh tế hợp tác",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('tht', 'Tổ hợp tác'), ('htx', 'Hợp tác xã'), ('lhhtx', 'Liên hiệp hợp tác xã')], max_length=5, verbose_name='loại hình')),
-                ('registration_code', models.CharField(blank=True, help_text='Mã số HTX/LH HTX (mã số thuế 10 số); THT có thể để trống.', max_length=20, verbose_name='mã số đăng ký')),
-                ('name', models.CharField(max_length=255, verbose_name='tên')),
-                ('foreign_name', models.CharField(blank=True, max_length=255, verbose_name='tên nước ngoài')),
-                ('short_name', models.CharField(blank=True, max_length=100, verbose_name='tên viết tắt')),
-                ('sector', models.CharField(choices=[('agriculture', 'Nông nghiệp'), ('industry_handicraft', 'Công nghiệp – tiểu thủ công nghiệp'), ('construction', 'Xây dựng'), ('trade_services', 'Thương mại – dịch vụ'), ('transport', 'Vận tải'), ('peoples_credit_fund', 'Quỹ tín dụng nhân dân'), ('environment_services', 'Môi trường'), ('other', 'Khác')], max_length=24, verbose_name='lĩnh vực')),
-                ('business_lines', models.TextField(blank=True, verbose_name='ngành nghề kinh doanh')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='địa chỉ')),
-                ('legal_representative', models.CharField(blank=True, max_length=150, verbose_name='người đại diện theo pháp luật')),
-                ('founded_on', models.DateField(verbose_name='ngày thành lập')),
-                ('registered_on', models.DateField(blank=True, null=True, verbose_name='ngày đăng ký')),
-                ('status', models.CharField(choices=[('active', 'Đang hoạt động'), ('suspended', 'Tạm ngừng'), ('dormant', 'Ngừng hoạt động'), ('dissolving', 'Đang giải thể'), ('dissolved', 'Đã giải thể'), ('bankrupt', 'Phá sản'), ('reorganised', 'Tổ chức lại')], default='active', max_length=12, verbose_name='tình trạng')),
-                ('status_since', models.DateField(blank=True, null=True, verbose_name='tình trạng từ ngày')),
-                ('dissolved_on', models.DateField(blank=True, help_text='Giải thể, phá sản hoặc tổ chức lại.', null=True, verbose_name='ngày chấm dứt hoạt động')),
-                ('alliance_joined_on', models.DateField(blank=True, help_text='Để trống nếu không là thành viên.', null=True, verbose_name='ngày gia nhập Liên minh HTX tỉnh')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('commune', models.ForeignKey(limit_choices_to={'level': 'commune'}, on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='cooperatives.adminunit', verbose_name='xã/phường')),
-                ('province', models.ForeignKey(blank=True, help_text='Tỉnh hiện hành (34 tỉnh); tự điền theo xã.', limit_choices_to={'level': 'province', 'structure': '34'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cooperatives.adminunit', verbose_name='tỉnh/thành phố quản lý')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("tht", "Tổ hợp tác"), ("htx", "Hợp tác xã"), ("lhhtx", "Liên hiệp hợp tác xã")],
+                        max_length=5,
+                        verbose_name="loại hình",
+                    ),
+                ),
+                (
+                    "registration_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="Mã số HTX/LH HTX (mã số thuế 10 số); THT có thể để trống.",
+                        max_length=20,
+                        verbose_name="mã số đăng ký",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="tên")),
+                ("foreign_name", models.CharField(blank=True, max_length=255, verbose_name="tên nước ngoài")),
+                ("short_name", models.CharField(blank=True, max_length=100, verbose_name="tên viết tắt")),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("agriculture", "Nông nghiệp"),
+                            ("industry_handicraft", "Công nghiệp – tiểu thủ công nghiệp"),
+                            ("construction", "Xây dựng"),
+                            ("trade_services", "Thương mại – dịch vụ"),
+                            ("transport", "Vận tải"),
+                            ("peoples_credit_fund", "Quỹ tín dụng nhân dân"),
+                            ("environment_services", "Môi trường"),
+                            ("other", "Khác"),
+                        ],
+                        max_length=24,
+                        verbose_name="lĩnh vực",
+                    ),
+                ),
+                ("business_lines", models.TextField(blank=True, verbose_name="ngành nghề kinh doanh")),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="địa chỉ")),
+                (
+                    "legal_representative",
+                    models.CharField(blank=True, max_length=150, verbose_name="người đại diện theo pháp luật"),
+                ),
+                ("founded_on", models.DateField(verbose_name="ngày thành lập")),
+                ("registered_on", models.DateField(blank=True, null=True, verbose_name="ngày đăng ký")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Đang hoạt động"),
+                            ("suspended", "Tạm ngừng"),
+                            ("dormant", "Ngừng hoạt động"),
+                            ("dissolving", "Đang giải thể"),
+                            ("dissolved", "Đã giải thể"),
+                            ("bankrupt", "Phá sản"),
+                            ("reorganised", "Tổ chức lại"),
+                        ],
+                        default="active",
+                        max_length=12,
+                        verbose_name="tình trạng",
+                    ),
+                ),
+                ("status_since", models.DateField(blank=True, null=True, verbose_name="tình trạng từ ngày")),
+                (
+                    "dissolved_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Giải thể, phá sản hoặc tổ chức lại.",
+                        null=True,
+                        verbose_name="ngày chấm dứt hoạt động",
+                    ),
+                ),
+                (
+                    "alliance_joined_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Để trống nếu không là thành viên.",
+                        null=True,
+                        verbose_name="ngày gia nhập Liên minh HTX tỉnh",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        limit_choices_to={"level": "commune"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="cooperatives.adminunit",
+                        verbose_name="xã/phường",
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Tỉnh hiện hành (34 tỉnh); tự điền theo xã.",
+                        limit_choices_to={"level": "province", "structure": "34"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cooperatives.adminunit",
+                        verbose_name="tỉnh/thành phố quản lý",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tổ chức kinh tế hợp tác',
-                'verbose_name_plural': 'tổ chức kinh tế hợp tác',
-                'ordering': ['name'],
+                "verbose_name": "tổ chức kinh tế hợp tác",
+                "verbose_name_plural": "tổ chức kinh tế hợp tác",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalYearlyFigures',
+            name="HistoricalYearlyFigures",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='năm')),
-                ('members', models.PositiveIntegerField(blank=True, null=True, verbose_name='số thành viên')),
-                ('workers', models.PositiveIntegerField(blank=True, null=True, verbose_name='số lao động thường xuyên')),
-                ('charter_capital', models.DecimalField(blank=True, decimal_places=0, max_digits=18, null=True, verbose_name='vốn điều lệ (đồng)')),
-                ('revenue', models.DecimalField(blank=True, decimal_places=0, max_digits=18, null=True, verbose_name='doanh thu (đồng)')),
-                ('profit', models.DecimalField(blank=True, decimal_places=0, max_digits=18, null=True, verbose_name='lợi nhuận (đồng)')),
-                ('average_income', models.DecimalField(blank=True, decimal_places=0, max_digits=14, null=True, verbose_name='thu nhập bình quân (đồng/người/năm)')),
-                ('linked_with_enterprise', models.BooleanField(default=False, verbose_name='liên kết với doanh nghiệp')),
-                ('high_technology', models.BooleanField(default=False, verbose_name='ứng dụng công nghệ cao')),
-                ('ocop_products', models.PositiveSmallIntegerField(default=0, verbose_name='số sản phẩm OCOP')),
-                ('ocop_max_stars', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(3), django.core.validators.MaxValueValidator(5)], verbose_name='hạng sao OCOP cao nhất')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperatives.organisation', verbose_name='tổ chức')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="năm",
+                    ),
+                ),
+                ("members", models.PositiveIntegerField(blank=True, null=True, verbose_name="số thành viên")),
+                (
+                    "workers",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="số lao động thường xuyên"),
+                ),
+                (
+                    "charter_capital",
+                    models.DecimalField(
+                        blank=True, decimal_places=0, max_digits=18, null=True, verbose_name="vốn điều lệ (đồng)"
+                    ),
+                ),
+                (
+                    "revenue",
+                    models.DecimalField(
+                        blank=True, decimal_places=0, max_digits=18, null=True, verbose_name="doanh thu (đồng)"
+                    ),
+                ),
+                (
+                    "profit",
+                    models.DecimalField(
+                        blank=True, decimal_places=0, max_digits=18, null=True, verbose_name="lợi nhuận (đồng)"
+                    ),
+                ),
+                (
+                    "average_income",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=0,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="thu nhập bình quân (đồng/người/năm)",
+                    ),
+                ),
+                (
+                    "linked_with_enterprise",
+                    models.BooleanField(default=False, verbose_name="liên kết với doanh nghiệp"),
+                ),
+                ("high_technology", models.BooleanField(default=False, verbose_name="ứng dụng công nghệ cao")),
+                ("ocop_products", models.PositiveSmallIntegerField(default=0, verbose_name="số sản phẩm OCOP")),
+                (
+                    "ocop_max_stars",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(3),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="hạng sao OCOP cao nhất",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperatives.organisation",
+                        verbose_name="tổ chức",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical số liệu năm',
-                'verbose_name_plural': 'historical số liệu năm',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical số liệu năm",
+                "verbose_name_plural": "historical số liệu năm",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSupportAction',
+            name="HistoricalSupportAction",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('consolidation', 'Củng cố, kiện toàn'), ('manager_training', 'Đào tạo, bồi dưỡng cán bộ quản lý'), ('trade_promotion', 'Hỗ trợ xúc tiến thương mại'), ('trade_fair', 'Tham gia hội chợ, triển lãm'), ('fund_loan', 'Vay vốn Quỹ hỗ trợ phát triển HTX'), ('new_model', 'Chuyển đổi, xây dựng HTX kiểu mới gắn với chuỗi giá trị'), ('exemplary_model', 'Xây dựng HTX điển hình tiên tiến'), ('other', 'Khác')], max_length=20, verbose_name='loại hỗ trợ')),
-                ('occurred_on', models.DateField(verbose_name='ngày')),
-                ('count', models.PositiveIntegerField(default=1, help_text='Ví dụ: số lượt người được đào tạo, số dự án được vay.', verbose_name='số lượng')),
-                ('amount', models.DecimalField(blank=True, decimal_places=0, max_digits=18, null=True, verbose_name='số tiền (đồng)')),
-                ('description', models.CharField(blank=True, max_length=255, verbose_name='nội dung')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('area', models.ForeignKey(blank=True, db_constraint=False, help_text='Xã hoặc tỉnh nơi thực hiện; theo tổ chức nếu có.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperatives.adminunit', verbose_name='địa bàn')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperatives.organisation', verbose_name='tổ chức')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("consolidation", "Củng cố, kiện toàn"),
+                            ("manager_training", "Đào tạo, bồi dưỡng cán bộ quản lý"),
+                            ("trade_promotion", "Hỗ trợ xúc tiến thương mại"),
+                            ("trade_fair", "Tham gia hội chợ, triển lãm"),
+                            ("fund_loan", "Vay vốn Quỹ hỗ trợ phát triển HTX"),
+                            ("new_model", "Chuyển đổi, xây dựng HTX kiểu mới gắn với chuỗi giá trị"),
+                            ("exemplary_model", "Xây dựng HTX điển hình tiên tiến"),
+                            ("other", "Khác"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại hỗ trợ",
+                    ),
+                ),
+                ("occurred_on", models.DateField(verbose_name="ngày")),
+                (
+                    "count",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Ví dụ: số lượt người được đào tạo, số dự án được vay.",
+                        verbose_name="số lượng",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True, decimal_places=0, max_digits=18, null=True, verbose_name="số tiền (đồng)"
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=255, verbose_name="nội dung")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Xã hoặc tỉnh nơi thực hiện; theo tổ chức nếu có.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperatives.adminunit",
+                        verbose_name="địa bàn",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperatives.organisation",
+                        verbose_name="tổ chức",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical hoạt động hỗ trợ',
-                'verbose_name_plural': 'historical hoạt động hỗ trợ',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical hoạt động hỗ trợ",
+                "verbose_name_plural": "historical hoạt động hỗ trợ",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalRating',
+            name="HistoricalRating",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='năm')),
-                ('scheme', models.CharField(choices=[('tt01_2020', 'TT 01/2020/TT-BKHĐT (mọi HTX)'), ('tt09_2017', 'TT 09/2017/TT-BNNPTNT (HTX nông nghiệp)')], default='tt01_2020', max_length=10, verbose_name='văn bản đánh giá')),
-                ('self_score', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='điểm tự chấm')),
-                ('verified_score', models.DecimalField(blank=True, decimal_places=2, help_text='Điểm do huyện/tỉnh thẩm định; được dùng thay điểm tự chấm khi có.', max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='điểm thẩm định')),
-                ('level', models.CharField(blank=True, choices=[('good', 'Tốt'), ('fair', 'Khá'), ('average', 'Trung bình'), ('weak', 'Yếu'), ('unrated', 'Chưa xếp loại')], max_length=8, verbose_name='xếp loại')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperatives.organisation', verbose_name='tổ chức')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="năm",
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.CharField(
+                        choices=[
+                            ("tt01_2020", "TT 01/2020/TT-BKHĐT (mọi HTX)"),
+                            ("tt09_2017", "TT 09/2017/TT-BNNPTNT (HTX nông nghiệp)"),
+                        ],
+                        default="tt01_2020",
+                        max_length=10,
+                        verbose_name="văn bản đánh giá",
+                    ),
+                ),
+                (
+                    "self_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="điểm tự chấm",
+                    ),
+                ),
+                (
+                    "verified_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Điểm do huyện/tỉnh thẩm định; được dùng thay điểm tự chấm khi có.",
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="điểm thẩm định",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("good", "Tốt"),
+                            ("fair", "Khá"),
+                            ("average", "Trung bình"),
+                            ("weak", "Yếu"),
+                            ("unrated", "Chưa xếp loại"),
+                        ],
+                        max_length=8,
+                        verbose_name="xếp loại",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperatives.organisation",
+                        verbose_name="tổ chức",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical xếp loại',
-                'verbose_name_plural': 'historical xếp loại',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical xếp loại",
+                "verbose_name_plural": "historical xếp loại",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='năm')),
-                ('scheme', models.CharField(choices=[('tt01_2020', 'TT 01/2020/TT-BKHĐT (mọi HTX)'), ('tt09_2017', 'TT 09/2017/TT-BNNPTNT (HTX nông nghiệp)')], default='tt01_2020', max_length=10, verbose_name='văn bản đánh giá')),
-                ('self_score', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='điểm tự chấm')),
-                ('verified_score', models.DecimalField(blank=True, decimal_places=2, help_text='Điểm do huyện/tỉnh thẩm định; được dùng thay điểm tự chấm khi có.', max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='điểm thẩm định')),
-                ('level', models.CharField(blank=True, choices=[('good', 'Tốt'), ('fair', 'Khá'), ('average', 'Trung bình'), ('weak', 'Yếu'), ('unrated', 'Chưa xếp loại')], max_length=8, verbose_name='xếp loại')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='cooperatives.organisation', verbose_name='tổ chức')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="năm",
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.CharField(
+                        choices=[
+                            ("tt01_2020", "TT 01/2020/TT-BKHĐT (mọi HTX)"),
+                            ("tt09_2017", "TT 09/2017/TT-BNNPTNT (HTX nông nghiệp)"),
+                        ],
+                        default="tt01_2020",
+                        max_length=10,
+                        verbose_name="văn bản đánh giá",
+                    ),
+                ),
+                (
+                    "self_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="điểm tự chấm",
+                    ),
+                ),
+                (
+                    "verified_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Điểm do huyện/tỉnh thẩm định; được dùng thay điểm tự chấm khi có.",
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="điểm thẩm định",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("good", "Tốt"),
+                            ("fair", "Khá"),
+                            ("average", "Trung bình"),
+                            ("weak", "Yếu"),
+                            ("unrated", "Chưa xếp loại"),
+                        ],
+                        max_length=8,
+                        verbose_name="xếp loại",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="cooperatives.organisation",
+                        verbose_name="tổ chức",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'xếp loại',
-                'verbose_name_plural': 'xếp loại',
-                'ordering': ['organisation', 'year'],
+                "verbose_name": "xếp loại",
+                "verbose_name_plural": "xếp loại",
+                "ordering": ["organisation", "year"],
             },
         ),
         migrations.CreateModel(
-            name='SupportAction',
+            name="SupportAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('consolidation', 'Củng cố, kiện toàn'), ('manager_training', 'Đào tạo, bồi dưỡng cán bộ quản lý'), ('trade_promotion', 'Hỗ trợ xúc tiến thương mại'), ('trade_fair', 'Tham gia hội chợ, triển lãm'), ('fund_loan', 'Vay vốn Quỹ hỗ trợ phát triển HTX'), ('new_model', 'Chuyển đổi, xây dựng HTX kiểu mới gắn với chuỗi giá trị'), ('exemplary_model', 'Xây dựng HTX điển hình tiên tiến'), ('other', 'Khác')], max_length=20, verbose_name='loại hỗ trợ')),
-                ('occurred_on', models.DateField(verbose_name='ngày')),
-                ('count', models.PositiveIntegerField(default=1, help_text='Ví dụ: số lượt người được đào tạo, số dự án được vay.', verbose_name='số lượng')),
-                ('amount', models.DecimalField(blank=True, decimal_places=0, max_digits=18, null=True, verbose_name='số tiền (đồng)')),
-                ('description', models.CharField(blank=True, max_length=255, verbose_name='nội dung')),
-                ('area', models.ForeignKey(help_text='Xã hoặc tỉnh nơi thực hiện; theo tổ chức nếu có.', on_delete=django.db.models.deletion.PROTECT, related_name='support_actions', to='cooperatives.adminunit', verbose_name='địa bàn')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='support_actions', to='cooperatives.organisation', verbose_name='tổ chức')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("consolidation", "Củng cố, kiện toàn"),
+                            ("manager_training", "Đào tạo, bồi dưỡng cán bộ quản lý"),
+                            ("trade_promotion", "Hỗ trợ xúc tiến thương mại"),
+                            ("trade_fair", "Tham gia hội chợ, triển lãm"),
+                            ("fund_loan", "Vay vốn Quỹ hỗ trợ phát triển HTX"),
+                            ("new_model", "Chuyển đổi, xây dựng HTX kiểu mới gắn với chuỗi giá trị"),
+                            ("exemplary_model", "Xây dựng HTX điển hình tiên tiến"),
+                            ("other", "Khác"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại hỗ trợ",
+                    ),
+                ),
+                ("occurred_on", models.DateField(verbose_name="ngày")),
+                (
+                    "count",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Ví dụ: số lượt người được đào tạo, số dự án được vay.",
+                        verbose_name="số lượng",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True, decimal_places=0, max_digits=18, null=True, verbose_name="số tiền (đồng)"
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=255, verbose_name="nội dung")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        help_text="Xã hoặc tỉnh nơi thực hiện; theo tổ chức nếu có.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="support_actions",
+                        to="cooperatives.adminunit",
+                        verbose_name="địa bàn",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="support_actions",
+                        to="cooperatives.organisation",
+                        verbose_name="tổ chức",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hoạt động hỗ trợ',
-                'verbose_name_plural': 'hoạt động hỗ trợ',
-                'ordering': ['-occurred_on'],
+                "verbose_name": "hoạt động hỗ trợ",
+                "verbose_name_plural": "hoạt động hỗ trợ",
+                "ordering": ["-occurred_on"],
             },
         ),
         migrations.CreateModel(
-            name='UnitLineage',
+            name="UnitLineage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ancestor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lineage_descendants', to='cooperatives.adminunit')),
-                ('descendant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lineage_ancestors', to='cooperatives.adminunit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "ancestor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lineage_descendants",
+                        to="cooperatives.adminunit",
+                    ),
+                ),
+                (
+                    "descendant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lineage_ancestors",
+                        to="cooperatives.adminunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quan hệ địa bàn',
-                'verbose_name_plural': 'quan hệ địa bàn',
+                "verbose_name": "quan hệ địa bàn",
+                "verbose_name_plural": "quan hệ địa bàn",
             },
         ),
         migrations.CreateModel(
-            name='UnitSuccession',
+            name="UnitSuccession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_on', models.DateField(default=datetime.date(2025, 7, 1), verbose_name='ngày hiệu lực')),
-                ('predecessor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='successions', to='cooperatives.adminunit', verbose_name='đơn vị cũ')),
-                ('successor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='predecessions', to='cooperatives.adminunit', verbose_name='đơn vị mới')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("effective_on", models.DateField(default=datetime.date(2025, 7, 1), verbose_name="ngày hiệu lực")),
+                (
+                    "predecessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="successions",
+                        to="cooperatives.adminunit",
+                        verbose_name="đơn vị cũ",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="predecessions",
+                        to="cooperatives.adminunit",
+                        verbose_name="đơn vị mới",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sắp xếp đơn vị hành chính',
-                'verbose_name_plural': 'sắp xếp đơn vị hành chính',
+                "verbose_name": "sắp xếp đơn vị hành chính",
+                "verbose_name_plural": "sắp xếp đơn vị hành chính",
             },
         ),
         migrations.CreateModel(
-            name='YearlyFigures',
+            name="YearlyFigures",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='năm')),
-                ('members', models.PositiveIntegerField(blank=True, null=True, verbose_name='số thành viên')),
-                ('workers', models.PositiveIntegerField(blank=True, null=True, verbose_name='số lao động thường xuyên')),
-                ('charter_capital', models.DecimalField(blank=True, decimal_places=0, max_digits=18, null=True, verbose_name='vốn điều lệ (đồng)')),
-                ('revenue', models.DecimalField(blank=True, decimal_places=0, max_digits=18, null=True, verbose_name='doanh thu (đồng)')),
-                ('profit', models.DecimalField(blank=True, decimal_places=0, max_digits=18, null=True, verbose_name='lợi nhuận (đồng)')),
-                ('average_income', models.DecimalField(blank=True, decimal_places=0, max_digits=14, null=True, verbose_name='thu nhập bình quân (đồng/người/năm)')),
-                ('linked_with_enterprise', models.BooleanField(default=False, verbose_name='liên kết với doanh nghiệp')),
-                ('high_technology', models.BooleanField(default=False, verbose_name='ứng dụng công nghệ cao')),
-                ('ocop_products', models.PositiveSmallIntegerField(default=0, verbose_name='số sản phẩm OCOP')),
-                ('ocop_max_stars', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(3), django.core.validators.MaxValueValidator(5)], verbose_name='hạng sao OCOP cao nhất')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='yearly_figures', to='cooperatives.organisation', verbose_name='tổ chức')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="năm",
+                    ),
+                ),
+                ("members", models.PositiveIntegerField(blank=True, null=True, verbose_name="số thành viên")),
+                (
+                    "workers",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="số lao động thường xuyên"),
+                ),
+                (
+                    "charter_capital",
+                    models.DecimalField(
+                        blank=True, decimal_places=0, max_digits=18, null=True, verbose_name="vốn điều lệ (đồng)"
+                    ),
+                ),
+                (
+                    "revenue",
+                    models.DecimalField(
+                        blank=True, decimal_places=0, max_digits=18, null=True, verbose_name="doanh thu (đồng)"
+                    ),
+                ),
+                (
+                    "profit",
+                    models.DecimalField(
+                        blank=True, decimal_places=0, max_digits=18, null=True, verbose_name="lợi nhuận (đồng)"
+                    ),
+                ),
+                (
+                    "average_income",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=0,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="thu nhập bình quân (đồng/người/năm)",
+                    ),
+                ),
+                (
+                    "linked_with_enterprise",
+                    models.BooleanField(default=False, verbose_name="liên kết với doanh nghiệp"),
+                ),
+                ("high_technology", models.BooleanField(default=False, verbose_name="ứng dụng công nghệ cao")),
+                ("ocop_products", models.PositiveSmallIntegerField(default=0, verbose_name="số sản phẩm OCOP")),
+                (
+                    "ocop_max_stars",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(3),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="hạng sao OCOP cao nhất",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="yearly_figures",
+                        to="cooperatives.organisation",
+                        verbose_name="tổ chức",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'số liệu năm',
-                'verbose_name_plural': 'số liệu năm',
-                'ordering': ['organisation', 'year'],
+                "verbose_name": "số liệu năm",
+                "verbose_name_plural": "số liệu năm",
+                "ordering": ["organisation", "year"],
             },
         ),
         migrations.AddIndex(
-            model_name='adminunit',
-            index=models.Index(fields=['level', 'code'], name='adminunit_level_code_idx'),
+            model_name="adminunit",
+            index=models.Index(fields=["level", "code"], name="adminunit_level_code_idx"),
         ),
         migrations.AddConstraint(
-            model_name='adminunit',
-            constraint=models.UniqueConstraint(fields=('structure', 'level', 'code'), name='adminunit_code_unique_in_structure'),
+            model_name="adminunit",
+            constraint=models.UniqueConstraint(
+                fields=("structure", "level", "code"), name="adminunit_code_unique_in_structure"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='adminunit',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_from__isnull', True), ('valid_to__isnull', True), ('valid_from__lte', models.F('valid_to')), _connector='OR'), name='adminunit_valid_from_le_valid_to'),
+            model_name="adminunit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_from__isnull", True),
+                    ("valid_to__isnull", True),
+                    ("valid_from__lte", models.F("valid_to")),
+                    _connector="OR",
+                ),
+                name="adminunit_valid_from_le_valid_to",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='adminunit',
-            constraint=models.CheckConstraint(condition=models.Q(('level', 'nation'), ('parent__isnull', False), _connector='OR'), name='adminunit_only_nation_has_no_parent'),
+            model_name="adminunit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level", "nation"), ("parent__isnull", False), _connector="OR"),
+                name="adminunit_only_nation_has_no_parent",
+            ),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['province', 'kind'], name='organisation_province_kind_idx'),
+            model_name="organisation",
+            index=models.Index(fields=["province", "kind"], name="organisation_province_kind_idx"),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['kind', 'founded_on'], name='organisation_kind_founded_idx'),
+            model_name="organisation",
+            index=models.Index(fields=["kind", "founded_on"], name="organisation_kind_founded_idx"),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('registration_code', ''), _negated=True), fields=('registration_code',), name='organisation_registration_code_unique'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("registration_code", ""), _negated=True),
+                fields=("registration_code",),
+                name="organisation_registration_code_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('dissolved_on__isnull', True), ('dissolved_on__gte', models.F('founded_on')), _connector='OR'), name='organisation_dissolved_after_founded'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("dissolved_on__isnull", True), ("dissolved_on__gte", models.F("founded_on")), _connector="OR"
+                ),
+                name="organisation_dissolved_after_founded",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('dissolved_on__isnull', True), ('status__in', ['dissolved', 'bankrupt', 'reorganised']), _connector='OR'), name='organisation_dissolved_on_needs_ended_status'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("dissolved_on__isnull", True),
+                    ("status__in", ["dissolved", "bankrupt", "reorganised"]),
+                    _connector="OR",
+                ),
+                name="organisation_dissolved_on_needs_ended_status",
+            ),
         ),
         migrations.AddIndex(
-            model_name='rating',
-            index=models.Index(fields=['year', 'level'], name='rating_year_level_idx'),
+            model_name="rating",
+            index=models.Index(fields=["year", "level"], name="rating_year_level_idx"),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.UniqueConstraint(fields=('organisation', 'year', 'scheme'), name='rating_one_per_organisation_year_scheme'),
+            model_name="rating",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "year", "scheme"), name="rating_one_per_organisation_year_scheme"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.CheckConstraint(condition=models.Q(('self_score__isnull', True), models.Q(('self_score__gte', 0), ('self_score__lte', 100)), _connector='OR'), name='rating_self_score_0_100'),
+            model_name="rating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("self_score__isnull", True),
+                    models.Q(("self_score__gte", 0), ("self_score__lte", 100)),
+                    _connector="OR",
+                ),
+                name="rating_self_score_0_100",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.CheckConstraint(condition=models.Q(('verified_score__isnull', True), models.Q(('verified_score__gte', 0), ('verified_score__lte', 100)), _connector='OR'), name='rating_verified_score_0_100'),
+            model_name="rating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("verified_score__isnull", True),
+                    models.Q(("verified_score__gte", 0), ("verified_score__lte", 100)),
+                    _connector="OR",
+                ),
+                name="rating_verified_score_0_100",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('verified_score__isnull', False), models.Q(models.Q(('level', 'good'), ('verified_score__gte', 80)), models.Q(('level', 'fair'), ('verified_score__gte', 65), ('verified_score__lt', 80)), models.Q(('level', 'average'), ('verified_score__gte', 50), ('verified_score__lt', 65)), models.Q(('level', 'weak'), ('verified_score__lt', 50)), _connector='OR')), models.Q(('self_score__isnull', False), ('verified_score__isnull', True), models.Q(models.Q(('level', 'good'), ('self_score__gte', 80)), models.Q(('level', 'fair'), ('self_score__gte', 65), ('self_score__lt', 80)), models.Q(('level', 'average'), ('self_score__gte', 50), ('self_score__lt', 65)), models.Q(('level', 'weak'), ('self_score__lt', 50)), _connector='OR')), models.Q(('level__gt', ''), ('self_score__isnull', True), ('verified_score__isnull', True)), _connector='OR'), name='rating_level_follows_score'),
+            model_name="rating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("verified_score__isnull", False),
+                        models.Q(
+                            models.Q(("level", "good"), ("verified_score__gte", 80)),
+                            models.Q(("level", "fair"), ("verified_score__gte", 65), ("verified_score__lt", 80)),
+                            models.Q(("level", "average"), ("verified_score__gte", 50), ("verified_score__lt", 65)),
+                            models.Q(("level", "weak"), ("verified_score__lt", 50)),
+                            _connector="OR",
+                        ),
+                    ),
+                    models.Q(
+                        ("self_score__isnull", False),
+                        ("verified_score__isnull", True),
+                        models.Q(
+                            models.Q(("level", "good"), ("self_score__gte", 80)),
+                            models.Q(("level", "fair"), ("self_score__gte", 65), ("self_score__lt", 80)),
+                            models.Q(("level", "average"), ("self_score__gte", 50), ("self_score__lt", 65)),
+                            models.Q(("level", "weak"), ("self_score__lt", 50)),
+                            _connector="OR",
+                        ),
+                    ),
+                    models.Q(("level__gt", ""), ("self_score__isnull", True), ("verified_score__isnull", True)),
+                    _connector="OR",
+                ),
+                name="rating_level_follows_score",
+            ),
         ),
         migrations.AddIndex(
-            model_name='supportaction',
-            index=models.Index(fields=['kind', 'occurred_on'], name='supportaction_kind_date_idx'),
+            model_name="supportaction",
+            index=models.Index(fields=["kind", "occurred_on"], name="supportaction_kind_date_idx"),
         ),
         migrations.AddConstraint(
-            model_name='supportaction',
-            constraint=models.CheckConstraint(condition=models.Q(('count__gte', 1)), name='supportaction_count_positive'),
+            model_name="supportaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("count__gte", 1)), name="supportaction_count_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='unitlineage',
-            index=models.Index(fields=['descendant', 'ancestor'], name='unitlineage_desc_anc_idx'),
+            model_name="unitlineage",
+            index=models.Index(fields=["descendant", "ancestor"], name="unitlineage_desc_anc_idx"),
         ),
         migrations.AddConstraint(
-            model_name='unitlineage',
-            constraint=models.UniqueConstraint(fields=('ancestor', 'descendant'), name='unitlineage_unique_pair'),
+            model_name="unitlineage",
+            constraint=models.UniqueConstraint(fields=("ancestor", "descendant"), name="unitlineage_unique_pair"),
         ),
         migrations.AddConstraint(
-            model_name='unitsuccession',
-            constraint=models.UniqueConstraint(fields=('predecessor', 'successor'), name='unitsuccession_unique_pair'),
+            model_name="unitsuccession",
+            constraint=models.UniqueConstraint(fields=("predecessor", "successor"), name="unitsuccession_unique_pair"),
         ),
         migrations.AddConstraint(
-            model_name='unitsuccession',
-            constraint=models.CheckConstraint(condition=models.Q(('predecessor', models.F('successor')), _negated=True), name='unitsuccession_not_self'),
+            model_name="unitsuccession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("predecessor", models.F("successor")), _negated=True),
+                name="unitsuccession_not_self",
+            ),
         ),
         migrations.AddIndex(
-            model_name='yearlyfigures',
-            index=models.Index(fields=['year', 'organisation'], name='yearlyfigures_year_org_idx'),
+            model_name="yearlyfigures",
+            index=models.Index(fields=["year", "organisation"], name="yearlyfigures_year_org_idx"),
         ),
         migrations.AddConstraint(
-            model_name='yearlyfigures',
-            constraint=models.UniqueConstraint(fields=('organisation', 'year'), name='yearlyfigures_one_per_organisation_year'),
+            model_name="yearlyfigures",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "year"), name="yearlyfigures_one_per_organisation_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='yearlyfigures',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 1990), ('year__lte', 2100)), name='yearlyfigures_year_range'),
+            model_name="yearlyfigures",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 1990), ("year__lte", 2100)), name="yearlyfigures_year_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='yearlyfigures',
-            constraint=models.CheckConstraint(condition=models.Q(('ocop_max_stars__isnull', True), models.Q(('ocop_max_stars__gte', 3), ('ocop_max_stars__lte', 5)), _connector='OR'), name='yearlyfigures_ocop_stars_3_to_5'),
+            model_name="yearlyfigures",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ocop_max_stars__isnull", True),
+                    models.Q(("ocop_max_stars__gte", 3), ("ocop_max_stars__lte", 5)),
+                    _connector="OR",
+                ),
+                name="yearlyfigures_ocop_stars_3_to_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='yearlyfigures',
-            constraint=models.CheckConstraint(condition=models.Q(('charter_capital__isnull', True), ('charter_capital__gte', 0), _connector='OR'), name='yearlyfigures_capital_not_negative'),
+            model_name="yearlyfigures",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("charter_capital__isnull", True), ("charter_capital__gte", 0), _connector="OR"),
+                name="yearlyfigures_capital_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='yearlyfigures',
-            constraint=models.CheckConstraint(condition=models.Q(('revenue__isnull', True), ('revenue__gte', 0), _connector='OR'), name='yearlyfigures_revenue_not_negative'),
+            model_name="yearlyfigures",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("revenue__isnull", True), ("revenue__gte", 0), _connector="OR"),
+                name="yearlyfigures_revenue_not_negative",
+            ),
         ),
     ]

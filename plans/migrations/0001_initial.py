@@ -7,233 +7,686 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cooperatives', '0001_initial'),
+        ("cooperatives", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='mã chỉ tiêu')),
-                ('name_vi', models.CharField(max_length=255, verbose_name='tên (tiếng Việt)')),
-                ('name_en', models.CharField(max_length=255, verbose_name='tên (tiếng Anh)')),
-                ('unit', models.CharField(choices=[('count', 'số lượng'), ('percent', '%'), ('vnd', 'đồng'), ('km', 'km')], max_length=8, verbose_name='đơn vị')),
-                ('count_noun', models.CharField(blank=True, help_text='Ví dụ: HTX, xã, lượt người.', max_length=40, verbose_name='đơn vị đếm')),
-                ('shape', models.CharField(choices=[('flow', 'Số phát sinh trong kỳ'), ('level', 'Số tại thời điểm'), ('share', 'Tỷ lệ tại thời điểm')], max_length=6, verbose_name='dạng')),
-                ('method', models.CharField(choices=[('derived', 'Tính từ cơ sở dữ liệu HTX'), ('manual', 'Nhập tay')], max_length=8, verbose_name='cách đo')),
-                ('rule', models.CharField(blank=True, choices=[('founded', 'Số tổ chức thành lập mới'), ('active', 'Số tổ chức đang hoạt động'), ('alliance_joined', 'Số thành viên mới kết nạp vào Liên minh HTX'), ('support_actions', 'Số lượt hỗ trợ theo loại'), ('rated_count', 'Số HTX theo xếp loại'), ('rating_share', 'Tỷ lệ HTX theo xếp loại'), ('average_revenue', 'Doanh thu bình quân một HTX'), ('average_income', 'Thu nhập bình quân của thành viên'), ('members', 'Tổng số thành viên'), ('size_share', 'Tỷ lệ HTX quy mô nhỏ trở lên'), ('linked_share', 'Tỷ lệ HTX nông nghiệp liên kết với doanh nghiệp'), ('alliance_share', 'Tỷ lệ HTX hiệu quả là thành viên Liên minh'), ('trained_share', 'Tỷ lệ HTX nông nghiệp có cán bộ chủ chốt được đào tạo'), ('ntm13_communes', 'Số xã đạt tiêu chí 13 (tổ chức sản xuất)')], max_length=20, verbose_name='quy tắc tính')),
-                ('rule_params', models.JSONField(blank=True, default=dict, verbose_name='tham số quy tắc')),
-                ('description', models.TextField(blank=True, verbose_name='định nghĩa')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="mã chỉ tiêu")),
+                ("name_vi", models.CharField(max_length=255, verbose_name="tên (tiếng Việt)")),
+                ("name_en", models.CharField(max_length=255, verbose_name="tên (tiếng Anh)")),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[("count", "số lượng"), ("percent", "%"), ("vnd", "đồng"), ("km", "km")],
+                        max_length=8,
+                        verbose_name="đơn vị",
+                    ),
+                ),
+                (
+                    "count_noun",
+                    models.CharField(
+                        blank=True, help_text="Ví dụ: HTX, xã, lượt người.", max_length=40, verbose_name="đơn vị đếm"
+                    ),
+                ),
+                (
+                    "shape",
+                    models.CharField(
+                        choices=[
+                            ("flow", "Số phát sinh trong kỳ"),
+                            ("level", "Số tại thời điểm"),
+                            ("share", "Tỷ lệ tại thời điểm"),
+                        ],
+                        max_length=6,
+                        verbose_name="dạng",
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[("derived", "Tính từ cơ sở dữ liệu HTX"), ("manual", "Nhập tay")],
+                        max_length=8,
+                        verbose_name="cách đo",
+                    ),
+                ),
+                (
+                    "rule",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("founded", "Số tổ chức thành lập mới"),
+                            ("active", "Số tổ chức đang hoạt động"),
+                            ("alliance_joined", "Số thành viên mới kết nạp vào Liên minh HTX"),
+                            ("support_actions", "Số lượt hỗ trợ theo loại"),
+                            ("rated_count", "Số HTX theo xếp loại"),
+                            ("rating_share", "Tỷ lệ HTX theo xếp loại"),
+                            ("average_revenue", "Doanh thu bình quân một HTX"),
+                            ("average_income", "Thu nhập bình quân của thành viên"),
+                            ("members", "Tổng số thành viên"),
+                            ("size_share", "Tỷ lệ HTX quy mô nhỏ trở lên"),
+                            ("linked_share", "Tỷ lệ HTX nông nghiệp liên kết với doanh nghiệp"),
+                            ("alliance_share", "Tỷ lệ HTX hiệu quả là thành viên Liên minh"),
+                            ("trained_share", "Tỷ lệ HTX nông nghiệp có cán bộ chủ chốt được đào tạo"),
+                            ("ntm13_communes", "Số xã đạt tiêu chí 13 (tổ chức sản xuất)"),
+                        ],
+                        max_length=20,
+                        verbose_name="quy tắc tính",
+                    ),
+                ),
+                ("rule_params", models.JSONField(blank=True, default=dict, verbose_name="tham số quy tắc")),
+                ("description", models.TextField(blank=True, verbose_name="định nghĩa")),
             ],
             options={
-                'verbose_name': 'chỉ tiêu',
-                'verbose_name_plural': 'chỉ tiêu',
-                'ordering': ['code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('method', 'derived'), ('rule__gt', '')), models.Q(('method', 'manual'), ('rule', '')), _connector='OR'), name='indicator_rule_iff_derived'), models.CheckConstraint(condition=models.Q(models.Q(('shape', 'share'), _negated=True), ('unit', 'percent'), _connector='OR'), name='indicator_share_is_percent')],
+                "verbose_name": "chỉ tiêu",
+                "verbose_name_plural": "chỉ tiêu",
+                "ordering": ["code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("method", "derived"), ("rule__gt", "")),
+                            models.Q(("method", "manual"), ("rule", "")),
+                            _connector="OR",
+                        ),
+                        name="indicator_rule_iff_derived",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("shape", "share"), _negated=True), ("unit", "percent"), _connector="OR"
+                        ),
+                        name="indicator_share_is_percent",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalEnteredValue',
+            name="HistoricalEnteredValue",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('as_of', models.DateField(verbose_name='số liệu đến ngày')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='giá trị')),
-                ('source', models.CharField(max_length=255, verbose_name='nguồn số liệu')),
-                ('entered_at', models.DateTimeField(blank=True, editable=False, verbose_name='nhập lúc')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('area', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperatives.adminunit', verbose_name='địa bàn')),
-                ('entered_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người nhập')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('indicator', models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'method': 'manual'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.indicator', verbose_name='chỉ tiêu')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("as_of", models.DateField(verbose_name="số liệu đến ngày")),
+                ("value", models.DecimalField(decimal_places=4, max_digits=20, verbose_name="giá trị")),
+                ("source", models.CharField(max_length=255, verbose_name="nguồn số liệu")),
+                ("entered_at", models.DateTimeField(blank=True, editable=False, verbose_name="nhập lúc")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperatives.adminunit",
+                        verbose_name="địa bàn",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người nhập",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        limit_choices_to={"method": "manual"},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.indicator",
+                        verbose_name="chỉ tiêu",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical số liệu nhập tay',
-                'verbose_name_plural': 'historical số liệu nhập tay',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical số liệu nhập tay",
+                "verbose_name_plural": "historical số liệu nhập tay",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issuer', models.CharField(max_length=255, verbose_name='cơ quan ban hành')),
-                ('document_number', models.CharField(blank=True, max_length=50, verbose_name='số hiệu văn bản')),
-                ('document_date', models.DateField(blank=True, null=True, verbose_name='ngày ban hành')),
-                ('title', models.CharField(max_length=500, verbose_name='tên kế hoạch')),
-                ('first_year', models.PositiveSmallIntegerField(verbose_name='từ năm')),
-                ('last_year', models.PositiveSmallIntegerField(verbose_name='đến năm')),
-                ('source_text', models.TextField(blank=True, verbose_name='trích nguyên văn')),
-                ('source_reference', models.CharField(blank=True, max_length=500, verbose_name='nguồn')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='cooperatives.adminunit', verbose_name='địa bàn')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("issuer", models.CharField(max_length=255, verbose_name="cơ quan ban hành")),
+                ("document_number", models.CharField(blank=True, max_length=50, verbose_name="số hiệu văn bản")),
+                ("document_date", models.DateField(blank=True, null=True, verbose_name="ngày ban hành")),
+                ("title", models.CharField(max_length=500, verbose_name="tên kế hoạch")),
+                ("first_year", models.PositiveSmallIntegerField(verbose_name="từ năm")),
+                ("last_year", models.PositiveSmallIntegerField(verbose_name="đến năm")),
+                ("source_text", models.TextField(blank=True, verbose_name="trích nguyên văn")),
+                ("source_reference", models.CharField(blank=True, max_length=500, verbose_name="nguồn")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plans",
+                        to="cooperatives.adminunit",
+                        verbose_name="địa bàn",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kế hoạch',
-                'verbose_name_plural': 'kế hoạch',
-                'ordering': ['-last_year', 'area__code', 'title'],
+                "verbose_name": "kế hoạch",
+                "verbose_name_plural": "kế hoạch",
+                "ordering": ["-last_year", "area__code", "title"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalTask',
+            name="HistoricalTask",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=255, verbose_name='nhiệm vụ')),
-                ('wording', models.TextField(verbose_name='nguyên văn')),
-                ('status', models.CharField(choices=[('not_started', 'Chưa triển khai'), ('in_progress', 'Đang thực hiện'), ('done', 'Đã hoàn thành'), ('stalled', 'Chậm, vướng mắc')], default='not_started', max_length=12, verbose_name='tình trạng')),
-                ('status_note', models.TextField(blank=True, verbose_name='ghi chú tình trạng')),
-                ('status_updated_on', models.DateField(blank=True, null=True, verbose_name='cập nhật tình trạng ngày')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.plan', verbose_name='kế hoạch')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("title", models.CharField(max_length=255, verbose_name="nhiệm vụ")),
+                ("wording", models.TextField(verbose_name="nguyên văn")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Chưa triển khai"),
+                            ("in_progress", "Đang thực hiện"),
+                            ("done", "Đã hoàn thành"),
+                            ("stalled", "Chậm, vướng mắc"),
+                        ],
+                        default="not_started",
+                        max_length=12,
+                        verbose_name="tình trạng",
+                    ),
+                ),
+                ("status_note", models.TextField(blank=True, verbose_name="ghi chú tình trạng")),
+                ("status_updated_on", models.DateField(blank=True, null=True, verbose_name="cập nhật tình trạng ngày")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.plan",
+                        verbose_name="kế hoạch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical nhiệm vụ',
-                'verbose_name_plural': 'historical nhiệm vụ',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical nhiệm vụ",
+                "verbose_name_plural": "historical nhiệm vụ",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalTarget',
+            name="HistoricalTarget",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('period', models.CharField(choices=[('year', 'Trong năm'), ('every_year', 'Hàng năm'), ('term', 'Đến cuối kỳ')], max_length=10, verbose_name='kỳ')),
-                ('year_from', models.PositiveSmallIntegerField(verbose_name='từ năm')),
-                ('year_to', models.PositiveSmallIntegerField(verbose_name='đến năm')),
-                ('deadline', models.DateField(blank=True, help_text='Ví dụ: đến hết 30/9/2020.', null=True, verbose_name='hạn hoàn thành')),
-                ('comparator', models.CharField(choices=[('gte', 'ít nhất (≥)'), ('gt', 'trên (>)'), ('lte', 'tối đa (≤)'), ('lt', 'dưới (<)'), ('about', 'khoảng (≈)'), ('between', 'từ … đến …')], max_length=7, verbose_name='so sánh')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='giá trị (hoặc cận dưới)')),
-                ('value_high', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='cận trên')),
-                ('measure', models.CharField(choices=[('level', 'Giá trị chỉ tiêu'), ('growth_pct', 'Tăng trưởng (%) so với kỳ gốc'), ('change_pp', 'Tăng thêm (điểm %) so với kỳ gốc')], default='level', max_length=10, verbose_name='đo bằng')),
-                ('baseline_year', models.PositiveSmallIntegerField(blank=True, help_text='Để trống: so với năm trước.', null=True, verbose_name='năm gốc')),
-                ('baseline_value', models.DecimalField(blank=True, decimal_places=4, help_text='Để trống: lấy giá trị chỉ tiêu của năm gốc.', max_digits=20, null=True, verbose_name='giá trị gốc')),
-                ('denominator', models.CharField(blank=True, choices=[('rated_htx', 'HTX được xếp loại'), ('active_htx', 'HTX đang hoạt động'), ('agricultural_htx', 'HTX nông nghiệp đang hoạt động'), ('effective_htx', 'HTX hoạt động hiệu quả'), ('communes', 'Số xã trên địa bàn'), ('allocated_capital', 'Kế hoạch vốn được giao'), ('', '—')], help_text='Bắt buộc với chỉ tiêu tỷ lệ.', max_length=20, verbose_name='mẫu số')),
-                ('wording', models.TextField(verbose_name='nguyên văn')),
-                ('note', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('area', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cooperatives.adminunit', verbose_name='địa bàn')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('indicator', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.indicator', verbose_name='chỉ tiêu')),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.plan', verbose_name='kế hoạch')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "period",
+                    models.CharField(
+                        choices=[("year", "Trong năm"), ("every_year", "Hàng năm"), ("term", "Đến cuối kỳ")],
+                        max_length=10,
+                        verbose_name="kỳ",
+                    ),
+                ),
+                ("year_from", models.PositiveSmallIntegerField(verbose_name="từ năm")),
+                ("year_to", models.PositiveSmallIntegerField(verbose_name="đến năm")),
+                (
+                    "deadline",
+                    models.DateField(
+                        blank=True, help_text="Ví dụ: đến hết 30/9/2020.", null=True, verbose_name="hạn hoàn thành"
+                    ),
+                ),
+                (
+                    "comparator",
+                    models.CharField(
+                        choices=[
+                            ("gte", "ít nhất (≥)"),
+                            ("gt", "trên (>)"),
+                            ("lte", "tối đa (≤)"),
+                            ("lt", "dưới (<)"),
+                            ("about", "khoảng (≈)"),
+                            ("between", "từ … đến …"),
+                        ],
+                        max_length=7,
+                        verbose_name="so sánh",
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=4, max_digits=20, verbose_name="giá trị (hoặc cận dưới)")),
+                (
+                    "value_high",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=20, null=True, verbose_name="cận trên"
+                    ),
+                ),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[
+                            ("level", "Giá trị chỉ tiêu"),
+                            ("growth_pct", "Tăng trưởng (%) so với kỳ gốc"),
+                            ("change_pp", "Tăng thêm (điểm %) so với kỳ gốc"),
+                        ],
+                        default="level",
+                        max_length=10,
+                        verbose_name="đo bằng",
+                    ),
+                ),
+                (
+                    "baseline_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="Để trống: so với năm trước.", null=True, verbose_name="năm gốc"
+                    ),
+                ),
+                (
+                    "baseline_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text="Để trống: lấy giá trị chỉ tiêu của năm gốc.",
+                        max_digits=20,
+                        null=True,
+                        verbose_name="giá trị gốc",
+                    ),
+                ),
+                (
+                    "denominator",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("rated_htx", "HTX được xếp loại"),
+                            ("active_htx", "HTX đang hoạt động"),
+                            ("agricultural_htx", "HTX nông nghiệp đang hoạt động"),
+                            ("effective_htx", "HTX hoạt động hiệu quả"),
+                            ("communes", "Số xã trên địa bàn"),
+                            ("allocated_capital", "Kế hoạch vốn được giao"),
+                            ("", "—"),
+                        ],
+                        help_text="Bắt buộc với chỉ tiêu tỷ lệ.",
+                        max_length=20,
+                        verbose_name="mẫu số",
+                    ),
+                ),
+                ("wording", models.TextField(verbose_name="nguyên văn")),
+                ("note", models.TextField(blank=True, verbose_name="ghi chú")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cooperatives.adminunit",
+                        verbose_name="địa bàn",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.indicator",
+                        verbose_name="chỉ tiêu",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.plan",
+                        verbose_name="kế hoạch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical mục tiêu',
-                'verbose_name_plural': 'historical mục tiêu',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical mục tiêu",
+                "verbose_name_plural": "historical mục tiêu",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(choices=[('year', 'Trong năm'), ('every_year', 'Hàng năm'), ('term', 'Đến cuối kỳ')], max_length=10, verbose_name='kỳ')),
-                ('year_from', models.PositiveSmallIntegerField(verbose_name='từ năm')),
-                ('year_to', models.PositiveSmallIntegerField(verbose_name='đến năm')),
-                ('deadline', models.DateField(blank=True, help_text='Ví dụ: đến hết 30/9/2020.', null=True, verbose_name='hạn hoàn thành')),
-                ('comparator', models.CharField(choices=[('gte', 'ít nhất (≥)'), ('gt', 'trên (>)'), ('lte', 'tối đa (≤)'), ('lt', 'dưới (<)'), ('about', 'khoảng (≈)'), ('between', 'từ … đến …')], max_length=7, verbose_name='so sánh')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='giá trị (hoặc cận dưới)')),
-                ('value_high', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='cận trên')),
-                ('measure', models.CharField(choices=[('level', 'Giá trị chỉ tiêu'), ('growth_pct', 'Tăng trưởng (%) so với kỳ gốc'), ('change_pp', 'Tăng thêm (điểm %) so với kỳ gốc')], default='level', max_length=10, verbose_name='đo bằng')),
-                ('baseline_year', models.PositiveSmallIntegerField(blank=True, help_text='Để trống: so với năm trước.', null=True, verbose_name='năm gốc')),
-                ('baseline_value', models.DecimalField(blank=True, decimal_places=4, help_text='Để trống: lấy giá trị chỉ tiêu của năm gốc.', max_digits=20, null=True, verbose_name='giá trị gốc')),
-                ('denominator', models.CharField(blank=True, choices=[('rated_htx', 'HTX được xếp loại'), ('active_htx', 'HTX đang hoạt động'), ('agricultural_htx', 'HTX nông nghiệp đang hoạt động'), ('effective_htx', 'HTX hoạt động hiệu quả'), ('communes', 'Số xã trên địa bàn'), ('allocated_capital', 'Kế hoạch vốn được giao'), ('', '—')], help_text='Bắt buộc với chỉ tiêu tỷ lệ.', max_length=20, verbose_name='mẫu số')),
-                ('wording', models.TextField(verbose_name='nguyên văn')),
-                ('note', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='targets', to='cooperatives.adminunit', verbose_name='địa bàn')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='targets', to='plans.indicator', verbose_name='chỉ tiêu')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='plans.plan', verbose_name='kế hoạch')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "period",
+                    models.CharField(
+                        choices=[("year", "Trong năm"), ("every_year", "Hàng năm"), ("term", "Đến cuối kỳ")],
+                        max_length=10,
+                        verbose_name="kỳ",
+                    ),
+                ),
+                ("year_from", models.PositiveSmallIntegerField(verbose_name="từ năm")),
+                ("year_to", models.PositiveSmallIntegerField(verbose_name="đến năm")),
+                (
+                    "deadline",
+                    models.DateField(
+                        blank=True, help_text="Ví dụ: đến hết 30/9/2020.", null=True, verbose_name="hạn hoàn thành"
+                    ),
+                ),
+                (
+                    "comparator",
+                    models.CharField(
+                        choices=[
+                            ("gte", "ít nhất (≥)"),
+                            ("gt", "trên (>)"),
+                            ("lte", "tối đa (≤)"),
+                            ("lt", "dưới (<)"),
+                            ("about", "khoảng (≈)"),
+                            ("between", "từ … đến …"),
+                        ],
+                        max_length=7,
+                        verbose_name="so sánh",
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=4, max_digits=20, verbose_name="giá trị (hoặc cận dưới)")),
+                (
+                    "value_high",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=20, null=True, verbose_name="cận trên"
+                    ),
+                ),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[
+                            ("level", "Giá trị chỉ tiêu"),
+                            ("growth_pct", "Tăng trưởng (%) so với kỳ gốc"),
+                            ("change_pp", "Tăng thêm (điểm %) so với kỳ gốc"),
+                        ],
+                        default="level",
+                        max_length=10,
+                        verbose_name="đo bằng",
+                    ),
+                ),
+                (
+                    "baseline_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="Để trống: so với năm trước.", null=True, verbose_name="năm gốc"
+                    ),
+                ),
+                (
+                    "baseline_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text="Để trống: lấy giá trị chỉ tiêu của năm gốc.",
+                        max_digits=20,
+                        null=True,
+                        verbose_name="giá trị gốc",
+                    ),
+                ),
+                (
+                    "denominator",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("rated_htx", "HTX được xếp loại"),
+                            ("active_htx", "HTX đang hoạt động"),
+                            ("agricultural_htx", "HTX nông nghiệp đang hoạt động"),
+                            ("effective_htx", "HTX hoạt động hiệu quả"),
+                            ("communes", "Số xã trên địa bàn"),
+                            ("allocated_capital", "Kế hoạch vốn được giao"),
+                            ("", "—"),
+                        ],
+                        help_text="Bắt buộc với chỉ tiêu tỷ lệ.",
+                        max_length=20,
+                        verbose_name="mẫu số",
+                    ),
+                ),
+                ("wording", models.TextField(verbose_name="nguyên văn")),
+                ("note", models.TextField(blank=True, verbose_name="ghi chú")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="targets",
+                        to="cooperatives.adminunit",
+                        verbose_name="địa bàn",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="targets",
+                        to="plans.indicator",
+                        verbose_name="chỉ tiêu",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="plans.plan",
+                        verbose_name="kế hoạch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mục tiêu',
-                'verbose_name_plural': 'mục tiêu',
-                'ordering': ['plan', 'id'],
+                "verbose_name": "mục tiêu",
+                "verbose_name_plural": "mục tiêu",
+                "ordering": ["plan", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255, verbose_name='nhiệm vụ')),
-                ('wording', models.TextField(verbose_name='nguyên văn')),
-                ('status', models.CharField(choices=[('not_started', 'Chưa triển khai'), ('in_progress', 'Đang thực hiện'), ('done', 'Đã hoàn thành'), ('stalled', 'Chậm, vướng mắc')], default='not_started', max_length=12, verbose_name='tình trạng')),
-                ('status_note', models.TextField(blank=True, verbose_name='ghi chú tình trạng')),
-                ('status_updated_on', models.DateField(blank=True, null=True, verbose_name='cập nhật tình trạng ngày')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='plans.plan', verbose_name='kế hoạch')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=255, verbose_name="nhiệm vụ")),
+                ("wording", models.TextField(verbose_name="nguyên văn")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Chưa triển khai"),
+                            ("in_progress", "Đang thực hiện"),
+                            ("done", "Đã hoàn thành"),
+                            ("stalled", "Chậm, vướng mắc"),
+                        ],
+                        default="not_started",
+                        max_length=12,
+                        verbose_name="tình trạng",
+                    ),
+                ),
+                ("status_note", models.TextField(blank=True, verbose_name="ghi chú tình trạng")),
+                ("status_updated_on", models.DateField(blank=True, null=True, verbose_name="cập nhật tình trạng ngày")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="plans.plan",
+                        verbose_name="kế hoạch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nhiệm vụ',
-                'verbose_name_plural': 'nhiệm vụ',
-                'ordering': ['plan', 'id'],
+                "verbose_name": "nhiệm vụ",
+                "verbose_name_plural": "nhiệm vụ",
+                "ordering": ["plan", "id"],
             },
         ),
         migrations.CreateModel(
-            name='EnteredValue',
+            name="EnteredValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_of', models.DateField(verbose_name='số liệu đến ngày')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='giá trị')),
-                ('source', models.CharField(max_length=255, verbose_name='nguồn số liệu')),
-                ('entered_at', models.DateTimeField(auto_now=True, verbose_name='nhập lúc')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entered_values', to='cooperatives.adminunit', verbose_name='địa bàn')),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người nhập')),
-                ('indicator', models.ForeignKey(limit_choices_to={'method': 'manual'}, on_delete=django.db.models.deletion.PROTECT, related_name='entered_values', to='plans.indicator', verbose_name='chỉ tiêu')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("as_of", models.DateField(verbose_name="số liệu đến ngày")),
+                ("value", models.DecimalField(decimal_places=4, max_digits=20, verbose_name="giá trị")),
+                ("source", models.CharField(max_length=255, verbose_name="nguồn số liệu")),
+                ("entered_at", models.DateTimeField(auto_now=True, verbose_name="nhập lúc")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entered_values",
+                        to="cooperatives.adminunit",
+                        verbose_name="địa bàn",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người nhập",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        limit_choices_to={"method": "manual"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entered_values",
+                        to="plans.indicator",
+                        verbose_name="chỉ tiêu",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'số liệu nhập tay',
-                'verbose_name_plural': 'số liệu nhập tay',
-                'ordering': ['indicator', 'area', '-as_of'],
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'area', 'as_of'), name='enteredvalue_one_per_indicator_area_date')],
+                "verbose_name": "số liệu nhập tay",
+                "verbose_name_plural": "số liệu nhập tay",
+                "ordering": ["indicator", "area", "-as_of"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "area", "as_of"), name="enteredvalue_one_per_indicator_area_date"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.CheckConstraint(condition=models.Q(('first_year__lte', models.F('last_year'))), name='plan_first_year_le_last_year'),
+            model_name="plan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("first_year__lte", models.F("last_year"))), name="plan_first_year_le_last_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.UniqueConstraint(fields=('area', 'title'), name='plan_unique_title_in_area'),
+            model_name="plan",
+            constraint=models.UniqueConstraint(fields=("area", "title"), name="plan_unique_title_in_area"),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.UniqueConstraint(fields=('plan', 'indicator', 'area', 'period', 'year_from', 'year_to'), name='target_one_per_plan_indicator_area_period'),
+            model_name="target",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "indicator", "area", "period", "year_from", "year_to"),
+                name="target_one_per_plan_indicator_area_period",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(('year_from__lte', models.F('year_to'))), name='target_year_from_le_year_to'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year_from__lte", models.F("year_to"))), name="target_year_from_le_year_to"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('period', 'year'), _negated=True), ('year_from', models.F('year_to')), _connector='OR'), name='target_one_year_period_is_one_year'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("period", "year"), _negated=True), ("year_from", models.F("year_to")), _connector="OR"
+                ),
+                name="target_one_year_period_is_one_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('comparator', 'between'), ('value__lte', models.F('value_high')), ('value_high__isnull', False)), models.Q(models.Q(('comparator', 'between'), _negated=True), ('value_high__isnull', True)), _connector='OR'), name='target_range_low_le_high'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("comparator", "between"), ("value__lte", models.F("value_high")), ("value_high__isnull", False)
+                    ),
+                    models.Q(models.Q(("comparator", "between"), _negated=True), ("value_high__isnull", True)),
+                    _connector="OR",
+                ),
+                name="target_range_low_le_high",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('measure', 'level'), _negated=True), models.Q(('baseline_value__isnull', True), ('baseline_year__isnull', True)), _connector='OR'), name='target_baseline_only_for_changes'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("measure", "level"), _negated=True),
+                    models.Q(("baseline_value__isnull", True), ("baseline_year__isnull", True)),
+                    _connector="OR",
+                ),
+                name="target_baseline_only_for_changes",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(fields=('plan', 'title'), name='task_unique_title_in_plan'),
+            model_name="task",
+            constraint=models.UniqueConstraint(fields=("plan", "title"), name="task_unique_title_in_plan"),
         ),
     ]

@@ -8,6 +8,7 @@ from accounts.models import User
 from cooperatives import demo as registry_demo
 from cooperatives.models import AdminUnit
 from plans import demo as plans_demo
+from plans.services import progress_recompute
 
 
 class Command(BaseCommand):
@@ -33,7 +34,10 @@ class Command(BaseCommand):
             accounts_load(tally)
             plans_demo.entered_values_load(tally, entered_by=User.objects.get(username="canbo.bacninh"))
             created = registry_demo.registry_load()
-        self.report(counts, created)
+        recomputed = progress_recompute()
+        if options["verbosity"] > 0:
+            self.report(counts, created)
+            self.stdout.write(f"progress: {recomputed} targets recomputed")
 
     def report(self, counts, created):
         for what in dict.fromkeys(what for what, _ in counts):

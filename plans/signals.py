@@ -1,0 +1,58 @@
+"""Mark the places whose figures an edit can change, and queue one recompute for a burst of edits.
+
+Every save or delete of a source row (organisation, yearly figures, rating, support action,
+entered value, target) records its place in PendingRecompute, inside the edit's own
+transaction. The first edit of a burst also claims RecomputeSchedule.queued with a
+conditional update (RecomputeSchedule.queued_at) and, after its commit, queues `recompute_pending_progress` with a short
+countdown; later edits find the claim taken and queue nothing. The task releases the claim
+before it drains, so an edit committed during a run queues the next one.
+"""
+
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_init, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from cooperatives.models import Organisation, Rating, SupportAction, YearlyFigures
+from plans.models import EnteredValue, PendingRecompute, RecomputeSchedule, Target
+
+COALESCE_SECONDS = 1
+
+
+def places_of(instance) -> set[int]:
+    """The units whose contents change when `instance` changes."""
+    if isinstance(instance, Organisation):
+        return {instance.commune_id, getattr(instance, "_loaded_commune_id", None)} - {None}
+    if isinstance(instance, YearlyFigures | Rating):
+        return set(Organisation.objects.filter(pk=instance.organisation_id).values_list("commune_id", flat=True))
+    return {instance.area_id}  # SupportAction, EnteredValue, Target
+
+
+def request_recompute(area_ids) -> None:
+    """Mark places as changed; queue the drain task unless one is already queued."""
+    from plans.tasks import recompute_pending_progress
+
+    PendingRecompute.objects.bulk_create(
+        [PendingRecompute(area_id=pk) for pk in area_ids],
+        update_conflicts=True,
+        unique_fields=["area"],
+        update_fields=["requested_at"],
+    )
+    now = timezone.now()
+    RecomputeSchedule.objects.get_or_create(pk=1)
+    unclaimed = Q(queued_at__isnull=True) | Q(queued_at__lt=now - RecomputeSchedule.CLAIM_EXPIRES)
+    if RecomputeSchedule.objects.filter(unclaimed, pk=1).update(queued_at=now):
+        recompute_pending_progress.apply_async_on_commit(countdown=COALESCE_SECONDS)
+
+
+@receiver(post_init, sender=Organisation)
+def remember_commune(sender, instance, **kwargs):
+    # A move between communes changes the figures of both places.
+    instance._loaded_commune_id = instance.commune_id
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def source_changed(sender, instance, **kwargs):
+    if sender in (Organisation, YearlyFigures, Rating, SupportAction, EnteredValue, Target):
+        request_recompute(places_of(instance))

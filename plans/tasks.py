@@ -1,0 +1,21 @@
+"""Celery tasks of the progress engine. Each takes no rows, loads what it needs and calls one service."""
+
+from celery import shared_task
+
+from plans.services import progress_recompute, progress_recompute_pending
+
+
+@shared_task(acks_late=True)
+def recompute_pending_progress():
+    """Recompute the targets touched by recent edits.
+
+    Queued by plans.signals a second after the first edit of a burst commits; one run drains
+    every place marked since. Idempotent: a duplicate or retried run recomputes the same rows.
+    """
+    return progress_recompute_pending()
+
+
+@shared_task(acks_late=True)
+def recompute_all_progress():
+    """Recompute every target. Run nightly by the beat schedule (settings.CELERY_BEAT_SCHEDULE)."""
+    return progress_recompute()

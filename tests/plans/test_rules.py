@@ -1,0 +1,254 @@
+"""Every derived indicator on small hand-made data where the right answer is obvious.
+
+The places are real units with no demo organisations: Cao Bằng (04, unchanged by the
+merger) for the rules, Quảng Trị (old 44 Quảng Bình + old 45 Quảng Trị → new 44) for
+the merger.
+"""
+
+import datetime
+from decimal import Decimal as D
+
+import pytest
+
+from cooperatives.models import Organisation, Rating, SupportAction, YearlyFigures
+from plans.models import EnteredValue, Indicator, Target
+from plans.services import measures_for
+from tests.factories import OrganisationFactory, PlanFactory, TargetFactory, commune, province
+
+pytestmark = pytest.mark.django_db
+day = datetime.date
+TODAY = day(2026, 11, 22)
+THT, UNION = Organisation.Kind.COOPERATIVE_GROUP, Organisation.Kind.UNION
+
+
+@pytest.fixture
+def here():
+    """Two communes of Cao Bằng (new map) and the province."""
+    area = province("04")
+    communes = list(area.children.order_by("code")[:2])
+    return area, communes
+
+
+def measured(code, area, year, denominator="", years=None) -> D | None:
+    return measure(code, area, year, denominator, years).value
+
+
+def measure(code, area, year, denominator="", years=None):
+    plan = PlanFactory(area=area, first_year=2015, last_year=2030)
+    first, last = years or (year, year)
+    target = TargetFactory(
+        plan=plan,
+        area=area,
+        indicator=Indicator.objects.get(code=code),
+        period="term",
+        year_from=first,
+        year_to=last,
+        denominator=denominator,
+    )
+    target.refresh_from_db()
+    return measures_for([target], TODAY)[target.pk][year]
+
+
+def org(communes, i=0, **fields):
+    return OrganisationFactory(commune=communes[i], **fields)
+
+
+def test_founded_counts_by_kind_and_sector_within_the_year(here):
+    area, communes = here
+    org(communes, founded_on=day(2022, 1, 1))
+    org(communes, founded_on=day(2022, 12, 31), sector="transport")
+    org(communes, founded_on=day(2023, 1, 1))
+    org(communes, kind=THT, registration_code="", founded_on=day(2022, 6, 1))
+    assert measured("htx_founded", area, 2022) == 2
+    assert measured("htx_agri_founded", area, 2022) == 1
+    assert measured("tht_founded", area, 2022) == 1
+    assert measured("htx_founded", area, 2021) == 0
+
+
+def test_alliance_admissions_count_in_the_year_of_joining(here):
+    area, communes = here
+    org(communes, alliance_joined_on=day(2023, 5, 1))
+    org(communes, alliance_joined_on=day(2024, 1, 1))
+    org(communes)
+    assert measured("alliance_members_admitted", area, 2023) == 1
+
+
+def test_support_actions_add_their_counts_or_count_organisations_once(here):
+    area, communes = here
+    htx, other = org(communes), org(communes, 1)
+    union = org(communes, kind=UNION)
+    for who, kind, count in [
+        (htx, "manager_training", 5),
+        (other, "manager_training", 4),
+        (htx, "trade_fair", 1),
+        (htx, "trade_fair", 1),
+        (other, "trade_fair", 1),
+        (htx, "consolidation", 1),
+        (union, "consolidation", 1),
+    ]:
+        SupportAction.objects.create(kind=kind, occurred_on=day(2022, 5, 1), organisation=who, count=count)
+    SupportAction.objects.create(kind="trade_fair", occurred_on=day(2021, 5, 1), organisation=other)
+    assert measured("manager_training_turns", area, 2022) == 9
+    assert measured("trade_fair_htx", area, 2022) == 2  # two HTX, three participations
+    assert measured("htx_consolidated", area, 2022) == 1  # the union's consolidation is not an HTX's
+
+
+def rate(communes, levels, year=2022, i=0, **fields):
+    for level in levels:
+        Rating.objects.create(organisation=org(communes, i, **fields), year=year, level=level)
+
+
+def test_rating_shares_are_over_rated_htx_and_unrated_is_left_out(here):
+    area, communes = here
+    rate(communes, ["good", "fair", "average", "weak", "unrated", "unrated"])
+    effective = measure("htx_effective_share", area, 2022, Target.Denominator.RATED_HTX)
+    assert (effective.value, effective.numerator, effective.denominator) == (D(50), 2, 4)
+    assert measured("htx_weak_share", area, 2022, Target.Denominator.RATED_HTX) == D(25)
+
+
+def test_a_share_over_active_htx_counts_every_htx_active_at_year_end(here):
+    area, communes = here
+    rate(communes, ["good", "weak"])
+    org(communes)  # active, not rated
+    org(communes, status="dissolved", dissolved_on=day(2022, 6, 1))  # gone by the year's end
+    assert measure("htx_effective_share", area, 2022, Target.Denominator.ACTIVE_HTX).denominator == 3
+
+
+def test_the_general_scheme_wins_when_an_htx_has_two_ratings(here):
+    area, communes = here
+    both = org(communes)
+    Rating.objects.create(organisation=both, year=2022, scheme="tt01_2020", verified_score=70)
+    Rating.objects.create(organisation=both, year=2022, scheme="tt09_2017", verified_score=40)
+    only_agri = org(communes)
+    Rating.objects.create(organisation=only_agri, year=2022, scheme="tt09_2017", self_score=45)
+    weak = measure("htx_weak_share", area, 2022, Target.Denominator.RATED_HTX)
+    assert (weak.numerator, weak.denominator) == (1, 2)
+
+
+def figures(communes, year, i=0, kind="htx", sector="agriculture", **values):
+    blank_code = {"registration_code": ""} if kind == THT else {}
+    organisation = org(communes, i, kind=kind, sector=sector, **blank_code)
+    return YearlyFigures.objects.create(organisation=organisation, year=year, **values)
+
+
+def test_average_revenue_is_over_htx_that_reported_one(here):
+    area, communes = here
+    figures(communes, 2022, revenue=D(3_000_000_000))
+    figures(communes, 2022, revenue=D(1_000_000_000))
+    figures(communes, 2022, revenue=None)
+    figures(communes, 2022, kind=THT, revenue=D(9_000_000_000))
+    assert measured("htx_average_revenue", area, 2022) == D(2_000_000_000)
+
+
+def test_average_income_is_the_mean_over_htx(here):
+    area, communes = here
+    figures(communes, 2022, average_income=D(60_000_000))
+    figures(communes, 2022, average_income=D(40_000_000))
+    assert measured("member_average_income", area, 2022) == D(50_000_000)
+
+
+def test_members_add_up_htx_and_tht(here):
+    area, communes = here
+    figures(communes, 2022, members=60)
+    figures(communes, 2022, kind=THT, members=7)
+    figures(communes, 2021, members=1000)
+    assert measured("members_total", area, 2022) == 67
+
+
+def test_small_or_larger_starts_at_50_members(here):
+    area, communes = here
+    for members in (49, 50, 300, 1200):
+        figures(communes, 2022, members=members)
+    figures(communes, 2022, members=None)
+    small = measure("htx_small_or_larger_share", area, 2022, Target.Denominator.ACTIVE_HTX)
+    assert (small.value, small.numerator, small.denominator) == (D(75), 3, 4)
+
+
+def test_linkage_is_over_agricultural_htx_only(here):
+    area, communes = here
+    figures(communes, 2022, linked_with_enterprise=True)
+    figures(communes, 2022, linked_with_enterprise=False)
+    figures(communes, 2022, sector="transport", linked_with_enterprise=True)
+    assert measured("htx_agri_linked_share", area, 2022, Target.Denominator.AGRICULTURAL_HTX) == D(50)
+
+
+def test_trained_share_counts_training_up_to_the_year(here):
+    area, communes = here
+    trained_2021, trained_2023, never = (figures(communes, 2022).organisation for _ in range(3))
+    SupportAction.objects.create(kind="manager_training", occurred_on=day(2021, 3, 1), organisation=trained_2021)
+    SupportAction.objects.create(kind="manager_training", occurred_on=day(2023, 3, 1), organisation=trained_2023)
+    trained = measure("htx_agri_trained_share", area, 2022, Target.Denominator.AGRICULTURAL_HTX)
+    assert (trained.numerator, trained.denominator) == (1, 3)
+
+
+def test_alliance_share_is_over_effective_htx_members_by_year_end(here):
+    area, communes = here
+    rate(communes, ["good"], alliance_joined_on=day(2020, 1, 1))
+    rate(communes, ["fair"], alliance_joined_on=day(2023, 1, 1))
+    rate(communes, ["weak"], alliance_joined_on=day(2020, 1, 1))
+    share = measure("effective_htx_alliance_share", area, 2022, Target.Denominator.EFFECTIVE_HTX)
+    assert (share.value, share.numerator, share.denominator) == (D(50), 1, 2)
+
+
+def test_criterion_13_counts_communes_with_an_effective_htx(here):
+    area, communes = here
+    rate(communes, ["good", "fair"], i=0)
+    rate(communes, ["average"], i=1)
+    assert measured("ntm13_communes", area, 2022) == 1
+
+
+def manual_target(code, area, year, deadline=None):
+    plan = PlanFactory(area=area, first_year=year, last_year=year)
+    return TargetFactory(
+        plan=plan,
+        area=area,
+        indicator=Indicator.objects.get(code=code),
+        year_from=year,
+        year_to=year,
+        deadline=deadline,
+    )
+
+
+def enter(code, area, as_of, value):
+    EnteredValue.objects.create(
+        indicator=Indicator.objects.get(code=code), area=area, as_of=as_of, value=value, source="test"
+    )
+
+
+def test_entered_values_read_the_latest_entry_of_the_year_or_by_the_deadline(here):
+    area, _ = here
+    enter("ntm_capital_disbursed_share", area, day(2022, 6, 30), 35)
+    enter("ntm_capital_disbursed_share", area, day(2022, 9, 30), 58)
+    enter("ntm_capital_disbursed_share", area, day(2022, 12, 31), 96)
+    plain = manual_target("ntm_capital_disbursed_share", area, 2022)
+    by_deadline = manual_target("ntm_communes_new", area, 2022, deadline=day(2022, 9, 30))
+    by_deadline.indicator = plain.indicator
+    results = measures_for([plain, by_deadline], TODAY)
+    assert results[plain.pk][2022].value == 96
+    assert results[by_deadline.pk][2022].value == 58
+
+
+def test_a_current_province_before_the_merger_adds_up_its_old_provinces():
+    new_quang_tri = province("44")
+    enter("rural_roads_km", province("44", "63"), day(2023, 12, 31), 40)
+    enter("rural_roads_km", province("45", "63"), day(2023, 12, 31), 25)
+    target = manual_target("rural_roads_km", new_quang_tri, 2023)
+    assert measures_for([target], TODAY)[target.pk][2023].value == 65
+
+
+def test_an_old_province_is_measured_after_the_merger_from_the_communes_that_came_from_it():
+    old_quang_tri = province("45", "63")
+    before = OrganisationFactory(commune=commune("45", "63"), founded_on=day(2023, 3, 1))
+    came_from_it = commune("45", "63").successions.first().successor
+    after = OrganisationFactory(commune=came_from_it, founded_on=day(2026, 2, 1))
+    OrganisationFactory(commune=commune("44", "63"), founded_on=day(2026, 2, 1))  # old Quảng Bình, not counted
+    assert (before.province, after.province) == (province("44"), province("44"))
+    assert measured("htx_founded", old_quang_tri, 2023) == 1
+    assert measured("htx_founded", old_quang_tri, 2026, years=(2023, 2026)) == 1
+
+
+def test_a_new_province_before_the_merger_counts_the_provinces_it_was_formed_from():
+    OrganisationFactory(commune=commune("44", "63"), founded_on=day(2022, 3, 1))
+    OrganisationFactory(commune=commune("45", "63"), founded_on=day(2022, 8, 1))
+    OrganisationFactory(commune=commune("46", "63"), founded_on=day(2022, 8, 1))  # Huế: elsewhere
+    assert measured("htx_founded", province("44"), 2022) == 2

@@ -1,0 +1,114 @@
+"""The recompute on the demo: stored rows, source-plan targets checked by hand, idempotence, atomicity."""
+
+import datetime
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from cooperatives.models import AdminUnit, Organisation, Rating
+from plans.models import Progress, ProgressSnapshot, ProgressYear, Target
+from plans.services import progress_recompute
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 11, 22)
+GOLDEN = Path(__file__).with_name("demo_progress.json")
+
+
+@pytest.fixture
+def recomputed():
+    progress_recompute(today=TODAY)
+
+
+def progress(wording_part) -> Progress:
+    return Progress.objects.select_related("target").get(target__wording__contains=wording_part)
+
+
+def test_every_target_gets_one_progress_row(recomputed):
+    assert Progress.objects.count() == Target.objects.count()
+    assert not Progress.objects.filter(explanation="").exists()
+
+
+def test_fifty_new_htx_every_year_in_bac_giang(recomputed):
+    result = progress("Hàng năm thành lập mới ít nhất 50 HTX")
+    old_bac_giang = AdminUnit.objects.get(structure="63", level="province", code="24")
+    by_registry = {
+        y: Organisation.objects.in_area(old_bac_giang).cooperatives().filter(founded_on__year=y).count()
+        for y in range(2020, 2026)
+    }
+    years = dict(result.target.progress_years.values_list("year", "actual"))
+    assert years == {y: Decimal(n) for y, n in by_registry.items()}
+    assert by_registry == {2020: 52, 2021: 47, 2022: 55, 2023: 51, 2024: 44, 2025: 50}
+    assert result.status == Progress.Status.MISSED
+    assert set(result.target.progress_years.filter(status="missed").values_list("year", flat=True)) == {2021, 2024}
+
+
+def test_weak_htx_below_9_percent_by_the_end_of_the_term(recomputed):
+    result = progress("HTX xếp loại yếu dưới 9%")
+    old_bac_giang = AdminUnit.objects.get(structure="63", level="province", code="24")
+    rated = Rating.objects.filter(year=2025, organisation__in=Organisation.objects.in_area(old_bac_giang)).exclude(
+        level="unrated"
+    )
+    assert (result.numerator, result.denominator) == (rated.filter(level="weak").count(), rated.count())
+    assert result.actual == round(Decimal(100) * result.numerator / result.denominator, 4)
+    assert result.status == (Progress.Status.ACHIEVED if result.actual < 9 else Progress.Status.MISSED)
+
+
+def test_hoa_binh_2022_and_the_district(recomputed):
+    assert (progress("Thành lập mới 35 HTX").actual, progress("Thành lập mới 35 HTX").status) == (31, "missed")
+    assert progress("Thành lập mới 15 HTX").actual == 15
+    assert progress("2 HTX nông nghiệp xếp loại khá").actual == 2
+
+
+def test_a_deadline_reads_the_figure_entered_by_that_date(recomputed):
+    result = progress("đến hết 30/9/2020")
+    assert (result.actual, result.status) == (Decimal("62.4"), Progress.Status.ACHIEVED)
+
+
+def test_thirty_billion_dong_is_compared_with_the_fund_capital(recomputed):
+    result = progress("30 tỷ đồng")
+    assert (result.year, result.actual, result.status) == (2025, Decimal(27_000_000_000), "missed")
+    assert result.ratio == Decimal("0.9")
+
+
+def test_a_second_run_gives_the_same_rows_and_one_snapshot_a_day(recomputed):
+    def rows():
+        return (
+            list(Progress.objects.order_by("target").values_list("target", "status", "actual", "ratio", "band")),
+            list(ProgressYear.objects.order_by("target", "year").values_list("target", "year", "actual", "status")),
+            list(ProgressSnapshot.objects.order_by("target", "day").values_list("target", "day", "actual")),
+        )
+
+    before = rows()
+    progress_recompute(today=TODAY)
+    assert rows() == before
+
+
+def test_a_recompute_that_fails_part_way_leaves_the_previous_figures(recomputed, monkeypatch):
+    before = list(Progress.objects.order_by("target").values_list("target", "computed_at"))
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(ProgressSnapshot.objects, "bulk_create", crash)
+    with pytest.raises(RuntimeError):
+        progress_recompute(today=TODAY + datetime.timedelta(days=1))
+    assert list(Progress.objects.order_by("target").values_list("target", "computed_at")) == before
+
+
+def test_results_match_the_golden_file_on_every_database(recomputed):
+    """The same demo gives the same figures on SQLite and PostgreSQL (CI runs this on PostgreSQL).
+
+    Regenerate after a deliberate change of the demo or the rules with:
+    UPDATE_GOLDEN=1 .venv/bin/pytest tests/plans/test_services.py -k golden
+    """
+    found = {
+        p.target.wording: [p.status, None if p.actual is None else f"{p.actual:.4f}"]
+        for p in Progress.objects.select_related("target")
+    }
+    if GOLDEN.exists() and not __import__("os").environ.get("UPDATE_GOLDEN"):
+        assert found == json.loads(GOLDEN.read_text())
+    else:
+        GOLDEN.write_text(json.dumps(found, ensure_ascii=False, indent=1, sort_keys=True))
+        pytest.fail("golden file written; run again")

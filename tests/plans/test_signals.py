@@ -1,0 +1,73 @@
+"""Edits mark their places and queue one recompute per burst, after commit."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from cooperatives.models import Rating
+from plans.models import PendingRecompute, Progress, RecomputeSchedule
+from plans.services import progress_recompute_pending
+from tests.factories import OrganisationFactory, PlanFactory, TargetFactory, commune, province
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _nothing_pending():
+    PendingRecompute.objects.all().delete()
+    RecomputeSchedule.objects.update_or_create(pk=1, defaults={"queued_at": None})
+
+
+def pending():
+    return set(PendingRecompute.objects.values_list("area_id", flat=True))
+
+
+def test_a_new_htx_marks_its_commune_and_queues_one_recompute_after_commit(django_capture_on_commit_callbacks):
+    place = commune("04")
+    with django_capture_on_commit_callbacks() as callbacks:
+        OrganisationFactory(commune=place)
+    assert pending() == {place.pk}
+    assert len(callbacks) == 1
+
+
+def test_a_burst_of_edits_queues_a_single_recompute(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        for _ in range(50):
+            OrganisationFactory(commune=commune("04"))
+    assert len(callbacks) == 1
+    assert RecomputeSchedule.objects.get().queued_at
+
+
+def test_a_claim_left_by_a_lost_message_expires(django_capture_on_commit_callbacks):
+    lost = timezone.now() - RecomputeSchedule.CLAIM_EXPIRES - datetime.timedelta(seconds=1)
+    RecomputeSchedule.objects.filter(pk=1).update(queued_at=lost)
+    with django_capture_on_commit_callbacks() as callbacks:
+        OrganisationFactory(commune=commune("04"))
+    assert len(callbacks) == 1
+
+
+def test_moving_an_organisation_marks_both_communes():
+    organisation = OrganisationFactory(commune=commune("04"))
+    PendingRecompute.objects.all().delete()
+    organisation.commune = commune("11")
+    organisation.save()
+    assert pending() == {commune("04").pk, commune("11").pk}
+
+
+def test_a_rating_marks_its_organisations_commune():
+    organisation = OrganisationFactory(commune=commune("04"))
+    PendingRecompute.objects.all().delete()
+    Rating.objects.create(organisation=organisation, year=2025, verified_score=70)
+    assert pending() == {commune("04").pk}
+
+
+def test_the_drain_recomputes_only_targets_that_hold_a_changed_place():
+    cao_bang = province("04")
+    here = TargetFactory(plan=PlanFactory(area=cao_bang), area=cao_bang, year_from=2026, year_to=2026, value=1)
+    elsewhere = Progress.objects.exclude(target=here).order_by("pk").first()
+    OrganisationFactory(commune=commune("04"), founded_on=datetime.date(2026, 3, 1))
+    assert progress_recompute_pending(today=datetime.date(2026, 11, 22)) == 1
+    assert Progress.objects.get(target=here).actual == 1
+    assert Progress.objects.get(pk=elsewhere.pk).computed_at == elsewhere.computed_at
+    assert not PendingRecompute.objects.exists() and RecomputeSchedule.objects.get().queued_at is None

@@ -1,0 +1,84 @@
+"""The progress recompute through a real Celery worker, Redis and PostgreSQL.
+
+Marked `worker` and run last (tests/conftest.py): it commits for real, and pytest-django
+empties the database after a transactional test.
+"""
+
+import datetime
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from plans.models import Progress, RecomputeSchedule, Target
+from plans.tasks import recompute_all_progress
+from tests.factories import OrganisationFactory, PlanFactory, TargetFactory, commune, province
+
+
+def require_services():
+    broker = settings.CELERY_BROKER_URL
+    if connection.vendor != "postgresql" or not broker.startswith("redis://"):
+        message = "needs DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis)"
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture
+def worker(tmp_path):
+    require_services()
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+    }
+    celery = [sys.executable, "-m", "celery", "-A", "coop_tracker"]
+    subprocess.run([*celery, "purge", "-f"], env=env, check=True, capture_output=True, timeout=60)
+    RecomputeSchedule.objects.update_or_create(pk=1, defaults={"queued_at": None})  # its message was purged
+    log = tmp_path / "worker.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [*celery, "worker", "--pool", "solo", "--without-heartbeat", "--without-mingle", "-l", "info"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    assert wait_for(lambda: "ready." in log.read_text(), seconds=60), log.read_text()
+    yield log
+    process.terminate()
+    process.wait(timeout=30)
+    print(log.read_text())
+
+
+def wait_for(condition, seconds=15):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_htx_moves_its_target_within_seconds_and_the_nightly_task_runs_on_the_worker(worker):
+    # One test: pytest-django empties the database after a transactional test, provinces included.
+    cao_bang = province("04")
+    target = TargetFactory(plan=PlanFactory(area=cao_bang), area=cao_bang, year_from=2026, year_to=2026, value=2)
+    assert wait_for(lambda: Progress.objects.filter(target=target).exists()), worker.read_text()
+    assert Progress.objects.get(target=target).actual == 0
+
+    committed = time.monotonic()
+    OrganisationFactory(commune=commune("04"), founded_on=datetime.date(2026, 3, 1))
+    assert wait_for(lambda: Progress.objects.get(target=target).actual == 1), worker.read_text()
+    assert time.monotonic() - committed < 10
+
+    assert wait_for(lambda: RecomputeSchedule.objects.get().queued_at is None)
+    Progress.objects.all().delete()
+    recompute_all_progress.delay()
+    assert wait_for(lambda: Progress.objects.count() == Target.objects.count() > 40, seconds=30), worker.read_text()
