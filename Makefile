@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ADMIN_UNITS ?= ../shared/data/admin_units/derived
 
-.PHONY: run test lint fmt migrate demo bench clean
+.PHONY: run test lint fmt migrate demo bench clean messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -18,7 +18,11 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-migrate: $(VENV)/.installed
+# The English catalogue is compiled here, not committed (.mo files are build output).
+messages: $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore .venv --ignore var -v0
+
+migrate: $(VENV)/.installed messages
 	mkdir -p var
 	$(PY) manage.py migrate --no-input
 
@@ -30,7 +34,7 @@ demo: migrate
 run: demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev messages
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
@@ -42,6 +46,19 @@ lint: $(VENV)/.installed-dev
 fmt: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# The benchmarks run on PostgreSQL and Redis (DEVELOPERS.md's local services); the
+# synthetic national data set is built once in its own database and kept.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/coop_tracker_bench
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/1
+BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) DEBUG=false \
+	SECRET_KEY=bench-only ALLOWED_HOSTS=127.0.0.1,localhost
+
+bench: $(VENV)/.installed
+	psql "$(dir $(BENCH_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = 'coop_tracker_bench'" \
+		| grep -q 1 || psql "$(dir $(BENCH_DATABASE_URL))postgres" -c "CREATE DATABASE coop_tracker_bench"
+	$(BENCH_ENV) $(PY) manage.py migrate --no-input -v0
+	$(BENCH_ENV) $(PY) manage.py bench_progress
 
 clean:
 	rm -rf var .pytest_cache

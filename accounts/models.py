@@ -41,6 +41,11 @@ class User(AbstractUser):
         ]
 
     @property
+    def display_name(self) -> str:
+        """The name in Vietnamese order (family name first), or the username."""
+        return f"{self.last_name} {self.first_name}".strip() or self.username
+
+    @property
     def scope_province(self):
         """The province this account is limited to, or None for the whole country."""
         return None if self.role == self.Role.ADMIN else self.province

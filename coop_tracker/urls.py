@@ -1,10 +1,15 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import RedirectView
+from django.views.i18n import set_language
 
 urlpatterns = [
-    # Until the leaders' dashboard exists, the front door is the admin.
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("plans.urls")),
+    path("", include("cooperatives.urls")),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The language switch works on the login page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

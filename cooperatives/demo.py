@@ -346,7 +346,12 @@ class YearlyRows:
         count = self.rng.randint(3, 6) if kind == A.MANAGER_TRAINING else 1
         day = datetime.date(year, self.rng.randint(1, 12), self.rng.randint(1, 28))
         return SupportAction(
-            kind=kind, occurred_on=max(day, org.founded_on), organisation=org, area=org.commune, count=count
+            kind=kind,
+            occurred_on=max(day, org.founded_on),
+            organisation=org,
+            area=org.commune,
+            count=count,
+            province=org.province,
         )
 
 

@@ -14,7 +14,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -46,6 +47,16 @@ class AdminUnitQuerySet(models.QuerySet):
     def inside(self, unit):
         """Units lying inside `unit` (itself included), through the lineage."""
         return self.filter(lineage_ancestors__ancestor=unit)
+
+    def visible_to(self, user):
+        """Places whose pages an account may open: all, or those inside its province (old ones too)."""
+        province = user.scope_province
+        if province is None:
+            return self if user.is_active else self.none()
+        return self.inside(province)
+
+    def current_provinces(self):
+        return self.provinces().of_structure(AdminUnit.Structure.FROM_2025).order_by("code")
 
 
 class AdminUnit(models.Model):
@@ -195,6 +206,49 @@ class OrganisationQuerySet(models.QuerySet):
             return self if user.is_active else self.none()
         return self.filter(province=province)
 
+    def in_area_of_any(self, units):
+        return self.filter(commune__lineage_ancestors__ancestor__in=units)
+
+    def in_place(self, unit):
+        """Organisations of a place; a current province reads its own column, faster than the lineage."""
+        if unit.level == AdminUnit.Level.PROVINCE and unit.structure == AdminUnit.Structure.FROM_2025:
+            return self.filter(province=unit)
+        return self.in_area(unit)
+
+    def in_commune(self, commune):
+        """Organisations of a commune of today's map, and of the old communes that went into it.
+
+        An old commune split across several new ones counts in each of them: the registry
+        holds no finer address to tell which part an organisation was in.
+        """
+        return self.filter(Q(commune=commune) | Q(commune__successions__successor=commune)).distinct()
+
+    def search(self, words: str):
+        return self.filter(Q(name__icontains=words) | Q(registration_code__icontains=words))
+
+    def rated_in(self, year, level):
+        # An uncorrelated IN: the ratings of the year are read once, not once per organisation.
+        return self.filter(pk__in=Rating.objects.counted().filter(year=year, level=level).values("organisation_id"))
+
+    def for_registry(self, rating_year):
+        """Rows of the registry list: places joined, and the level each had in `rating_year`."""
+        # The rating that counts: TT 01/2020 sorts before TT 09/2017, one index probe per row shown.
+        level = Rating.objects.filter(organisation=OuterRef("pk"), year=rating_year).order_by("scheme").values("level")
+        return self.select_related("province", "commune").annotate(rating_level=Subquery(level[:1]))
+
+    def kind_sector_status_counts(self):
+        """One grouped query for the registry in numbers: (kind, sector, status) -> how many."""
+        return self.order_by().values("kind", "sector", "status").annotate(count=Count("pk"))
+
+    def founded_by_year(self, **group):
+        """Organisations founded per year and kind (and any extra grouping, e.g. an ancestor place)."""
+        return (
+            self.order_by()
+            .annotate(year=ExtractYear("founded_on"))
+            .values("year", "kind", **{name: models.F(path) for name, path in group.items()})
+            .annotate(count=Count("pk"))
+        )
+
 
 class Organisation(models.Model):
     """A cooperative group (THT), cooperative (HTX) or union of cooperatives (LH HTX)."""
@@ -314,6 +368,23 @@ class Organisation(models.Model):
         return self.founded_on <= day and (self.dissolved_on is None or self.dissolved_on > day)
 
 
+class YearlyFiguresQuerySet(models.QuerySet):
+    def of_cooperatives(self):
+        return self.filter(organisation__kind=Organisation.Kind.COOPERATIVE)
+
+    def size_counts(self):
+        """HTX per size band (TT 01/2020 art. 4), in one grouped query."""
+        band = Case(
+            When(members__lt=50, then=models.Value(SizeBand.MICRO)),
+            When(members__lte=300, then=models.Value(SizeBand.SMALL)),
+            When(members__lte=1000, then=models.Value(SizeBand.MEDIUM)),
+            default=models.Value(SizeBand.LARGE),
+        )
+        return (
+            self.filter(members__isnull=False).order_by().annotate(band=band).values("band").annotate(count=Count("pk"))
+        )
+
+
 class YearlyFigures(models.Model):
     """One organisation's figures for one year, as reported by 15/12 (TT 09/2024)."""
 
@@ -338,6 +409,7 @@ class YearlyFigures(models.Model):
         _("hạng sao OCOP cao nhất"), null=True, blank=True, validators=[MinValueValidator(3), MaxValueValidator(5)]
     )
 
+    objects = YearlyFiguresQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -403,6 +475,24 @@ def _score_band(field: str) -> Q:
     )
 
 
+class RatingQuerySet(models.QuerySet):
+    def counted(self):
+        """One rating per organisation and year: TT 01/2020 (all HTX since 1/4/2020) where it exists,
+        else the agricultural scheme TT 09/2017 (the same choice as the progress rules). Callers
+        narrow to HTX through the organisations they pass (`of_organisations`), not with a join here."""
+        general = Rating.objects.filter(
+            organisation=OuterRef("organisation"), year=OuterRef("year"), scheme=Rating.Scheme.TT01_2020
+        )
+        return self.filter(Q(scheme=Rating.Scheme.TT01_2020) | ~Exists(general))
+
+    def of_organisations(self, organisations):
+        return self.filter(organisation__in=organisations.values("pk"))
+
+    def level_counts_by_year(self):
+        """The rating distribution: (year, level) -> how many HTX, in one grouped query."""
+        return self.order_by("year").values("year", "level").annotate(count=Count("pk"))
+
+
 class Rating(models.Model):
     """The yearly classification (xếp loại) of an HTX under one legal scheme."""
 
@@ -451,6 +541,7 @@ class Rating(models.Model):
     )
     level = models.CharField(_("xếp loại"), max_length=8, choices=Level.choices, blank=True)
 
+    objects = RatingQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -481,6 +572,8 @@ class Rating(models.Model):
         indexes = [
             # Rating shares are computed one year at a time over all organisations.
             models.Index(fields=["year", "level"], name="rating_year_level_idx"),
+            # The recompute asks whether any TT 09/2017 rating needs de-duplicating against TT 01/2020.
+            models.Index(fields=["year"], condition=Q(scheme="tt09_2017"), name="rating_agri_scheme_year_idx"),
         ]
 
     def __str__(self):
@@ -532,6 +625,15 @@ class SupportAction(models.Model):
         verbose_name=_("địa bàn"),
         help_text=_("Xã hoặc tỉnh nơi thực hiện; theo tổ chức nếu có."),
     )
+    province = models.ForeignKey(
+        AdminUnit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tỉnh/thành phố hiện hành"),
+        help_text=_("Tự điền theo địa bàn."),
+    )
     count = models.PositiveIntegerField(
         _("số lượng"), default=1, help_text=_("Ví dụ: số lượt người được đào tạo, số dự án được vay.")
     )
@@ -557,5 +659,7 @@ class SupportAction(models.Model):
 
     def save(self, *args, **kwargs):
         if self.organisation_id and not self.area_id:
-            self.area = self.organisation.commune or self.organisation.province
+            self.area = self.organisation.commune
+        # Derived, never typed: the progress rules group current provinces on this column.
+        self.province = None if self.area.level == AdminUnit.Level.NATION else self.area.current_province()
         super().save(*args, **kwargs)

@@ -8,14 +8,50 @@ documents ("trên", "dưới", "từ 6–8%", "hàng năm", "tăng thêm 4%") ma
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperatives.models import AdminUnit
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Plans an account reads: all, or those whose area lies inside or holds its province."""
+        province = user.scope_province
+        if province is None:
+            return self if user.is_active else self.none()
+        return self.about_place(province)
+
+    def about_place(self, unit):
+        """Plans whose area lies inside `unit` or holds it (old provinces and the nation included)."""
+        return self.filter(
+            Q(area__in=AdminUnit.objects.inside(unit).values("pk"))
+            | Q(area__in=AdminUnit.objects.containing(unit).values("pk"))
+        )
+
+    def in_force(self, year: int):
+        return self.filter(first_year__lte=year, last_year__gte=year)
+
+    def with_indicator(self, indicator):
+        return self.filter(Exists(Target.objects.filter(plan=OuterRef("pk"), indicator=indicator)))
+
+    def year_span(self) -> tuple[int | None, int | None]:
+        span = self.aggregate(first=Min("first_year"), last=Max("last_year"))
+        return span["first"], span["last"]
+
+    def for_overview(self, indicator=None):
+        """Plans with their target rows (progress, indicator) and tasks: three queries in all."""
+        targets = Target.objects.for_rows()
+        if indicator is not None:
+            targets = targets.filter(indicator=indicator)
+        return self.select_related("area").prefetch_related(Prefetch("targets", queryset=targets), "tasks")
 
 
 class Plan(models.Model):
@@ -29,6 +65,8 @@ class Plan(models.Model):
     source_text = models.TextField(_("trích nguyên văn"), blank=True)
     source_reference = models.CharField(_("nguồn"), max_length=500, blank=True)
 
+    objects = PlanQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("kế hoạch")
         verbose_name_plural = _("kế hoạch")
@@ -40,6 +78,9 @@ class Plan(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("plan_detail", args=[self.pk])
 
     @property
     def years(self) -> range:
@@ -110,7 +151,25 @@ class Indicator(models.Model):
         ]
 
     def __str__(self):
-        return self.name_vi
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name in the active language (indicators carry both)."""
+        return self.name_en if get_language() == "en" and self.name_en else self.name_vi
+
+    @property
+    def is_manual(self) -> bool:
+        return self.method == self.Method.MANUAL
+
+
+class TargetQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(plan__in=Plan.objects.visible_to(user).values("pk"))
+
+    def for_rows(self):
+        """What a row of targets shows: its progress, indicator, area and plan."""
+        return self.select_related("progress", "indicator", "area", "plan").order_by("plan", "id")
 
 
 class Target(models.Model):
@@ -169,6 +228,7 @@ class Target(models.Model):
     wording = models.TextField(_("nguyên văn"))
     note = models.TextField(_("ghi chú"), blank=True)
 
+    objects = TargetQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -198,9 +258,16 @@ class Target(models.Model):
     def __str__(self):
         return self.wording
 
+    def get_absolute_url(self):
+        return reverse("target_detail", args=[self.pk])
+
     @property
     def years(self) -> range:
         return range(self.year_from, self.year_to + 1)
+
+    @property
+    def is_range(self) -> bool:
+        return self.comparator == self.Comparator.BETWEEN
 
 
 class Task(models.Model):
@@ -231,6 +298,12 @@ class Task(models.Model):
         return self.title
 
 
+class EnteredValueQuerySet(models.QuerySet):
+    def behind(self, target):
+        """The hand-entered figures a manual target reads, latest first."""
+        return self.filter(indicator=target.indicator_id, area=target.area_id).select_related("entered_by")
+
+
 class EnteredValue(models.Model):
     """A figure no registry holds (NTM communes, km of road, fund capital), typed in by staff.
 
@@ -254,6 +327,7 @@ class EnteredValue(models.Model):
     )
     entered_at = models.DateTimeField(_("nhập lúc"), auto_now=True)
 
+    objects = EnteredValueQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -268,6 +342,31 @@ class EnteredValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator} – {self.area} – {self.as_of:%d/%m/%Y}: {self.value}"
+
+
+class ProgressQuerySet(models.QuerySet):
+    def status_counts(self) -> dict[str, int]:
+        """Targets per status, every status present (0 where none), in one grouped query."""
+        found = dict(self.order_by().values_list("status").annotate(count=Count("pk")))
+        return {status: found.get(status, 0) for status in Progress.Status.values}
+
+    def of_plans(self, plans, indicator=None):
+        progress = self.filter(target__plan__in=plans.values("pk"))
+        return progress.filter(target__indicator=indicator) if indicator is not None else progress
+
+    def for_comparison(self, target):
+        """Stored figures of the same indicator, measured the same way, for every province that has one."""
+        return (
+            self.filter(
+                target__indicator=target.indicator_id,
+                target__measure=target.measure,
+                target__denominator=target.denominator,
+                target__area__level=AdminUnit.Level.PROVINCE,
+                actual__isnull=False,
+            )
+            .select_related("target__area")
+            .order_by("-actual")
+        )
 
 
 class Progress(models.Model):
@@ -304,6 +403,8 @@ class Progress(models.Model):
     explanation = models.TextField(_("giải thích"), blank=True)
     computed_at = models.DateTimeField(_("tính lúc"))
 
+    objects = ProgressQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("tiến độ mục tiêu")
         verbose_name_plural = _("tiến độ mục tiêu")
@@ -314,6 +415,16 @@ class Progress(models.Model):
 
     def __str__(self):
         return f"{self.target}: {self.get_status_display()}"
+
+    @property
+    def percent(self) -> Decimal | None:
+        """How far along, in percent of the target (100 = met exactly)."""
+        return None if self.ratio is None else self.ratio * 100
+
+    @property
+    def bar_percent(self) -> int:
+        """The width of a progress bar: the percent, held between 0 and 100."""
+        return 0 if self.ratio is None else int(max(0, min(100, self.ratio * 100)))
 
 
 class ProgressYear(models.Model):
@@ -359,21 +470,32 @@ class ProgressSnapshot(models.Model):
 
 
 class PendingRecompute(models.Model):
-    """A place whose source rows changed since the last recompute (see plans.signals).
+    """A place whose source rows of one kind changed since the last recompute (see plans.signals).
 
     Edits add rows here in their own transaction; one task drains them all, so a
-    burst of edits costs one recompute, not one per edit.
+    burst of edits costs one recompute, not one per edit. The kind of source limits
+    the recompute to the targets whose indicators read it.
     """
 
-    area = models.OneToOneField(AdminUnit, models.CASCADE, related_name="+")
+    class Source(models.TextChoices):
+        ORGANISATIONS = "organisations", _("Tổ chức")
+        FIGURES = "figures", _("Số liệu năm")
+        RATINGS = "ratings", _("Xếp loại")
+        ACTIONS = "actions", _("Hoạt động hỗ trợ")
+        ENTERED = "entered", _("Số liệu nhập tay")
+        TARGETS = "targets", _("Mục tiêu")
+
+    area = models.ForeignKey(AdminUnit, models.CASCADE, related_name="+")
+    source = models.CharField(max_length=13, choices=Source.choices)
     requested_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("chờ tính lại")
         verbose_name_plural = _("chờ tính lại")
+        constraints = [models.UniqueConstraint(fields=["area", "source"], name="pendingrecompute_one_per_area_source")]
 
     def __str__(self):
-        return str(self.area)
+        return f"{self.area} ({self.get_source_display()})"
 
 
 class RecomputeSchedule(models.Model):

@@ -31,18 +31,8 @@ from plans.models import (
 )
 from plans.rules import RULES, Aggregates, Measure
 
-PROGRESS_FIELDS = [
-    "year",
-    "actual",
-    "ratio",
-    "expected",
-    "numerator",
-    "denominator",
-    "band",
-    "status",
-    "explanation",
-    "computed_at",
-]
+PROGRESS_FIELDS = ["year", "actual", "ratio", "expected", "numerator", "denominator", "band", "status", "explanation"]
+SNAPSHOT_FIELDS = ["actual", "ratio", "status"]
 YEAR_FIELDS = ["value", "actual", "numerator", "denominator", "expected", "band", "status"]
 
 
@@ -50,7 +40,8 @@ def progress_recompute(*, targets=None, today: datetime.date | None = None) -> i
     """Recompute and store the progress of `targets` (default: every target). Returns how many."""
     today = today or timezone.localdate()
     everything = targets is None
-    targets = list((Target.objects.all() if everything else targets).select_related("indicator", "area"))
+    chosen = Target.objects.all() if everything else targets
+    targets = list(chosen.select_related("indicator", "area").defer("wording", "note", "indicator__description"))
     if not targets:
         return 0
     measures = measures_for(targets, today)
@@ -66,14 +57,50 @@ def progress_recompute_pending(*, today: datetime.date | None = None) -> int:
     """Recompute the targets whose area holds a place changed since the last run, and clear those marks."""
     RecomputeSchedule.objects.filter(pk=1).update(queued_at=None)
     with transaction.atomic():
-        pending = list(PendingRecompute.objects.select_for_update(skip_locked=True).values_list("pk", "area_id"))
+        pending = list(PendingRecompute.objects.select_for_update(skip_locked=True).values_list("pk", "area", "source"))
         if not pending:
             return 0
-        areas = UnitLineage.objects.filter(descendant_id__in=[area for _, area in pending]).values("ancestor_id")
-        count = progress_recompute(targets=Target.objects.filter(area_id__in=areas), today=today)
-        PendingRecompute.objects.filter(pk__in=[pk for pk, _ in pending]).delete()
+        count = progress_recompute(targets=Target.objects.filter(_affected(pending)), today=today)
+        PendingRecompute.objects.filter(pk__in=[pk for pk, _, _ in pending]).delete()
         RecomputeSchedule.objects.filter(pk=1).update(last_run_at=timezone.now())
     return count
+
+
+# Which indicators read which source: an edit recomputes only the targets that can move.
+FIGURE_RULES = [
+    Indicator.Rule.AVERAGE_REVENUE,
+    Indicator.Rule.AVERAGE_INCOME,
+    Indicator.Rule.MEMBERS,
+    Indicator.Rule.SIZE_SHARE,
+    Indicator.Rule.LINKED_SHARE,
+]
+RATING_RULES = [
+    Indicator.Rule.RATED_COUNT,
+    Indicator.Rule.RATING_SHARE,
+    Indicator.Rule.ALLIANCE_SHARE,
+    Indicator.Rule.NTM13_COMMUNES,
+]
+ACTION_RULES = [Indicator.Rule.SUPPORT_ACTIONS, Indicator.Rule.TRAINED_SHARE]
+READERS = {
+    PendingRecompute.Source.ORGANISATIONS: Q(indicator__method=Indicator.Method.DERIVED),
+    PendingRecompute.Source.FIGURES: Q(indicator__rule__in=FIGURE_RULES),
+    PendingRecompute.Source.RATINGS: Q(indicator__rule__in=RATING_RULES),
+    PendingRecompute.Source.ACTIONS: Q(indicator__rule__in=ACTION_RULES),
+    PendingRecompute.Source.ENTERED: Q(indicator__method=Indicator.Method.MANUAL),
+    PendingRecompute.Source.TARGETS: Q(),
+}
+
+
+def _affected(pending) -> Q:
+    """Targets whose area holds a changed place and whose indicator reads the changed source."""
+    places = defaultdict(list)
+    for _, area, source in pending:
+        places[source].append(area)
+    affected = Q(pk__in=[])
+    for source, areas in places.items():
+        holding = UnitLineage.objects.filter(descendant_id__in=areas).values("ancestor_id")
+        affected |= Q(area_id__in=holding) & READERS[source]
+    return affected
 
 
 # Measuring --------------------------------------------------------------------------------
@@ -164,60 +191,69 @@ def _predecessors(area_ids) -> dict[int, list[int]]:
 
 
 def _store(targets: list[Target], results: dict[int, Result], today: datetime.date) -> None:
-    now = timezone.now()
-    Progress.objects.bulk_create(
-        [_progress_row(target, results[target.pk], now) for target in targets],
-        update_conflicts=True,
-        unique_fields=["target"],
-        update_fields=PROGRESS_FIELDS,
-        batch_size=2000,
-    )
-    rows = [_year_row(target, year) for target in targets for year in results[target.pk].years]
-    ProgressYear.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["target", "year"], update_fields=YEAR_FIELDS, batch_size=2000
-    )
-    ProgressYear.objects.filter(target_id__in=[t.pk for t in targets]).filter(
-        # A target whose period was shortened keeps no rows for the years it lost.
-        Q(year__lt=F("target__year_from")) | Q(year__gt=F("target__year_to"))
-    ).delete()
-    ProgressSnapshot.objects.bulk_create(
-        [
-            ProgressSnapshot(
-                target=t,
-                day=today,
-                actual=results[t.pk].actual,
-                ratio=_ratio(results[t.pk].ratio),
-                status=results[t.pk].status,
-            )
-            for t in targets
-        ],
-        update_conflicts=True,
-        unique_fields=["target", "day"],
-        update_fields=["actual", "ratio", "status"],
-        batch_size=2000,
+    """Write only the rows that differ from what is stored: a nightly run over unchanged data
+    writes almost nothing, and `computed_at` says when a figure last changed."""
+    now, ids = timezone.now(), [t.pk for t in targets]
+    progress = {(t.pk,): _progress_values(results[t.pk]) for t in targets}
+    _upsert(Progress, progress, ["target"], PROGRESS_FIELDS, Progress.objects.filter(target__in=ids), computed_at=now)
+    years = {(t.pk, y.year): _year_values(y) for t in targets for y in results[t.pk].years}
+    stored_years = ProgressYear.objects.filter(target__in=ids)
+    _upsert(ProgressYear, years, ["target", "year"], YEAR_FIELDS, stored_years)
+    # A target whose period was shortened keeps no rows for the years it lost.
+    stored_years.filter(Q(year__lt=F("target__year_from")) | Q(year__gt=F("target__year_to"))).delete()
+    snapshots = {(pk, today): (values[1], values[2], values[7]) for (pk,), values in progress.items()}
+    stored_snapshots = ProgressSnapshot.objects.filter(target__in=ids, day=today)
+    _upsert(ProgressSnapshot, snapshots, ["target", "day"], SNAPSHOT_FIELDS, stored_snapshots)
+
+
+def _upsert(model, rows: dict[tuple, tuple], keys: list[str], fields: list[str], stored, **constant):
+    """Insert or update the rows (key tuple → values in `fields` order) that differ from `stored`."""
+    columns = [f"{key}_id" if key == "target" else key for key in keys]
+    have = {tuple(row[: len(keys)]): tuple(row[len(keys) :]) for row in stored.values_list(*columns, *fields)}
+    changed = [
+        model(**dict(zip(columns, key, strict=True)), **dict(zip(fields, values, strict=True)), **constant)
+        for key, values in rows.items()
+        if have.get(key) != values
+    ]
+    model.objects.bulk_create(
+        changed, update_conflicts=True, unique_fields=keys, update_fields=fields + list(constant), batch_size=2000
     )
 
 
-def _progress_row(target: Target, result: Result, now) -> Progress:
-    return Progress(
-        target=target,
-        year=result.year,
-        actual=result.actual,
-        ratio=_ratio(result.ratio),
-        expected=result.expected,
-        numerator=result.numerator,
-        denominator=result.denominator,
-        band=result.band,
-        status=result.status,
-        explanation=result.explanation,
-        computed_at=now,
+def _progress_values(result: Result) -> tuple:
+    return (
+        result.year,
+        _fixed(result.actual),
+        _ratio(result.ratio),
+        _fixed(result.expected),
+        _fixed(result.numerator),
+        _fixed(result.denominator),
+        result.band,
+        result.status,
+        result.explanation,
     )
 
 
-def _year_row(target: Target, year) -> ProgressYear:
-    return ProgressYear(target=target, **{name: getattr(year, name) for name in ["year", *YEAR_FIELDS]})
+def _year_values(year) -> tuple:
+    return (
+        _fixed(year.value),
+        _fixed(year.actual),
+        _fixed(year.numerator),
+        _fixed(year.denominator),
+        _fixed(year.expected),
+        year.band,
+        year.status,
+    )
+
+
+FOUR_PLACES = Decimal("0.0001")
+
+
+def _fixed(value: Decimal | None) -> Decimal | None:
+    """As the database stores it (four decimals), so stored and computed rows compare equal."""
+    return None if value is None else Decimal(value).quantize(FOUR_PLACES)
 
 
 def _ratio(ratio: Decimal | None) -> Decimal | None:
-    # Stored with four decimals; a ratio beyond a million is noise from a tiny target.
-    return None if ratio is None else max(min(ratio, Decimal(999_999)), Decimal(-999_999)).quantize(Decimal("0.0001"))
+    # A ratio beyond a million is noise from a tiny target; the column holds less.
+    return None if ratio is None else _fixed(max(min(ratio, Decimal(999_999)), Decimal(-999_999)))

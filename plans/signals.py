@@ -19,6 +19,16 @@ from plans.models import EnteredValue, PendingRecompute, RecomputeSchedule, Targ
 COALESCE_SECONDS = 1
 
 
+SOURCES = {
+    Organisation: PendingRecompute.Source.ORGANISATIONS,
+    YearlyFigures: PendingRecompute.Source.FIGURES,
+    Rating: PendingRecompute.Source.RATINGS,
+    SupportAction: PendingRecompute.Source.ACTIONS,
+    EnteredValue: PendingRecompute.Source.ENTERED,
+    Target: PendingRecompute.Source.TARGETS,
+}
+
+
 def places_of(instance) -> set[int]:
     """The units whose contents change when `instance` changes."""
     if isinstance(instance, Organisation):
@@ -28,14 +38,14 @@ def places_of(instance) -> set[int]:
     return {instance.area_id}  # SupportAction, EnteredValue, Target
 
 
-def request_recompute(area_ids) -> None:
-    """Mark places as changed; queue the drain task unless one is already queued."""
+def request_recompute(area_ids, source: str) -> None:
+    """Mark places as changed in one kind of source; queue the drain task unless one is already queued."""
     from plans.tasks import recompute_pending_progress
 
     PendingRecompute.objects.bulk_create(
-        [PendingRecompute(area_id=pk) for pk in area_ids],
+        [PendingRecompute(area_id=pk, source=source) for pk in area_ids],
         update_conflicts=True,
-        unique_fields=["area"],
+        unique_fields=["area", "source"],
         update_fields=["requested_at"],
     )
     now = timezone.now()
@@ -54,5 +64,5 @@ def remember_commune(sender, instance, **kwargs):
 @receiver(post_save)
 @receiver(post_delete)
 def source_changed(sender, instance, **kwargs):
-    if sender in (Organisation, YearlyFigures, Rating, SupportAction, EnteredValue, Target):
-        request_recompute(places_of(instance))
+    if sender in SOURCES:
+        request_recompute(places_of(instance), SOURCES[sender])

@@ -11,8 +11,12 @@ import os
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+# Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse to run
+# beside it in live-server tests without this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def admin_units_dir():
@@ -22,11 +26,46 @@ def admin_units_dir():
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_messages():
+    """The English catalogue, compiled when its .po is newer (the .mo files are not committed)."""
+    stale = [po for po in settings.LOCALE_PATHS[0].glob("*/LC_MESSAGES/django.po") if _older(po.with_suffix(".mo"), po)]
+    if stale:
+        call_command("compilemessages", ignore_patterns=[".venv", "var"], verbosity=0)
+
+
+def _older(path, than):
+    return not path.exists() or path.stat().st_mtime < than.stat().st_mtime
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium: `playwright install` cannot download a browser here.
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("import_admin_units", str(admin_units_dir() / "derived"), verbosity=0)
         call_command("load_demo", verbosity=0)
+        if connection.vendor == "postgresql":
+            # Fresh tables have no statistics; production ones do. Without them the planner
+            # guesses one row per table and picks nested loops that take minutes.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +84,10 @@ def shared_admin_units():
 
 
 def pytest_collection_modifyitems(items):
-    # Tests through a real worker commit for real, and pytest-django empties the database
-    # after them: run them after everything that reads the demo.
-    items.sort(key=lambda item: item.get_closest_marker("worker") is not None)
+    # Tests through a real worker commit for real, and pytest-django empties the database after
+    # them: run them after everything that reads the demo. Browser tests, which commit a login
+    # session on PostgreSQL but empty nothing, run just before them.
+    def order(item):
+        return 2 if item.get_closest_marker("worker") else 1 if item.get_closest_marker("browser") else 0
+
+    items.sort(key=order)

@@ -6,10 +6,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cooperatives.models import AdminUnit, Organisation, Rating
 from plans.models import Progress, ProgressSnapshot, ProgressYear, Target
 from plans.services import progress_recompute
+from tests.factories import OrganisationFactory, commune
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 22)
@@ -112,3 +115,14 @@ def test_results_match_the_golden_file_on_every_database(recomputed):
     else:
         GOLDEN.write_text(json.dumps(found, ensure_ascii=False, indent=1, sort_keys=True))
         pytest.fail("golden file written; run again")
+
+
+def test_the_number_of_queries_does_not_grow_with_the_registry(recomputed):
+    with CaptureQueriesContext(connection) as before:
+        progress_recompute(today=TODAY)
+    for n in range(30):
+        OrganisationFactory(commune=commune("24", "63"), founded_on=datetime.date(2021, 1, n % 28 + 1))
+    progress_recompute(today=TODAY)  # writes the changed rows; below, both runs change nothing
+    with CaptureQueriesContext(connection) as after:
+        progress_recompute(today=TODAY)
+    assert len(after) == len(before) < 40

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from cooperatives.models import Rating
-from plans.models import PendingRecompute, Progress, RecomputeSchedule
+from plans.models import Indicator, PendingRecompute, Progress, RecomputeSchedule
 from plans.services import progress_recompute_pending
 from tests.factories import OrganisationFactory, PlanFactory, TargetFactory, commune, province
 
@@ -71,3 +71,24 @@ def test_the_drain_recomputes_only_targets_that_hold_a_changed_place():
     assert Progress.objects.get(target=here).actual == 1
     assert Progress.objects.get(pk=elsewhere.pk).computed_at == elsewhere.computed_at
     assert not PendingRecompute.objects.exists() and RecomputeSchedule.objects.get().queued_at is None
+
+
+def test_a_rating_recomputes_only_targets_whose_indicator_reads_ratings():
+    cao_bang = province("04")
+    plan = PlanFactory(area=cao_bang)
+    founded = TargetFactory(plan=plan, area=cao_bang, year_from=2025, year_to=2025)
+    effective = TargetFactory(
+        plan=plan,
+        area=cao_bang,
+        year_from=2025,
+        year_to=2025,
+        indicator=Indicator.objects.get(code="htx_effective_share"),
+    )
+    organisation = OrganisationFactory(commune=commune("04"))
+    progress_recompute_pending(today=datetime.date(2026, 11, 22))
+    before = Progress.objects.get(target=founded).computed_at
+    Rating.objects.create(organisation=organisation, year=2025, verified_score=90)
+    assert set(PendingRecompute.objects.values_list("source", flat=True)) == {"ratings"}
+    assert progress_recompute_pending(today=datetime.date(2026, 11, 22)) == 1
+    assert Progress.objects.get(target=effective).actual == 100
+    assert Progress.objects.get(target=founded).computed_at == before

@@ -1,0 +1,62 @@
+"""The registry pages: a province in numbers and the filtered, exportable registry list."""
+
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from accounts.permissions import get_visible_or_404
+from cooperatives import charts
+from cooperatives.filters import RegistryFilter
+from cooperatives.models import AdminUnit, Organisation, Rating, YearlyFigures
+from cooperatives.tables import OrganisationTable
+from plans.models import Plan
+
+
+def province_detail(request, code):
+    """A province of today's map, or with ?structure=63 one of the 63 before 1/7/2025."""
+    structure = request.GET.get("structure", AdminUnit.Structure.FROM_2025)
+    province = get_visible_or_404(AdminUnit.objects.provinces(), request.user, structure=structure, code=code)
+    organisations = Organisation.objects.in_place(province).visible_to(request.user)
+    ratings = list(Rating.objects.counted().of_organisations(organisations.cooperatives()).level_counts_by_year())
+    figures = YearlyFigures.objects.of_cooperatives().filter(organisation__in=organisations.values("pk"))
+    latest = max((row["year"] for row in ratings), default=None)
+    predecessors = list(AdminUnit.objects.filter(successions__successor=province).exclude(pk=province.pk))
+    context = {
+        "province": province,
+        "numbers": charts.registry_numbers(
+            organisations.kind_sector_status_counts(), figures.filter(year=latest).size_counts(), ratings
+        ),
+        "founded_chart": charts.founded_chart(organisations.founded_by_year()),
+        "rating_chart": charts.rating_chart(ratings),
+        "plans": Plan.objects.visible_to(request.user).about_place(province).select_related("area"),
+        "predecessors": predecessors,
+        "successors": AdminUnit.objects.filter(predecessions__predecessor=province).exclude(pk=province.pk),
+        "history_chart": charts.history_chart(
+            Organisation.objects.cooperatives()
+            .in_area_of_any(predecessors)
+            .founded_by_year(place="commune__lineage_ancestors__ancestor"),
+            predecessors,
+        )
+        if len(predecessors) > 1
+        else None,
+    }
+    return render(request, "cooperatives/province_detail.html", context)
+
+
+class RegistryListView(ExportMixin, SingleTableMixin, FilterView):
+    """The registry, scoped to the account, filtered, sorted, paginated; CSV and Excel of exactly the filter."""
+
+    filterset_class = RegistryFilter
+    table_class = OrganisationTable
+    template_name = "cooperatives/registry_list.html"
+    paginate_by = 25
+    export_formats = ("csv", "xlsx")
+    export_name = _("so-dang-ky-htx")
+
+    def get_queryset(self):
+        return Organisation.objects.visible_to(self.request.user)
+
+    def get_table_data(self):
+        return self.object_list.for_registry(self.filterset.chosen_rating_year)

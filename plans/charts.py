@@ -1,0 +1,94 @@
+"""Chart data for the plan pages: small aggregates the page scripts draw with plotly.js.
+
+Each function turns rows a view already loaded into a dict for `json_script`; labels
+are translated here so the scripts hold no text of their own.
+"""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from plans.models import Progress, Target
+
+
+def _float(value):
+    return None if value is None else float(value)
+
+
+def status_rows(counts: dict[str, int]) -> list[tuple[str, str, int]]:
+    labels = dict(Progress.Status.choices)
+    return [(status, labels[status], count) for status, count in counts.items()]
+
+
+def status_chart(counts: dict[str, int]) -> dict:
+    labels = dict(Progress.Status.choices)
+    return {
+        "statuses": list(counts),
+        "labels": [str(labels[status]) for status in counts],
+        "values": list(counts.values()),
+        "title": _("Số mục tiêu theo tình trạng"),
+    }
+
+
+def plan_chart(targets: list[Target]) -> dict:
+    """Each target's achievement in percent of its target (100 = met exactly)."""
+    rows = [t for t in targets if hasattr(t, "progress") and t.progress.ratio is not None]
+    return {
+        "labels": [t.indicator.name for t in rows],
+        "values": [round(float(t.progress.percent), 1) for t in rows],
+        "statuses": [t.progress.status for t in rows],
+        "title": _("Mức hoàn thành từng mục tiêu (100 = đạt mục tiêu)"),
+        "axis": _("% mục tiêu"),
+    }
+
+
+def progress_chart(target: Target, progress: Progress | None) -> dict:
+    """The figure as a bar against the target: a line, or a band for a range."""
+    return {
+        "label": str(progress.year) if progress and progress.year else "",
+        "actual": _float(progress.actual) if progress else None,
+        "expected": _float(progress.expected) if progress else None,
+        "value": _float(target.value),
+        "value_high": _float(target.value_high),
+        "status": progress.status if progress else Progress.Status.NO_DATA,
+        "names": {"actual": _("Thực hiện"), "target": _("Mục tiêu"), "expected": _("Cần đạt theo tiến độ")},
+        "title": _("Thực hiện so với mục tiêu"),
+    }
+
+
+def _straight_path(target: Target, years: list[int], first_actual: Decimal | None) -> list[float | None]:
+    """From the first year's figure to the target in the last year of the period."""
+    if first_actual is None or not years or target.year_to == years[0]:
+        return [_float(target.value)] * len(years)
+    step = (target.value - first_actual) / (target.year_to - years[0])
+    return [_float(first_actual + step * (year - years[0])) for year in years]
+
+
+def trend_chart(target: Target, rows) -> dict:
+    """The figure year by year against the path to the target."""
+    years = [row.year for row in rows]
+    repeated = target.period == Target.Period.EVERY_YEAR or target.measure != Target.Measure.LEVEL
+    if repeated:
+        path = [_float(target.value)] * len(years)
+    else:
+        path = _straight_path(target, years, rows[0].actual if rows else None)
+        path = [
+            _float(row.expected) if row.expected is not None else line for row, line in zip(rows, path, strict=True)
+        ]
+    return {
+        "years": years,
+        "actual": [_float(row.actual) for row in rows],
+        "path": path,
+        "names": {"actual": _("Thực hiện"), "path": _("Lộ trình đến mục tiêu")},
+        "title": _("Diễn biến qua các năm"),
+    }
+
+
+def comparison_chart(rows: list[Progress], highlighted: set[int]) -> dict:
+    """Provinces with a target of the same indicator, sorted, the viewer's own highlighted."""
+    return {
+        "labels": [f"{row.target.area} ({row.year})" for row in rows],
+        "values": [_float(row.actual) for row in rows],
+        "highlight": [row.target.area_id in highlighted for row in rows],
+        "title": _("So sánh giữa các tỉnh (số liệu đã tính của các mục tiêu cùng chỉ tiêu)"),
+    }

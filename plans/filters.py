@@ -1,0 +1,52 @@
+"""The overview's filters: year (plans in force that year), plan and indicator."""
+
+import django_filters
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cooperatives.filters import BootstrapFilterSet
+from plans.models import Indicator, Plan
+
+
+def visible_plans(request):
+    return Plan.objects.visible_to(request.user).order_by("-last_year", "title")
+
+
+class OverviewFilter(BootstrapFilterSet):
+    year = django_filters.ChoiceFilter(label=_("Năm"), empty_label=_("Mọi năm"), method="filter_year")
+    plan = django_filters.ModelChoiceFilter(
+        label=_("Kế hoạch"), queryset=visible_plans, empty_label=_("Mọi kế hoạch"), method="filter_plan"
+    )
+    indicator = django_filters.ModelChoiceFilter(
+        label=_("Chỉ tiêu"),
+        queryset=Indicator.objects.filter(targets__isnull=False).distinct().order_by("name_vi"),
+        empty_label=_("Mọi chỉ tiêu"),
+        method="filter_indicator",
+    )
+
+    class Meta:
+        model = Plan
+        fields = ["year", "plan", "indicator"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        first, last = self.queryset.year_span()
+        years = range(last, first - 1, -1) if first else []
+        self.filters["year"].extra["choices"] = [(year, str(year)) for year in years]
+        if "year" not in self.data and last:
+            # By default, the plans in force this year; once every plan has ended, those of their last year.
+            self.data = self.data.copy()
+            self.data["year"] = str(min(timezone.localdate().year, last))
+
+    def filter_year(self, queryset, name, value):
+        return queryset.in_force(int(value))
+
+    def filter_plan(self, queryset, name, value):
+        return queryset.filter(pk=value.pk)
+
+    def filter_indicator(self, queryset, name, value):
+        return queryset.with_indicator(value)
+
+    @property
+    def chosen_indicator(self):
+        return self.form.cleaned_data.get("indicator") if self.is_valid() else None

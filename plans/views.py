@@ -1,0 +1,80 @@
+"""The leaders' pages: every plan's targets at a glance, a plan, a target and what is behind it.
+
+Pages read stored progress (plans.services writes it); they only add small grouped queries.
+"""
+
+from django.shortcuts import render
+from django_tables2 import RequestConfig
+
+from accounts.permissions import get_visible_or_404
+from cooperatives.charts import rating_chart
+from cooperatives.models import AdminUnit, Organisation, Rating
+from cooperatives.tables import CountedOrganisationTable
+from plans import charts
+from plans.filters import OverviewFilter
+from plans.models import EnteredValue, Indicator, Plan, Progress, Target
+from plans.rules import RULES
+from plans.tables import EnteredValueTable
+
+ROWS_PER_PAGE = 20
+
+
+def overview(request):
+    filters = OverviewFilter(request.GET, queryset=Plan.objects.visible_to(request.user), request=request)
+    counts = Progress.objects.of_plans(filters.qs, filters.chosen_indicator).status_counts()
+    context = {
+        "filters": filters,
+        "plans": filters.qs.for_overview(indicator=filters.chosen_indicator),
+        "status_rows": charts.status_rows(counts),
+        "status_chart": charts.status_chart(counts),
+    }
+    return render(request, "plans/overview.html", context)
+
+
+def plan_detail(request, pk):
+    plan = get_visible_or_404(Plan.objects.for_overview(), request.user, pk=pk)
+    targets = list(plan.targets.all())
+    context = {"plan": plan, "targets": targets, "plan_chart": charts.plan_chart(targets)}
+    return render(request, "plans/plan_detail.html", context)
+
+
+def target_detail(request, pk):
+    target = get_visible_or_404(Target.objects.for_rows(), request.user, pk=pk)
+    progress = getattr(target, "progress", None)
+    area_htx = Organisation.objects.in_place(target.area).cooperatives().visible_to(request.user)
+    context = {
+        "target": target,
+        "progress": progress,
+        "progress_chart": charts.progress_chart(target, progress),
+        "trend_chart": charts.trend_chart(target, list(target.progress_years.order_by("year"))),
+        "comparison_chart": _comparison(request.user, target),
+        "rating_chart": rating_chart(Rating.objects.counted().of_organisations(area_htx).level_counts_by_year()),
+        "table": _inputs_table(request, target, progress),
+    }
+    return render(request, "plans/target_detail.html", context)
+
+
+def _comparison(user, target):
+    """Provinces with a stored figure of the same indicator; None when the target's is the only one."""
+    if target.indicator.method != Indicator.Method.DERIVED:
+        return None
+    rows = list(Progress.objects.for_comparison(target))
+    if len({row.target.area_id for row in rows}) < 2:
+        return None
+    areas = [row.target.area_id for row in rows]
+    own = user.scope_province
+    highlighted = set(AdminUnit.objects.filter(pk__in=areas).inside(own).values_list("pk", flat=True)) if own else set()
+    return charts.comparison_chart(rows, highlighted or {target.area_id})
+
+
+def _inputs_table(request, target, progress):
+    """The organisations a derived figure counted, or the entered values a manual one read."""
+    if target.indicator.is_manual:
+        table = EnteredValueTable(EnteredValue.objects.behind(target))
+    else:
+        year = progress.year if progress and progress.year else target.year_to
+        rule, params = RULES[target.indicator.rule], target.indicator.rule_params
+        organisations = rule.organisations(target.area, year, params, target.denominator)
+        table = CountedOrganisationTable(organisations.visible_to(request.user).select_related("commune"))
+    RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE}).configure(table)
+    return table

@@ -1,0 +1,75 @@
+// A target: the figure against the target, its trend against the path, provinces compared, ratings.
+(function () {
+  "use strict";
+  const charts = window.CoopCharts;
+
+  function progress() {
+    const chart = charts.data("progress-chart-data");
+    const target = chart.value_high === null
+      ? [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: chart.value, y1: chart.value, line: { color: "#212529", dash: "dash", width: 2 } }]
+      : [{ type: "rect", xref: "paper", x0: 0, x1: 1, y0: chart.value, y1: chart.value_high, fillcolor: "rgba(25,135,84,0.15)", line: { width: 0 } }];
+    const traces = [
+      {
+        type: "bar",
+        name: chart.names.actual,
+        x: [chart.label || chart.names.actual],
+        y: [chart.actual],
+        marker: { color: charts.STATUS_COLOURS[chart.status] },
+        width: [0.4],
+      },
+    ];
+    charts.draw("progress-chart", traces, {
+      title: { text: chart.title },
+      shapes: target,
+      showlegend: false,
+      yaxis: { rangemode: "tozero" },
+      xaxis: { type: "category" },
+      annotations: [{ xref: "paper", x: 1, y: chart.value_high === null ? chart.value : chart.value_high, text: chart.names.target, showarrow: false, xanchor: "right", yanchor: "bottom" }],
+    });
+  }
+
+  function trend() {
+    const chart = charts.data("trend-chart-data");
+    if (!chart.years.length) {
+      return;
+    }
+    charts.draw(
+      "trend-chart",
+      [
+        { type: "scatter", mode: "lines+markers", name: chart.names.actual, x: chart.years, y: chart.actual, line: { color: "#198754", width: 3 } },
+        { type: "scatter", mode: "lines", name: chart.names.path, x: chart.years, y: chart.path, line: { color: "#6c757d", dash: "dash" } },
+      ],
+      { title: { text: chart.title }, xaxis: { type: "category" } }
+    );
+  }
+
+  function comparison() {
+    const chart = charts.data("comparison-chart-data");
+    if (!chart) {
+      return;
+    }
+    charts.draw(
+      "comparison-chart",
+      [
+        {
+          type: "bar",
+          orientation: "h",
+          y: chart.labels,
+          x: chart.values,
+          marker: { color: chart.highlight.map((own) => (own ? "#198754" : "#adb5bd")) },
+        },
+      ],
+      {
+        title: { text: chart.title },
+        height: 120 + 28 * chart.values.length,
+        margin: { l: 8, r: 16, t: 48, b: 40 },
+        yaxis: { automargin: true, autorange: "reversed" },
+      }
+    );
+  }
+
+  progress();
+  trend();
+  comparison();
+  charts.stackedBars("rating-chart", charts.data("rating-chart-data"), charts.RATING_COLOURS);
+})();

@@ -1,0 +1,76 @@
+"""The registry list: scoped, searched, filtered, sorted, paginated, exported as filtered."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from cooperatives.models import AdminUnit, Organisation, Rating
+
+pytestmark = pytest.mark.django_db
+URL = reverse("registry_list")
+
+
+@pytest.fixture
+def national(client):
+    client.force_login(User.objects.get(username="lanhdao"))
+    return client
+
+
+def test_a_provincial_leader_sees_only_their_provinces_organisations(client):
+    client.force_login(User.objects.get(username="lanhdao.bacninh"))
+    table = client.get(URL).context["table"]
+    bac_ninh = AdminUnit.objects.get(level="province", structure="34", code="24")
+    assert table.paginator.count == Organisation.objects.filter(province=bac_ninh).count()
+
+
+def test_search_finds_by_name_or_registration_code(national):
+    organisation = Organisation.objects.exclude(registration_code="").order_by("pk").first()
+    by_code = national.get(URL, {"q": organisation.registration_code}).context["table"]
+    assert [row.record for row in by_code.page.object_list] == [organisation]
+    by_name = national.get(URL, {"q": organisation.name}).context["table"]
+    assert organisation in [row.record for row in by_name.page.object_list]
+
+
+def test_filters_by_kind_and_rating_level_in_a_year(national):
+    table = national.get(URL, {"kind": "htx", "rating": "good", "rating_year": "2024"}).context["table"]
+    expected = Organisation.objects.filter(kind="htx", ratings__year=2024, ratings__level="good").distinct().count()
+    assert table.paginator.count == expected
+    assert {row.get_cell("rating_level") for row in table.page.object_list} == {Rating.Level.GOOD.label}
+
+
+def test_filter_by_commune_includes_organisations_of_the_old_communes_that_went_into_it(national):
+    organisation = Organisation.objects.filter(commune__structure="63").order_by("pk").first()
+    new_commune = organisation.commune.successions.order_by("pk").first().successor
+    table = national.get(URL, {"province": organisation.province_id, "commune": new_commune.pk}).context["table"]
+    records = [row.record for row in table.paginator.object_list]
+    assert organisation in records
+    assert all(o.commune == new_commune or o.commune.successions.filter(successor=new_commune) for o in records)
+
+
+def test_sorting_by_founding_date(national):
+    table = national.get(URL, {"sort": "-founded_on"}).context["table"]
+    days = [row.record.founded_on for row in table.page.object_list]
+    assert days == sorted(days, reverse=True)
+    assert len(days) == 25
+
+
+def test_csv_export_holds_exactly_the_filtered_rows(national):
+    response = national.get(URL, {"kind": "tht", "_export": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    assert len(rows) - 1 == Organisation.objects.filter(kind="tht").count()
+    assert "Tổ hợp tác" in rows[1]
+
+
+def test_excel_export_holds_exactly_the_filtered_rows(national):
+    response = national.get(URL, {"kind": "lhhtx", "_export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet.max_row - 1 == Organisation.objects.filter(kind="lhhtx").count()
+
+
+def test_its_query_count_is_bounded(national, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        national.get(URL, {"kind": "htx", "rating": "fair", "sort": "province"})

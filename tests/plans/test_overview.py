@@ -1,0 +1,88 @@
+"""The overview: every plan's targets with progress, counts by status, filters, scope by province."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from plans.models import Plan, Progress
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def national(client):
+    client.force_login(User.objects.get(username="lanhdao"))
+    return client
+
+
+@pytest.fixture
+def bac_ninh(client):
+    client.force_login(User.objects.get(username="lanhdao.bacninh"))
+    return client
+
+
+def test_it_asks_for_a_login_first(client):
+    response = client.get(reverse("overview"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next=/"
+
+
+def test_by_default_it_shows_the_plans_of_the_last_year_any_plan_covers(national):
+    # The demo's plans end in 2025; on a later day the overview shows 2025's plans, not an empty page.
+    response = national.get(reverse("overview"))
+    titles = [plan.title for plan in response.context["plans"]]
+    assert titles == list(
+        Plan.objects.in_force(2025).order_by("-last_year", "area__code", "title").values_list("title", flat=True)
+    )
+    assert "Nghị quyết Đại hội Liên minh HTX tỉnh Bắc Giang nhiệm kỳ 2020–2025" in titles
+
+
+def test_each_target_row_shows_wording_formula_actual_badge_and_link(national):
+    plan = Plan.objects.get(title__startswith="Nghị quyết Đại hội Liên minh HTX tỉnh Bắc Giang")
+    target = plan.targets.get(wording__contains="HTX xếp loại yếu dưới 9%")
+    html = national.get(reverse("overview"), {"plan": plan.pk}).content.decode()
+    assert target.wording in html
+    assert target.get_absolute_url() in html
+    assert "&lt; 9%" in html
+    assert f'data-status="{target.progress.status}"' in html
+    assert "Đã đạt" in html
+
+
+def test_counts_of_targets_by_status_match_the_stored_progress(national):
+    response = national.get(reverse("overview"), {"year": ""})
+    counted = {status: count for status, _label, count in response.context["status_rows"]}
+    stored = {status: Progress.objects.filter(status=status).count() for status in Progress.Status.values}
+    assert counted == stored
+
+
+def test_the_indicator_filter_keeps_only_plans_and_rows_of_that_indicator(national):
+    plan = Plan.objects.get(title__startswith="Kế hoạch phát triển kinh tế tập thể, HTX tỉnh Hòa Bình")
+    indicator = plan.targets.get(wording__contains="35 HTX").indicator
+    response = national.get(reverse("overview"), {"year": "", "indicator": indicator.pk})
+    rows = [target for plan in response.context["plans"] for target in plan.targets.all()]
+    assert rows
+    assert {target.indicator_id for target in rows} == {indicator.pk}
+
+
+def test_tasks_of_a_plan_without_targets_are_shown_with_their_status(national):
+    html = national.get(reverse("overview"), {"year": "2025"}).content.decode()
+    assert "Liên kết chuỗi giá trị giữa các tổ chức kinh tế hợp tác" in html
+    assert "Đang thực hiện" in html
+
+
+def test_a_provincial_leader_sees_only_the_plans_of_their_province(bac_ninh):
+    response = bac_ninh.get(reverse("overview"), {"year": ""})
+    areas = {plan.area.code for plan in response.context["plans"]}
+    assert areas == {"24"}  # old Bắc Giang lies inside new Bắc Ninh; Hòa Bình and Hậu Giang do not
+
+
+def test_english_switches_the_page_language(national):
+    national.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = national.get(reverse("overview")).content.decode()
+    assert "Progress of the plans" in html
+    assert "Achieved" in html
+
+
+def test_its_query_count_does_not_grow_with_the_plans(national, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):
+        national.get(reverse("overview"), {"year": ""})

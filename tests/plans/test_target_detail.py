@@ -1,0 +1,94 @@
+"""A target's page: the figure against the target, its trend, provinces compared, ratings, and what is behind it."""
+
+import pytest
+from django.utils.html import escape
+
+from accounts.models import User
+from cooperatives.models import Organisation, Rating
+from plans.models import Target
+
+pytestmark = pytest.mark.django_db
+
+
+def target(wording_part) -> Target:
+    return Target.objects.select_related("progress", "indicator", "area").get(wording__contains=wording_part)
+
+
+@pytest.fixture
+def national(client):
+    client.force_login(User.objects.get(username="lanhdao"))
+    return client
+
+
+def test_it_shows_numerator_denominator_and_explanation_of_a_share(national):
+    good_or_fair = target("tỷ lệ HTX xếp loại khá trở lên đạt trên 50%")
+    response = national.get(good_or_fair.get_absolute_url())
+    html = response.content.decode()
+    progress = good_or_fair.progress
+    assert escape(progress.explanation) in html
+    assert f"{int(progress.numerator)}" in html and f"{int(progress.denominator)}" in html
+    assert "HTX được xếp loại" in html  # the denominator in words
+
+
+def test_the_table_lists_the_organisations_the_figure_counted(national):
+    good_or_fair = target("tỷ lệ HTX xếp loại khá trở lên đạt trên 50%")
+    table = national.get(good_or_fair.get_absolute_url()).context["table"]
+    assert table.paginator.count == good_or_fair.progress.numerator
+    assert table.page.object_list.data.count() <= 20
+
+
+def test_a_manual_target_shows_the_values_entered_by_hand(national):
+    capital = target("Quỹ hỗ trợ phát triển HTX tỉnh lên 30 tỷ đồng")
+    response = national.get(capital.get_absolute_url())
+    assert (
+        response.context["table"].paginator.count
+        == capital.area.entered_values.filter(indicator=capital.indicator).count()
+    )
+    assert "27 tỷ đồng" in response.content.decode()
+
+
+def test_the_trend_follows_the_yearly_figures_and_ends_the_path_at_the_target(national):
+    linked = target("ít nhất 50% HTX nông nghiệp liên kết với doanh nghiệp")
+    chart = national.get(linked.get_absolute_url()).context["trend_chart"]
+    years = list(linked.progress_years.order_by("year"))
+    assert chart["years"] == [row.year for row in years]
+    assert chart["actual"] == [float(row.actual) for row in years]
+    assert chart["path"][-1] == pytest.approx(float(linked.value))
+
+
+def test_provinces_with_a_target_of_the_same_indicator_are_compared_from_stored_figures(national):
+    hoa_binh = target("Thành lập mới 35 HTX")
+    bac_giang = target("Hàng năm thành lập mới ít nhất 50 HTX")
+    chart = national.get(hoa_binh.get_absolute_url()).context["comparison_chart"]
+    assert chart["values"] == sorted([float(hoa_binh.progress.actual), float(bac_giang.progress.actual)], reverse=True)
+    own = chart["labels"].index(f"{hoa_binh.area} ({hoa_binh.progress.year})")
+    assert chart["highlight"] == [index == own for index in range(2)]
+
+
+def test_a_provincial_leader_sees_their_own_province_highlighted(client):
+    client.force_login(User.objects.get(username="lanhdao.bacninh"))
+    bac_giang = target("Hàng năm thành lập mới ít nhất 50 HTX")
+    chart = client.get(bac_giang.get_absolute_url()).context["comparison_chart"]
+    highlighted = [label for label, own in zip(chart["labels"], chart["highlight"], strict=True) if own]
+    assert highlighted == [f"{bac_giang.area} ({bac_giang.progress.year})"]
+
+
+def test_the_rating_distribution_counts_every_rated_htx_of_the_area(national):
+    weak = target("HTX xếp loại yếu dưới 9%")
+    chart = national.get(weak.get_absolute_url()).context["rating_chart"]
+    in_area = Organisation.objects.in_area(weak.area)
+    last = chart["years"][-1]
+    shown = sum(series["values"][-1] for series in chart["series"])
+    assert shown == Rating.objects.filter(organisation__in=in_area, year=last).count()
+    assert [series["level"] for series in chart["series"]] == ["good", "fair", "average", "weak", "unrated"]
+
+
+def test_a_target_outside_a_provincial_leaders_province_is_not_found(client):
+    client.force_login(User.objects.get(username="lanhdao.bacninh"))
+    assert client.get(target("Thành lập mới 35 HTX").get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("wording", ["tỷ lệ HTX xếp loại khá trở lên", "Quỹ hỗ trợ phát triển HTX tỉnh lên 30 tỷ"])
+def test_its_query_count_is_bounded(national, wording, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):
+        national.get(target(wording).get_absolute_url())

@@ -1,0 +1,86 @@
+"""A leader's journey in real Chromium: log in, read the overview, go down to a target and the
+organisations behind it, switch to English and back; and no page scrolls sideways on a phone.
+
+The server runs in a thread beside an ordinary (rolled-back) test, not through pytest-django's
+`live_server`: that one makes the test transactional, and the flush after it would empty the
+demo the worker test (also run last) still needs. The pages only read; the login's session row
+is the one write, committed on PostgreSQL (conftest runs this test after the others).
+"""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+from pytest_django.live_server_helper import LiveServer
+
+ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"
+PHONE_WIDTH = 375
+PAGES = ["/", "/plans/{plan}/", "/targets/{target}/", "/provinces/24/", "/provinces/24/?structure=63", "/registry/"]
+
+
+def log_in(page, base_url):
+    page.goto(base_url + "/")
+    page.fill("input[name=username]", "lanhdao")
+    page.fill("input[name=password]", "coop-leader-2026")
+    page.click("main button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Tiến độ thực hiện kế hoạch")
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+@pytest.fixture
+def dashboard_server(db, settings):
+    # Not named `live_server`: pytest-django makes any test using a fixture of that name
+    # transactional, and the flush after it would empty the demo for the tests after it.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
+    server = LiveServer("localhost")
+    yield server
+    server.stop()
+
+
+@pytest.mark.browser
+def test_a_leader_reads_the_dashboard_in_chromium(dashboard_server, browser):
+    laptop = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = laptop.new_page()
+    log_in(page, dashboard_server.url)
+
+    expect(page.locator(".badge[data-status=achieved]").first).to_have_text("Đã đạt")
+    expect(page.locator(".badge[data-status=missed]").first).to_have_text("Không đạt")
+    expect(page.locator("#status-chart .main-svg").first).to_be_attached()
+    shot(page, "overview")
+
+    page.get_by_role("link", name="tỷ lệ HTX xếp loại khá trở lên đạt trên 50%").click()
+    expect(page.locator("#organisations")).to_have_text("Các tổ chức được tính")
+    expect(page.locator("#trend-chart .main-svg").first).to_be_attached()
+    expect(page.locator("#rating-chart .main-svg").first).to_be_attached()
+    assert page.locator("table tbody tr").count() == 20  # one page of the organisations counted
+    target_path = page.url.removeprefix(dashboard_server.url)
+    shot(page, "target")
+
+    page.click("button[name=language][value=en]")
+    expect(page.locator("#organisations")).to_have_text("Organisations counted")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    shot(page, "target_en")
+    page.click("button[name=language][value=vi]")
+    expect(page.locator("#organisations")).to_have_text("Các tổ chức được tính")
+    plan_path = page.locator(".breadcrumb a").nth(1).get_attribute("href")
+    laptop.close()
+
+    phone = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 800}, locale="vi-VN")
+    page = phone.new_page()
+    log_in(page, dashboard_server.url)
+    wide = {}
+    for path in PAGES:
+        url = path.format(plan=plan_path.strip("/").split("/")[-1], target=target_path.strip("/").split("/")[-1])
+        page.goto(dashboard_server.url + url)
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE_WIDTH:
+            wide[url] = width
+        shot(page, "phone_" + (url.strip("/").replace("/", "_").replace("?", "_").replace("=", "") or "overview"))
+    phone.close()
+    assert wide == {}
