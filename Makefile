@@ -54,11 +54,17 @@ BENCH_BROKER_URL ?= redis://127.0.0.1:6379/1
 BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) DEBUG=false \
 	SECRET_KEY=bench-only ALLOWED_HOSTS=127.0.0.1,localhost
 
-bench: $(VENV)/.installed
+$(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
+bench: $(VENV)/.installed-bench messages
 	psql "$(dir $(BENCH_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = 'coop_tracker_bench'" \
 		| grep -q 1 || psql "$(dir $(BENCH_DATABASE_URL))postgres" -c "CREATE DATABASE coop_tracker_bench"
 	$(BENCH_ENV) $(PY) manage.py migrate --no-input -v0
 	$(BENCH_ENV) $(PY) manage.py bench_progress
+	$(BENCH_ENV) $(PY) manage.py collectstatic --no-input -v0
+	$(BENCH_ENV) $(PY) manage.py bench_dashboard
 
 clean:
 	rm -rf var .pytest_cache

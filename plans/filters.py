@@ -1,11 +1,13 @@
-"""The overview's filters: year (plans in force that year), plan and indicator."""
+"""The overview's filters: year (plans in force that year), province, plan and indicator."""
 
 import django_filters
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.filters import BootstrapFilterSet
-from plans.models import Indicator, Plan
+from cooperatives.models import AdminUnit
+from plans.models import Indicator, Plan, Target
 
 
 def visible_plans(request):
@@ -14,19 +16,25 @@ def visible_plans(request):
 
 class OverviewFilter(BootstrapFilterSet):
     year = django_filters.ChoiceFilter(label=_("Năm"), empty_label=_("Mọi năm"), method="filter_year")
+    province = django_filters.ModelChoiceFilter(
+        label=_("Tỉnh/thành phố"),
+        queryset=AdminUnit.objects.current_provinces(),
+        empty_label=_("Cả nước"),
+        method="filter_province",
+    )
     plan = django_filters.ModelChoiceFilter(
         label=_("Kế hoạch"), queryset=visible_plans, empty_label=_("Mọi kế hoạch"), method="filter_plan"
     )
     indicator = django_filters.ModelChoiceFilter(
         label=_("Chỉ tiêu"),
-        queryset=Indicator.objects.filter(targets__isnull=False).distinct().order_by("name_vi"),
+        queryset=Indicator.objects.filter(Exists(Target.objects.filter(indicator=OuterRef("pk")))).order_by("name_vi"),
         empty_label=_("Mọi chỉ tiêu"),
         method="filter_indicator",
     )
 
     class Meta:
         model = Plan
-        fields = ["year", "plan", "indicator"]
+        fields = ["year", "province", "plan", "indicator"]
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -37,9 +45,24 @@ class OverviewFilter(BootstrapFilterSet):
             # By default, the plans in force this year; once every plan has ended, those of their last year.
             self.data = self.data.copy()
             self.data["year"] = str(min(timezone.localdate().year, last))
+        self.filters["plan"].queryset = self._plan_choices()
+
+    def _plan_choices(self):
+        """Only the plans the year and province chosen leave: a country's hundreds of plans in one
+        drop-down would be unusable, and rendering them cost most of the page's time."""
+        plans = visible_plans(self.request)
+        if str(self.data.get("year", "")).isdigit():
+            plans = plans.in_force(int(self.data["year"]))
+        if str(self.data.get("province", "")).isdigit():
+            province = AdminUnit.objects.filter(pk=self.data["province"]).first()
+            plans = plans.about_place(province) if province else plans
+        return plans
 
     def filter_year(self, queryset, name, value):
         return queryset.in_force(int(value))
+
+    def filter_province(self, queryset, name, value):
+        return queryset.about_place(value)
 
     def filter_plan(self, queryset, name, value):
         return queryset.filter(pk=value.pk)

@@ -3,6 +3,7 @@
 Pages read stored progress (plans.services writes it); they only add small grouped queries.
 """
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 
@@ -17,14 +18,20 @@ from plans.rules import RULES
 from plans.tables import EnteredValueTable
 
 ROWS_PER_PAGE = 20
+# A national leader has hundreds of targets in force: a page shows a few plans in full, and
+# the province filter narrows the rest (the counts by status stay national).
+PLANS_PER_PAGE = 5
 
 
 def overview(request):
     filters = OverviewFilter(request.GET, queryset=Plan.objects.visible_to(request.user), request=request)
     counts = Progress.objects.of_plans(filters.qs, filters.chosen_indicator).status_counts()
+    plans = filters.qs.for_overview(indicator=filters.chosen_indicator)
+    page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "filters": filters,
-        "plans": filters.qs.for_overview(indicator=filters.chosen_indicator),
+        "plans": page.object_list,
+        "page": page,
         "status_rows": charts.status_rows(counts),
         "status_chart": charts.status_chart(counts),
     }

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from plans.models import Plan, Progress
+from tests.factories import province
 
 pytestmark = pytest.mark.django_db
 
@@ -84,5 +85,20 @@ def test_english_switches_the_page_language(national):
 
 
 def test_its_query_count_does_not_grow_with_the_plans(national, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         national.get(reverse("overview"), {"year": ""})
+
+
+def test_plans_come_a_few_to_a_page(national):
+    every_plan = Plan.objects.count()
+    first = national.get(reverse("overview"), {"year": ""})
+    second = national.get(reverse("overview"), {"year": "", "page": 2})
+    assert len(first.context["plans"]) == 5
+    assert len(second.context["plans"]) == every_plan - 5
+    assert "page=2" in first.content.decode()
+
+
+def test_the_province_filter_keeps_the_plans_about_that_province(national):
+    response = national.get(reverse("overview"), {"year": "", "province": province("25").pk})
+    areas = {plan.area.code for plan in response.context["plans"]}
+    assert areas == {"17"}  # old Hòa Bình went into Phú Thọ
