@@ -45,7 +45,7 @@ class Command(BaseCommand):
         OUT.mkdir(parents=True, exist_ok=True)
         server = self.serve(env)
         try:
-            paced = self.locust(env, "paced", USERS, seconds=45)
+            paced = self.locust(env, "paced", USERS, seconds=50)
             saturated = self.locust({**env, "THINK": "0"}, "saturated", SATURATING_USERS, seconds=25)
         finally:
             server.terminate()
@@ -114,8 +114,12 @@ class Command(BaseCommand):
                 "--headless",
                 "--users",
                 str(users),
+                # Logging in hashes a password (about 0.3 s of a worker's CPU): users arrive a few a
+                # second and the statistics restart once all have arrived, as leaders do not log in
+                # before every page.
                 "--spawn-rate",
-                str(users),
+                "4",
+                "--reset-stats",
                 "--run-time",
                 f"{seconds}s",
                 "--host",
