@@ -18,9 +18,11 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# The English catalogue is compiled here, not committed (.mo files are build output).
+# The compiled catalogues (.mo) are committed so that a machine without gettext serves English;
+# with gettext installed, this refreshes them from the .po files.
 messages: $(VENV)/.installed
-	$(PY) manage.py compilemessages --ignore .venv --ignore var -v0
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore .venv --ignore var -v0; \
+	else echo "gettext is not installed: using the committed .mo files"; fi
 
 migrate: $(VENV)/.installed messages
 	mkdir -p var

@@ -7,6 +7,7 @@ run in transactions on top of it and leave it as they found it.
 """
 
 import os
+import shutil
 
 import pytest
 from django.conf import settings
@@ -28,9 +29,10 @@ def admin_units_dir():
 
 @pytest.fixture(scope="session", autouse=True)
 def _compiled_messages():
-    """The English catalogue, compiled when its .po is newer (the .mo files are not committed)."""
+    """The English catalogue, recompiled when its .po is newer and gettext is installed
+    (the compiled .mo files are committed, so a machine without gettext still has them)."""
     stale = [po for po in settings.LOCALE_PATHS[0].glob("*/LC_MESSAGES/django.po") if _older(po.with_suffix(".mo"), po)]
-    if stale:
+    if stale and shutil.which("msgfmt"):
         call_command("compilemessages", ignore_patterns=[".venv", "var"], verbosity=0)
 
 
