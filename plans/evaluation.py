@@ -182,18 +182,17 @@ def open_level(target: Target, series: Series, years: list[YearResult]):
     """A level, share or growth still running: compare the latest year's figure with the path."""
     known = [r for r in years if r.actual is not None]
     if not known:
-        return Status.NO_DATA, None, None, None
+        return Status.NO_DATA, None, None
     latest = known[-1]
     if target.measure != Target.Measure.LEVEL or target.period == Target.Period.YEAR:
         expected = target.value
         base = series.base(latest.year) if target.measure == Target.Measure.LEVEL else Decimal(0)
-        return path_status(target, latest.actual, base or Decimal(0), expected), latest, expected, base
+        return path_status(target, latest.actual, base or Decimal(0), expected), latest, expected
     base = series.value(target.year_from - 1)
     base = base if base is not None else known[0].actual
     steps = Decimal(latest.year - target.year_from + 1) / Decimal(target.year_to - target.year_from + 1)
     expected = base + (target.value - base) * steps
-    latest.expected = expected
-    return path_status(target, latest.actual, base, expected), latest, expected, base
+    return path_status(target, latest.actual, base, expected), latest, expected
 
 
 def evaluate(target: Target, measures: dict[int, Measure], today: datetime.date) -> Result:
@@ -218,7 +217,7 @@ def _open(target: Target, series: Series, years: list[YearResult], today: dateti
         current = years[-1] if years else YearResult(today.year)
         current.expected = expected
         return _result(target, status, current, years, _sentence(target, current, closed=False))
-    status, latest, expected, _ = open_level(target, series, years)
+    status, latest, expected = open_level(target, series, years)
     latest = latest or YearResult(today.year)
     latest.expected = expected
     return _result(target, status, latest, years, _sentence(target, latest, closed=False))
