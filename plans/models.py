@@ -479,6 +479,7 @@ class PendingRecompute(models.Model):
 
     class Source(models.TextChoices):
         ORGANISATIONS = "organisations", _("Tổ chức")
+        ALLIANCE = "alliance", _("Thành viên Liên minh HTX")
         FIGURES = "figures", _("Số liệu năm")
         RATINGS = "ratings", _("Xếp loại")
         ACTIONS = "actions", _("Hoạt động hỗ trợ")

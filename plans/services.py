@@ -83,6 +83,9 @@ RATING_RULES = [
 ACTION_RULES = [Indicator.Rule.SUPPORT_ACTIONS, Indicator.Rule.TRAINED_SHARE]
 READERS = {
     PendingRecompute.Source.ORGANISATIONS: Q(indicator__method=Indicator.Method.DERIVED),
+    PendingRecompute.Source.ALLIANCE: Q(
+        indicator__rule__in=[Indicator.Rule.ALLIANCE_JOINED, Indicator.Rule.ALLIANCE_SHARE]
+    ),
     PendingRecompute.Source.FIGURES: Q(indicator__rule__in=FIGURE_RULES),
     PendingRecompute.Source.RATINGS: Q(indicator__rule__in=RATING_RULES),
     PendingRecompute.Source.ACTIONS: Q(indicator__rule__in=ACTION_RULES),

@@ -1,9 +1,9 @@
 """Mark the places whose figures an edit can change, and queue one recompute for a burst of edits.
 
 Every save or delete of a source row (organisation, yearly figures, rating, support action,
-entered value, target) records its place in PendingRecompute, inside the edit's own
-transaction. The first edit of a burst also claims RecomputeSchedule.queued with a
-conditional update (RecomputeSchedule.queued_at) and, after its commit, queues `recompute_pending_progress` with a short
+entered value, target) records its place and kind of source in PendingRecompute, inside the
+edit's own transaction. The first edit of a burst also claims RecomputeSchedule.queued_at with
+a conditional update and, after its commit, queues `recompute_pending_progress` with a short
 countdown; later edits find the claim taken and queue nothing. The task releases the claim
 before it drains, so an edit committed during a run queues the next one.
 """
@@ -29,10 +29,30 @@ SOURCES = {
 }
 
 
+# The organisation columns the rules read; an edit of any other (name, address…) moves no figure.
+MEASURED_FIELDS = ("kind", "sector", "commune_id", "founded_on", "dissolved_on")
+ALLIANCE_FIELDS = ("alliance_joined_on",)
+
+
+def _values(organisation, fields):
+    return tuple(getattr(organisation, name) for name in fields)
+
+
+def organisation_source(instance, created: bool) -> str | None:
+    """Which figures an organisation's save can move: all derived ones, the alliance's, or none."""
+    loaded = getattr(instance, "_loaded", None)
+    if created or loaded is None or _values(instance, MEASURED_FIELDS) != loaded[0]:
+        return PendingRecompute.Source.ORGANISATIONS
+    if _values(instance, ALLIANCE_FIELDS) != loaded[1]:
+        return PendingRecompute.Source.ALLIANCE
+    return None
+
+
 def places_of(instance) -> set[int]:
     """The units whose contents change when `instance` changes."""
     if isinstance(instance, Organisation):
-        return {instance.commune_id, getattr(instance, "_loaded_commune_id", None)} - {None}
+        loaded = getattr(instance, "_loaded", None)
+        return {instance.commune_id, loaded[0][2] if loaded else None} - {None}
     if isinstance(instance, YearlyFigures | Rating):
         return set(Organisation.objects.filter(pk=instance.organisation_id).values_list("commune_id", flat=True))
     return {instance.area_id}  # SupportAction, EnteredValue, Target
@@ -56,13 +76,20 @@ def request_recompute(area_ids, source: str) -> None:
 
 
 @receiver(post_init, sender=Organisation)
-def remember_commune(sender, instance, **kwargs):
-    # A move between communes changes the figures of both places.
-    instance._loaded_commune_id = instance.commune_id
+def remember_measured_fields(sender, instance, **kwargs):
+    # What the row held when loaded: a save then knows what it changed (and a move between
+    # communes changes the figures of both places).
+    if instance.pk:
+        instance._loaded = (_values(instance, MEASURED_FIELDS), _values(instance, ALLIANCE_FIELDS))
 
 
 @receiver(post_save)
 @receiver(post_delete)
-def source_changed(sender, instance, **kwargs):
-    if sender in SOURCES:
-        request_recompute(places_of(instance), SOURCES[sender])
+def source_changed(sender, instance, created=True, **kwargs):
+    if sender not in SOURCES:
+        return
+    source = organisation_source(instance, created) if sender is Organisation else SOURCES[sender]
+    if source:
+        request_recompute(places_of(instance), source)
+    if sender is Organisation:
+        remember_measured_fields(sender, instance)

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from cooperatives.models import Rating
+from cooperatives.models import Organisation, Rating
 from plans.models import Indicator, PendingRecompute, Progress, RecomputeSchedule
 from plans.services import progress_recompute_pending
 from tests.factories import OrganisationFactory, PlanFactory, TargetFactory, commune, province
@@ -92,3 +92,24 @@ def test_a_rating_recomputes_only_targets_whose_indicator_reads_ratings():
     assert progress_recompute_pending(today=datetime.date(2026, 11, 22)) == 1
     assert Progress.objects.get(target=effective).actual == 100
     assert Progress.objects.get(target=founded).computed_at == before
+
+
+def test_renaming_an_organisation_moves_no_figure(django_capture_on_commit_callbacks):
+    organisation = OrganisationFactory(commune=commune("04"))
+    PendingRecompute.objects.all().delete()
+    RecomputeSchedule.objects.filter(pk=1).update(queued_at=None)
+    organisation.name = "HTX Đổi Tên"
+    with django_capture_on_commit_callbacks() as callbacks:
+        organisation.save()
+    assert not PendingRecompute.objects.exists() and not callbacks
+
+
+def test_an_alliance_date_recomputes_only_the_alliance_targets():
+    organisation = Organisation.objects.get(pk=OrganisationFactory(commune=commune("04")).pk)
+    PendingRecompute.objects.all().delete()
+    organisation.alliance_joined_on = datetime.date(2024, 5, 1)
+    organisation.save()
+    assert list(PendingRecompute.objects.values_list("source", flat=True)) == ["alliance"]
+    organisation.sector = Organisation.Sector.TRANSPORT
+    organisation.save()
+    assert set(PendingRecompute.objects.values_list("source", flat=True)) == {"alliance", "organisations"}

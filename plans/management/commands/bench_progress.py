@@ -258,9 +258,10 @@ class Command(BaseCommand):
         figures.save()
 
     def edit_organisation(self):
-        """The widest edit: an organisation's own row, which every derived indicator reads."""
+        """The widest edit: an organisation's sector, which every derived indicator of its province may read."""
         organisation = Organisation.objects.filter(kind="htx").order_by("?").first()
-        organisation.alliance_joined_on = organisation.alliance_joined_on or organisation.founded_on
+        agriculture = organisation.sector == Organisation.Sector.AGRICULTURE
+        organisation.sector = Organisation.Sector.TRADE_SERVICES if agriculture else Organisation.Sector.AGRICULTURE
         organisation.save()
 
     def sql_bound(self):
