@@ -102,3 +102,10 @@ def test_the_province_filter_keeps_the_plans_about_that_province(national):
     response = national.get(reverse("overview"), {"year": "", "province": province("25").pk})
     areas = {plan.area.code for plan in response.context["plans"]}
     assert areas == {"17"}  # old Hòa Bình went into Phú Thọ
+
+
+def test_a_badge_explains_its_status_on_hover(national):
+    html = national.get(reverse("overview")).content.decode()
+    every_year = Progress.objects.get(target__wording="Hàng năm thành lập mới ít nhất 50 HTX")
+    assert f'title="{every_year.explanation}"' in html
+    assert "Các năm không đạt: 2021, 2024" in every_year.explanation
