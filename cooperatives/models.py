@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
 from django.db.models.functions import ExtractYear
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -360,6 +361,9 @@ class Organisation(models.Model):
         self.province = self.commune.current_province()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("organisation_detail", args=[self.pk])
+
     @property
     def is_alliance_member(self) -> bool:
         return self.alliance_joined_on is not None
@@ -450,6 +454,11 @@ class YearlyFigures(models.Model):
     @property
     def size_band(self) -> str | None:
         return SizeBand.for_members(self.members)
+
+    @property
+    def revenue_millions(self) -> Decimal | None:
+        """Revenue in triệu đồng, as reports print it."""
+        return None if self.revenue is None else self.revenue / 1_000_000
 
 
 class SizeBand(models.TextChoices):

@@ -10,6 +10,7 @@ WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none 
 
 
 class OrganisationTable(tables.Table):
+    name = tables.Column(linkify=True)
     sector = tables.Column(attrs=WIDE_ONLY)
     commune = tables.Column(verbose_name=_("Xã/phường"), order_by=("commune__name",), attrs=WIDE_ONLY)
     province = tables.Column(verbose_name=_("Tỉnh/thành phố"), order_by=("province__code",), attrs=WIDE_ONLY)

@@ -5,4 +5,7 @@ from cooperatives import views
 urlpatterns = [
     path("provinces/<str:code>/", views.province_detail, name="province_detail"),
     path("registry/", views.RegistryListView.as_view(), name="registry_list"),
+    path("registry/new/", views.organisation_create, name="organisation_create"),
+    path("registry/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("registry/<int:pk>/edit/", views.organisation_update, name="organisation_update"),
 ]

@@ -1,14 +1,17 @@
-"""The registry pages: a province in numbers and the filtered, exportable registry list."""
+"""The registry pages: a province in numbers, the filtered, exportable registry list, and an
+organisation's own page with its history and the forms that change it."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from accounts.permissions import get_visible_or_404
+from accounts.permissions import get_visible_or_404, require_registry_editor
 from cooperatives import charts
 from cooperatives.filters import RegistryFilter
+from cooperatives.forms import OrganisationForm
 from cooperatives.models import AdminUnit, Organisation, Rating, YearlyFigures
 from cooperatives.tables import OrganisationTable
 from plans.models import Plan
@@ -60,3 +63,39 @@ class RegistryListView(ExportMixin, SingleTableMixin, FilterView):
 
     def get_table_data(self):
         return self.object_list.for_registry(self.filterset.chosen_rating_year)
+
+
+HISTORY_ROWS = 20
+
+
+def organisation_detail(request, pk):
+    organisation = get_visible_or_404(Organisation.objects.select_related("province", "commune"), request.user, pk=pk)
+    context = {
+        "organisation": organisation,
+        "figures": organisation.yearly_figures.order_by("-year"),
+        "ratings": organisation.ratings.order_by("-year", "scheme"),
+        "history": organisation.history.select_related("history_user").order_by("-history_date")[:HISTORY_ROWS],
+        "can_edit": request.user.can_edit_registry,
+    }
+    return render(request, "cooperatives/organisation_detail.html", context)
+
+
+def organisation_create(request):
+    require_registry_editor(request.user)
+    return _organisation_form(request, Organisation())
+
+
+def organisation_update(request, pk):
+    require_registry_editor(request.user)
+    return _organisation_form(request, get_visible_or_404(Organisation.objects, request.user, pk=pk))
+
+
+def _organisation_form(request, organisation):
+    form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.save()
+        messages.success(request, _("Đã lưu %(name)s.") % {"name": organisation.name})
+        if "save_and_add" in request.POST:
+            return redirect("organisation_create")
+        return redirect(organisation)
+    return render(request, "cooperatives/organisation_form.html", {"form": form, "organisation": organisation})

@@ -1,0 +1,59 @@
+"""Forms of the registry: what provincial staff type in, checked before the database sees it."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cooperatives.filters import PlainSelect
+from cooperatives.models import AdminUnit, Organisation
+
+
+class OrganisationForm(forms.ModelForm):
+    """An organisation of the account's province; its province follows from the commune."""
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "kind",
+            "registration_code",
+            "name",
+            "short_name",
+            "sector",
+            "commune",
+            "address",
+            "legal_representative",
+            "founded_on",
+            "status",
+            "status_since",
+            "dissolved_on",
+            "alliance_joined_on",
+        ]
+        widgets = {
+            "commune": PlainSelect,
+            **{
+                name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+                for name in ("founded_on", "status_since", "dissolved_on", "alliance_joined_on")
+            },
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        communes = AdminUnit.objects.communes().of_structure(AdminUnit.Structure.FROM_2025)
+        if user.scope_province is not None:
+            communes = communes.filter(parent=user.scope_province)
+        self.fields["commune"].queryset = communes.select_related("parent").order_by("parent__code", "name")
+        self.fields["commune"].label_from_instance = lambda unit: f"{unit.full_name} – {unit.parent.name}"
+        for field in self.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if select else "form-control"
+
+    def clean(self):
+        # The same rules as the database's constraints, said in the staff's language.
+        data = super().clean()
+        founded, dissolved, status = data.get("founded_on"), data.get("dissolved_on"), data.get("status")
+        if dissolved and founded and dissolved < founded:
+            self.add_error("dissolved_on", _("Ngày chấm dứt hoạt động không thể trước ngày thành lập."))
+        if dissolved and status not in Organisation.ENDED_STATUSES:
+            self.add_error(
+                "status", _("Có ngày chấm dứt hoạt động thì tình trạng phải là đã giải thể, phá sản hoặc tổ chức lại.")
+            )
+        return data
