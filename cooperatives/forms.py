@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.filters import PlainSelect
-from cooperatives.models import AdminUnit, Organisation
+from cooperatives.models import AdminUnit, Organisation, Rating, YearlyFigures
 
 
 class OrganisationForm(forms.ModelForm):
@@ -57,3 +57,58 @@ class OrganisationForm(forms.ModelForm):
                 "status", _("Có ngày chấm dứt hoạt động thì tình trạng phải là đã giải thể, phá sản hoặc tổ chức lại.")
             )
         return data
+
+
+class OrganisationPartForm(forms.ModelForm):
+    """A row that belongs to one organisation (its figures of a year, a rating): the organisation
+    comes from the page, so the one-per-year rule is checked here, before the database refuses it."""
+
+    duplicate_message = ""
+    unique_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+        for field in self.fields.values():
+            kind = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else kind
+
+    def clean(self):
+        data = super().clean()
+        same = {name: data.get(name) for name in self.unique_fields}
+        others = type(self.instance).objects.filter(organisation=self.instance.organisation, **same)
+        if None not in same.values() and others.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(self.duplicate_message % same)
+        return data
+
+
+class YearlyFiguresForm(OrganisationPartForm):
+    unique_fields = ("year",)
+    duplicate_message = _("Đã có số liệu năm %(year)s của tổ chức này: hãy sửa dòng đó.")
+
+    class Meta:
+        model = YearlyFigures
+        fields = [
+            "year",
+            "members",
+            "workers",
+            "charter_capital",
+            "revenue",
+            "profit",
+            "average_income",
+            "linked_with_enterprise",
+            "high_technology",
+            "ocop_products",
+            "ocop_max_stars",
+        ]
+
+
+class RatingForm(OrganisationPartForm):
+    """A score sets the level by the legal bands (Rating.clean); a level alone is kept."""
+
+    unique_fields = ("year", "scheme")
+    duplicate_message = _("Đã có xếp loại năm %(year)s theo văn bản này: hãy sửa dòng đó.")
+
+    class Meta:
+        model = Rating
+        fields = ["year", "scheme", "self_score", "verified_score", "level"]

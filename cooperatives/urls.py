@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from cooperatives import views
 
@@ -8,4 +8,14 @@ urlpatterns = [
     path("registry/new/", views.organisation_create, name="organisation_create"),
     path("registry/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("registry/<int:pk>/edit/", views.organisation_update, name="organisation_update"),
+    re_path(
+        r"^registry/(?P<pk>[0-9]+)/(?P<part>figures|ratings)/new/$",
+        views.organisation_part,
+        name="organisation_part_create",
+    ),
+    re_path(
+        r"^registry/(?P<pk>[0-9]+)/(?P<part>figures|ratings)/(?P<part_pk>[0-9]+)/$",
+        views.organisation_part,
+        name="organisation_part_update",
+    ),
 ]

@@ -2,7 +2,7 @@
 organisation's own page with its history and the forms that change it."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -11,7 +11,7 @@ from django_tables2.export import ExportMixin
 from accounts.permissions import get_visible_or_404, require_registry_editor
 from cooperatives import charts
 from cooperatives.filters import RegistryFilter
-from cooperatives.forms import OrganisationForm
+from cooperatives.forms import OrganisationForm, RatingForm, YearlyFiguresForm
 from cooperatives.models import AdminUnit, Organisation, Rating, YearlyFigures
 from cooperatives.tables import OrganisationTable
 from plans.models import Plan
@@ -99,3 +99,21 @@ def _organisation_form(request, organisation):
             return redirect("organisation_create")
         return redirect(organisation)
     return render(request, "cooperatives/organisation_form.html", {"form": form, "organisation": organisation})
+
+
+PART_FORMS = {"figures": (YearlyFiguresForm, YearlyFigures), "ratings": (RatingForm, Rating)}
+
+
+def organisation_part(request, pk, part, part_pk=None):
+    """Add or correct one of an organisation's yearly rows (figures or a rating) from its page."""
+    require_registry_editor(request.user)
+    organisation = get_visible_or_404(Organisation.objects, request.user, pk=pk)
+    form_class, model = PART_FORMS[part]
+    instance = get_object_or_404(model, organisation=organisation, pk=part_pk) if part_pk else None
+    form = form_class(request.POST or None, instance=instance, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu."))
+        return redirect(organisation)
+    context = {"form": form, "organisation": organisation, "part": model._meta.verbose_name}
+    return render(request, "cooperatives/organisation_part_form.html", context)
