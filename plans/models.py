@@ -299,6 +299,10 @@ class Task(models.Model):
 
 
 class EnteredValueQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Figures of the places an account reads (its province, old or new, and what lies inside)."""
+        return self.filter(area__in=AdminUnit.objects.visible_to(user).values("pk"))
+
     def behind(self, target):
         """The hand-entered figures a manual target reads, latest first."""
         return self.filter(indicator=target.indicator_id, area=target.area_id).select_related("entered_by")

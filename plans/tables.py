@@ -21,3 +21,14 @@ class EnteredValueTable(tables.Table):
 
     def render_value(self, value):
         return number(value)
+
+
+class EnteredValueListTable(EnteredValueTable):
+    """Every hand-entered figure of the account's places; the date leads to its form."""
+
+    as_of = tables.DateColumn(
+        verbose_name=_("Số liệu đến ngày"), short=True, linkify=("entered_value_update", {"pk": tables.A("pk")})
+    )
+
+    class Meta(EnteredValueTable.Meta):
+        fields = ("as_of", "indicator", "area", "value", "source", "entered_by", "entered_at")

@@ -3,19 +3,22 @@
 Pages read stored progress (plans.services writes it); they only add small grouped queries.
 """
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from accounts.permissions import get_visible_or_404
+from accounts.permissions import get_visible_or_404, require_registry_editor
 from cooperatives.charts import rating_chart
 from cooperatives.models import AdminUnit, Organisation, Rating
 from cooperatives.tables import CountedOrganisationTable
 from plans import charts
 from plans.filters import OverviewFilter
+from plans.forms import EnteredValueForm
 from plans.models import EnteredValue, Indicator, Plan, Progress, Target
 from plans.rules import RULES
-from plans.tables import EnteredValueTable
+from plans.tables import EnteredValueListTable, EnteredValueTable
 
 ROWS_PER_PAGE = 20
 # A national leader has hundreds of targets in force: a page shows a few plans in full, and
@@ -85,3 +88,22 @@ def _inputs_table(request, target, progress):
         table = CountedOrganisationTable(organisations.visible_to(request.user).select_related("commune"))
     RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE}).configure(table)
     return table
+
+
+def entered_value_list(request):
+    """The hand-entered figures of the account's places, latest first."""
+    values = EnteredValue.objects.visible_to(request.user).select_related("indicator", "area", "entered_by")
+    table = EnteredValueListTable(values)
+    RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE}).configure(table)
+    return render(request, "plans/entered_value_list.html", {"table": table})
+
+
+def entered_value_form(request, pk=None):
+    require_registry_editor(request.user)
+    value = get_visible_or_404(EnteredValue.objects, request.user, pk=pk) if pk else None
+    form = EnteredValueForm(request.POST or None, instance=value, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu."))
+        return redirect("entered_value_list")
+    return render(request, "plans/entered_value_form.html", {"form": form, "value": value})
