@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.filters import PlainSelect
-from cooperatives.models import AdminUnit, Organisation, Rating, YearlyFigures
+from cooperatives.models import AdminUnit, Organisation, Rating, SupportAction, YearlyFigures
 
 
 class OrganisationForm(forms.ModelForm):
@@ -112,3 +112,35 @@ class RatingForm(OrganisationPartForm):
     class Meta:
         model = Rating
         fields = ["year", "scheme", "self_score", "verified_score", "level"]
+
+
+class SupportActionForm(forms.ModelForm):
+    """A support action of the account's province: for one organisation, or for a place."""
+
+    class Meta:
+        model = SupportAction
+        fields = ["kind", "occurred_on", "organisation", "area", "count", "amount", "description"]
+        widgets = {
+            "organisation": PlainSelect,
+            "area": PlainSelect,
+            "occurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {"area": _("Để trống nếu hoạt động dành cho một tổ chức: lấy theo xã của tổ chức.")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.visible_to(user).order_by("name")
+        places = AdminUnit.objects.filter(level__in=[AdminUnit.Level.PROVINCE, AdminUnit.Level.COMMUNE])
+        places = places.of_structure(AdminUnit.Structure.FROM_2025)
+        if user.scope_province is not None:
+            places = places.inside(user.scope_province)
+        self.fields["area"].queryset = places.order_by("level", "name")
+        self.fields["area"].required = False
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("organisation") and not data.get("area"):
+            self.add_error("area", _("Chọn một tổ chức hoặc một địa bàn."))
+        return data

@@ -621,6 +621,15 @@ class Rating(models.Model):
         return self.level in self.EFFECTIVE_LEVELS
 
 
+class SupportActionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Actions in the account's province (every action carries its place's current province)."""
+        province = user.scope_province
+        if province is None:
+            return self if user.is_active else self.none()
+        return self.filter(province=province)
+
+
 class SupportAction(models.Model):
     """Something done to develop the collective economy: a consolidation, a training, a loan…"""
 
@@ -661,6 +670,7 @@ class SupportAction(models.Model):
     amount = models.DecimalField(_("số tiền (đồng)"), max_digits=18, decimal_places=0, null=True, blank=True)
     description = models.CharField(_("nội dung"), max_length=255, blank=True)
 
+    objects = SupportActionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

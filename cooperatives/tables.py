@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from cooperatives.models import Organisation, Rating
+from cooperatives.models import Organisation, Rating, SupportAction
 
 # Columns a phone leaves out: name, code, kind, status and rating fit 375 px.
 WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
@@ -35,3 +35,17 @@ class CountedOrganisationTable(OrganisationTable):
     class Meta(OrganisationTable.Meta):
         exclude = ("rating_level", "province")
         sequence = ("name", "registration_code", "kind", "sector", "status", "commune", "founded_on")
+
+
+class SupportActionTable(tables.Table):
+    occurred_on = tables.DateColumn(short=True, linkify=("support_action_update", {"pk": tables.A("pk")}))
+    organisation = tables.Column(linkify=True, default="—")
+    area = tables.Column(attrs=WIDE_ONLY)
+    description = tables.Column(attrs=WIDE_ONLY)
+
+    class Meta:
+        model = SupportAction
+        fields = ("occurred_on", "kind", "organisation", "area", "count", "description")
+        template_name = "django_tables2/bootstrap5-responsive.html"
+        attrs = {"class": "table table-sm table-striped align-middle"}
+        orderable = False

@@ -6,6 +6,9 @@ urlpatterns = [
     path("provinces/<str:code>/", views.province_detail, name="province_detail"),
     path("registry/", views.RegistryListView.as_view(), name="registry_list"),
     path("registry/new/", views.organisation_create, name="organisation_create"),
+    path("actions/", views.support_action_list, name="support_action_list"),
+    path("actions/new/", views.support_action_form, name="support_action_create"),
+    path("actions/<int:pk>/", views.support_action_form, name="support_action_update"),
     path("registry/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("registry/<int:pk>/edit/", views.organisation_update, name="organisation_update"),
     re_path(

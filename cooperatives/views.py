@@ -5,15 +5,15 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from accounts.permissions import get_visible_or_404, require_registry_editor
 from cooperatives import charts
 from cooperatives.filters import RegistryFilter
-from cooperatives.forms import OrganisationForm, RatingForm, YearlyFiguresForm
-from cooperatives.models import AdminUnit, Organisation, Rating, YearlyFigures
-from cooperatives.tables import OrganisationTable
+from cooperatives.forms import OrganisationForm, RatingForm, SupportActionForm, YearlyFiguresForm
+from cooperatives.models import AdminUnit, Organisation, Rating, SupportAction, YearlyFigures
+from cooperatives.tables import OrganisationTable, SupportActionTable
 from plans.models import Plan
 
 
@@ -117,3 +117,25 @@ def organisation_part(request, pk, part, part_pk=None):
         return redirect(organisation)
     context = {"form": form, "organisation": organisation, "part": model._meta.verbose_name}
     return render(request, "cooperatives/organisation_part_form.html", context)
+
+
+ACTIONS_PER_PAGE = 25
+
+
+def support_action_list(request):
+    """The support actions of the account's province, latest first."""
+    actions = SupportAction.objects.visible_to(request.user).select_related("organisation", "area")
+    table = SupportActionTable(actions.order_by("-occurred_on"))
+    RequestConfig(request, paginate={"per_page": ACTIONS_PER_PAGE}).configure(table)
+    return render(request, "cooperatives/support_action_list.html", {"table": table})
+
+
+def support_action_form(request, pk=None):
+    require_registry_editor(request.user)
+    action = get_visible_or_404(SupportAction.objects, request.user, pk=pk) if pk else None
+    form = SupportActionForm(request.POST or None, instance=action, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu."))
+        return redirect("support_action_list")
+    return render(request, "cooperatives/support_action_form.html", {"form": form, "action": action})
