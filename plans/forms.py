@@ -1,10 +1,11 @@
 """Forms of the plans app: the figures no registry holds, typed in by provincial staff."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import AdminUnit
-from plans.models import EnteredValue, Indicator
+from plans.models import EnteredValue, Indicator, Task
 
 
 class EnteredValueForm(forms.ModelForm):
@@ -28,3 +29,21 @@ class EnteredValueForm(forms.ModelForm):
         self.fields["value"].widget.is_localized = True
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+
+
+class TaskStatusForm(forms.ModelForm):
+    """Where a qualitative task stands: its status and a short note on why."""
+
+    class Meta:
+        model = Task
+        fields = ["status", "status_note"]
+        widgets = {"status_note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+
+    def save(self, commit=True):
+        self.instance.status_updated_on = timezone.localdate()
+        return super().save(commit)

@@ -270,6 +270,12 @@ class Target(models.Model):
         return self.comparator == self.Comparator.BETWEEN
 
 
+class TaskQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Tasks an account may update: those of plans about a place inside its province."""
+        return self.filter(plan__area__in=AdminUnit.objects.visible_to(user).values("pk"))
+
+
 class Task(models.Model):
     """A qualitative task of a plan, tracked by its status rather than a number."""
 
@@ -286,6 +292,7 @@ class Task(models.Model):
     status_note = models.TextField(_("ghi chú tình trạng"), blank=True)
     status_updated_on = models.DateField(_("cập nhật tình trạng ngày"), null=True, blank=True)
 
+    objects = TaskQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("targets/<int:pk>/", views.target_detail, name="target_detail"),
+    path("tasks/<int:pk>/", views.task_status, name="task_status"),
     path("entries/", views.entered_value_list, name="entered_value_list"),
     path("entries/new/", views.entered_value_form, name="entered_value_create"),
     path("entries/<int:pk>/", views.entered_value_form, name="entered_value_update"),

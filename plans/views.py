@@ -15,8 +15,8 @@ from cooperatives.models import AdminUnit, Organisation, Rating
 from cooperatives.tables import CountedOrganisationTable
 from plans import charts
 from plans.filters import OverviewFilter
-from plans.forms import EnteredValueForm
-from plans.models import EnteredValue, Indicator, Plan, Progress, Target
+from plans.forms import EnteredValueForm, TaskStatusForm
+from plans.models import EnteredValue, Indicator, Plan, Progress, Target, Task
 from plans.rules import RULES
 from plans.tables import EnteredValueListTable, EnteredValueTable
 
@@ -107,3 +107,15 @@ def entered_value_form(request, pk=None):
         messages.success(request, _("Đã lưu."))
         return redirect("entered_value_list")
     return render(request, "plans/entered_value_form.html", {"form": form, "value": value})
+
+
+def task_status(request, pk):
+    """Staff say where a task of a plan about their province stands."""
+    require_registry_editor(request.user)
+    task = get_visible_or_404(Task.objects.select_related("plan"), request.user, pk=pk)
+    form = TaskStatusForm(request.POST or None, instance=task)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu."))
+        return redirect(task.plan)
+    return render(request, "plans/task_status_form.html", {"form": form, "task": task})

@@ -1,0 +1,31 @@
+"""Staff say where a qualitative task stands; the date of the update is kept."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from plans.models import Task
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(client, username):
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def test_staff_update_a_task_of_a_plan_about_their_province(client):
+    task = Task.objects.get(title="Củng cố các Liên hiệp HTX hiện có")  # Bắc Giang, now in Bắc Ninh
+    staff = logged_in(client, "canbo.bacninh")
+    response = staff.post(reverse("task_status", args=[task.pk]), {"status": "done", "status_note": "Đã củng cố 3 LH"})
+    task.refresh_from_db()
+    assert response["Location"] == task.plan.get_absolute_url()
+    assert (task.status, task.status_updated_on) == ("done", timezone.localdate())
+    assert task.history.first().history_user.username == "canbo.bacninh"
+
+
+def test_another_province_gets_a_404_and_leaders_a_403(client):
+    task = Task.objects.get(title="Củng cố các Liên hiệp HTX hiện có")
+    assert logged_in(client, "canbo.phutho").get(reverse("task_status", args=[task.pk])).status_code == 404
+    assert logged_in(client, "lanhdao").get(reverse("task_status", args=[task.pk])).status_code == 403
