@@ -378,12 +378,7 @@ class YearlyFiguresQuerySet(models.QuerySet):
 
     def size_counts(self):
         """HTX per size band (TT 01/2020 art. 4), in one grouped query."""
-        band = Case(
-            When(members__lt=50, then=models.Value(SizeBand.MICRO)),
-            When(members__lte=300, then=models.Value(SizeBand.SMALL)),
-            When(members__lte=1000, then=models.Value(SizeBand.MEDIUM)),
-            default=models.Value(SizeBand.LARGE),
-        )
+        band = SizeBand.expression()
         return (
             self.filter(members__isnull=False).order_by().annotate(band=band).values("band").annotate(count=Count("pk"))
         )
@@ -452,10 +447,6 @@ class YearlyFigures(models.Model):
         return f"{self.organisation} – {self.year}"
 
     @property
-    def size_band(self) -> str | None:
-        return SizeBand.for_members(self.members)
-
-    @property
     def revenue_millions(self) -> Decimal | None:
         """Revenue in triệu đồng, as reports print it."""
         return None if self.revenue is None else self.revenue / 1_000_000
@@ -473,13 +464,18 @@ class SizeBand(models.TextChoices):
     def for_members(cls, members: int | None):
         if members is None:
             return None
-        if members < 50:
-            return cls.MICRO
-        if members <= 300:
-            return cls.SMALL
-        if members <= 1000:
-            return cls.MEDIUM
-        return cls.LARGE
+        return next((band for band, most in SIZE_BAND_LIMITS if members <= most), cls.LARGE)
+
+    @classmethod
+    def expression(cls, field: str = "members"):
+        """The same bands in SQL, for grouped counts."""
+        whens = [When(**{f"{field}__lte": most}, then=models.Value(band)) for band, most in SIZE_BAND_LIMITS]
+        return Case(*whens, default=models.Value(cls.LARGE))
+
+
+# The most members of each band (the one law, read by Python, SQL and the progress rules).
+SIZE_BAND_LIMITS = ((SizeBand.MICRO, 49), (SizeBand.SMALL, 300), (SizeBand.MEDIUM, 1000))
+SMALL_OR_LARGER_FROM = SIZE_BAND_LIMITS[0][1] + 1
 
 
 def _score_band(field: str) -> Q:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cooperatives.forms import style_fields
 from cooperatives.models import AdminUnit
 from plans.models import EnteredValue, Indicator, Task
 
@@ -27,8 +28,7 @@ class EnteredValueForm(forms.ModelForm):
         self.fields["value"].localize = True
         self.fields["value"].widget = forms.TextInput(attrs={"inputmode": "decimal"})
         self.fields["value"].widget.is_localized = True
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        style_fields(self.fields)
 
 
 class TaskStatusForm(forms.ModelForm):
@@ -41,8 +41,7 @@ class TaskStatusForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        style_fields(self.fields)
 
     def save(self, commit=True):
         self.instance.status_updated_on = timezone.localdate()

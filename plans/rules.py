@@ -26,7 +26,7 @@ from functools import cached_property
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import ExtractYear, Greatest
 
-from cooperatives.models import AdminUnit, Organisation, Rating, SupportAction, YearlyFigures
+from cooperatives.models import SMALL_OR_LARGER_FROM, AdminUnit, Organisation, Rating, SupportAction, YearlyFigures
 from plans.models import Indicator, Target
 
 HTX = Organisation.Kind.COOPERATIVE
@@ -423,7 +423,7 @@ class SizeShare(FiguresRatio):
     denominators = (Target.Denominator.ACTIVE_HTX,)
 
     def numerator_aggregate(self, params):
-        return Count("organisation", filter=HTX_FIGURES & Q(members__gte=50))
+        return Count("organisation", filter=HTX_FIGURES & Q(members__gte=SMALL_OR_LARGER_FROM))
 
     def denominator_aggregate(self, params):
         return Count("members", filter=HTX_FIGURES)

@@ -72,3 +72,11 @@ class TargetFactory(factory.django.DjangoModelFactory):
     comparator = Target.Comparator.AT_LEAST
     value = Decimal(10)
     wording = "Thành lập mới 10 HTX"
+
+
+def logged_in(client, username):
+    """The test client, logged in as one of the demo accounts."""
+    from accounts.models import User
+
+    client.force_login(User.objects.get(username=username))
+    return client

@@ -3,9 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import User
 from cooperatives.models import Rating, YearlyFigures
-from tests.factories import OrganisationFactory, commune
+from tests.factories import OrganisationFactory, commune, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -13,11 +12,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def htx():
     return OrganisationFactory(commune=commune("24"))
-
-
-def logged_in(client, username):
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def add(client, organisation, part, data):

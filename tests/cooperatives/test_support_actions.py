@@ -5,17 +5,11 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from accounts.models import User
 from cooperatives.models import SupportAction
 from plans.models import PendingRecompute
-from tests.factories import OrganisationFactory, commune
+from tests.factories import OrganisationFactory, commune, logged_in
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(client, username):
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def action(**fields):

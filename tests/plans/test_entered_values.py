@@ -6,16 +6,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from accounts.models import User
 from plans.models import EnteredValue, Indicator
-from tests.factories import province
+from tests.factories import logged_in, province
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(client, username):
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def entry(area, **changes):

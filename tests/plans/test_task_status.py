@@ -4,15 +4,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from plans.models import Task
+from tests.factories import logged_in
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(client, username):
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def test_staff_update_a_task_of_a_plan_about_their_province(client):
