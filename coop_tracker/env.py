@@ -53,3 +53,14 @@ def env_broker(name: str) -> str:
     if url and not url.startswith(("redis://", "rediss://", "amqp://", "pyamqp://")):
         raise ImproperlyConfigured(f"{name} must be a redis:// or amqp:// URL, not {url!r}.")
     return url
+
+
+def env_cache(name: str) -> dict:
+    """Django's cache: this process's memory by default, a shared Redis with a redis:// URL
+    (several web hosts then share the rendered fragments)."""
+    url = os.environ.get(name, "").strip()
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
+    if not url.startswith(("redis://", "rediss://")):
+        raise ImproperlyConfigured(f"{name} must be a redis:// URL, not {url!r}.")
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}

@@ -10,7 +10,7 @@ from pathlib import Path
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from coop_tracker.env import env_bool, env_broker, env_database, env_list, env_str
+from coop_tracker.env import env_bool, env_broker, env_cache, env_database, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -141,6 +141,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=30),
     },
 }
+
+# The cache holds rendered rows of targets, keyed by a digest of what they show (plans/views.py,
+# `rows_stamp`), so a stale row cannot be served. CACHE_URL=redis://… shares it between web hosts;
+# RELEASE (say, the git commit) keeps a new release's templates from reading an old one's rows.
+CACHES = {"default": {**env_cache("CACHE_URL"), "KEY_PREFIX": env_str("RELEASE", "dev"), "TIMEOUT": 3600}}
 
 # Where the official administrative-unit lists live on this machine; the
 # project reads them through `manage.py import_admin_units`, never copies them.

@@ -3,6 +3,8 @@
 Pages read stored progress (plans.services writes it); they only add small grouped queries.
 """
 
+import hashlib
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -26,11 +28,26 @@ ROWS_PER_PAGE = 20
 PLANS_PER_PAGE = 5
 
 
+def rows_stamp(targets) -> str:
+    """A digest of every stored field a row of targets shows: the target, its indicator, area
+    and progress. target_table.html caches its rendered rows under it (with the language), so a
+    changed figure, wording or status is a new key and a stale row can never be served; rendering
+    the rows is most of the overview's time, and leaders read far more often than figures change."""
+    digest = hashlib.blake2b(digest_size=16)
+    for target in targets:
+        for row in (target, target.indicator, target.area, getattr(target, "progress", None)):
+            if row is not None:
+                digest.update(repr([getattr(row, f.attname) for f in row._meta.concrete_fields]).encode())
+    return digest.hexdigest()
+
+
 def overview(request):
     filters = OverviewFilter(request.GET, queryset=Plan.objects.visible_to(request.user), request=request)
     counts = Progress.objects.of_plans(filters.qs, filters.chosen_indicator).status_counts()
     plans = filters.qs.for_overview(indicator=filters.chosen_indicator)
     page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    for plan in page.object_list:
+        plan.rows_stamp = rows_stamp(plan.targets.all())
     context = {
         "filters": filters,
         "plans": page.object_list,
@@ -44,7 +61,12 @@ def overview(request):
 def plan_detail(request, pk):
     plan = get_visible_or_404(Plan.objects.for_overview(), request.user, pk=pk)
     targets = list(plan.targets.all())
-    context = {"plan": plan, "targets": targets, "plan_chart": charts.plan_chart(targets)}
+    context = {
+        "plan": plan,
+        "targets": targets,
+        "rows_stamp": rows_stamp(targets),
+        "plan_chart": charts.plan_chart(targets),
+    }
     return render(request, "plans/plan_detail.html", context)
 
 

@@ -38,7 +38,13 @@ def test_with_a_database_and_broker_it_uses_them():
 
 @pytest.mark.parametrize(
     ("variable", "value"),
-    [("DEBUG", "maybe"), ("DATABASE_URL", "mysql://x"), ("CELERY_BROKER_URL", "http://x"), ("SECRET_KEY", "")],
+    [
+        ("DEBUG", "maybe"),
+        ("DATABASE_URL", "mysql://x"),
+        ("CELERY_BROKER_URL", "http://x"),
+        ("CACHE_URL", "memcached://x"),
+        ("SECRET_KEY", ""),
+    ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(variable, value):
     environment = {variable: value}

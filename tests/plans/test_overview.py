@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from plans.models import Plan, Progress
+from plans.views import rows_stamp
 from tests.factories import province
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +110,36 @@ def test_a_badge_explains_its_status_on_hover(national):
     every_year = Progress.objects.get(target__wording="Hàng năm thành lập mới ít nhất 50 HTX")
     assert f'title="{every_year.explanation}"' in html
     assert "Các năm không đạt: 2021, 2024" in every_year.explanation
+
+
+def test_cached_rows_never_outlive_a_change_of_what_they_show(national):
+    # The rows are cached under a digest of their fields (plans.views.rows_stamp): a new status,
+    # actual or wording is a new key, so the next page shows it at once.
+    plan = Plan.objects.get(title__startswith="Nghị quyết Đại hội Liên minh HTX tỉnh Bắc Giang")
+    target = plan.targets.get(wording__contains="HTX xếp loại yếu dưới 9%")
+    assert target.progress.status != Progress.Status.MISSED
+    first = national.get(reverse("overview"), {"plan": plan.pk}).content.decode()
+    assert _row_of(first, target.get_absolute_url()).count(f'data-status="{target.progress.status}"') == 1
+
+    Progress.objects.filter(target=target).update(status=Progress.Status.MISSED)
+    target.__class__.objects.filter(pk=target.pk).update(wording="Giảm HTX yếu (đã sửa)")
+    html = national.get(reverse("overview"), {"plan": plan.pk}).content.decode()
+    assert "Giảm HTX yếu (đã sửa)" in _row_of(html, target.get_absolute_url())
+    assert 'data-status="missed"' in _row_of(html, target.get_absolute_url())
+
+
+def _row_of(html, link):
+    start = html.index(f'href="{link}"')
+    return html[start : html.index("</tr>", start)]
+
+
+def test_the_rows_stamp_follows_every_field_of_target_indicator_and_progress():
+    plan = Plan.objects.for_overview().get(title__startswith="Nghị quyết Đại hội Liên minh HTX tỉnh Bắc Giang")
+    targets = list(plan.targets.all())
+    before = rows_stamp(targets)
+    targets[0].progress.computed_at = targets[0].progress.computed_at.replace(year=2000)
+    assert rows_stamp(targets) != before
+    targets[0].indicator.unit = "other"
+    changed = rows_stamp(targets)
+    targets[1].value_high = 12345
+    assert len({before, changed, rows_stamp(targets)}) == 3
