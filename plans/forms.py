@@ -4,9 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperatives.forms import style_fields
+from cooperatives.forms import PlainSelect, style_fields
 from cooperatives.models import AdminUnit
-from plans.models import EnteredValue, Indicator, Task
+from plans.models import EnteredValue, Indicator, Plan, Target, Task
 
 
 class EnteredValueForm(forms.ModelForm):
@@ -46,3 +46,166 @@ class TaskStatusForm(forms.ModelForm):
     def save(self, commit=True):
         self.instance.status_updated_on = timezone.localdate()
         return super().save(commit)
+
+
+def plan_areas(user):
+    """The places a plan (or one of its targets) of this account may be about: the nation for
+    admins, and the provinces and districts inside the account's province, old ones included."""
+    levels = [AdminUnit.Level.PROVINCE, AdminUnit.Level.DISTRICT]
+    if user.scope_province is None:
+        levels.append(AdminUnit.Level.NATION)
+    units = AdminUnit.objects.visible_to(user).filter(level__in=levels)
+    return units.order_by("level", "-structure", "code")
+
+
+class PlanForm(forms.ModelForm):
+    """A plan as its document states it: who issued it, about where, for which years."""
+
+    class Meta:
+        model = Plan
+        fields = [
+            "title",
+            "issuer",
+            "document_number",
+            "document_date",
+            "area",
+            "first_year",
+            "last_year",
+            "source_reference",
+            "source_text",
+        ]
+        widgets = {
+            "area": PlainSelect,
+            "document_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "source_text": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"source_text": _("Chép đoạn văn bản nêu các mục tiêu, để mọi con số đối chiếu được.")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = plan_areas(user)
+        style_fields(self.fields)
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_year"), data.get("last_year")
+        if first and last and first > last:
+            self.add_error("last_year", _("Năm kết thúc không thể trước năm bắt đầu."))
+        return data
+
+
+class TargetForm(forms.ModelForm):
+    """One sentence of the plan as data; the database's rules on targets, said in Vietnamese."""
+
+    class Meta:
+        model = Target
+        fields = [
+            "wording",
+            "indicator",
+            "area",
+            "period",
+            "year_from",
+            "year_to",
+            "deadline",
+            "comparator",
+            "value",
+            "value_high",
+            "measure",
+            "baseline_year",
+            "baseline_value",
+            "denominator",
+            "note",
+        ]
+        widgets = {
+            "area": PlainSelect,
+            "indicator": PlainSelect,
+            "wording": forms.Textarea(attrs={"rows": 2}),
+            "note": forms.Textarea(attrs={"rows": 1}),
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, user, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan  # the formset's plan: unsaved while a new plan is entered
+        self.fields["indicator"].queryset = Indicator.objects.order_by("name_vi")
+        self.fields["area"].queryset = plan_areas(user)
+        self.fields["area"].required = False
+        self.fields["area"].help_text = _("Để trống: địa bàn của kế hoạch.")
+        for name in ("value", "value_high", "baseline_value"):
+            # Typed as written in the documents here: 12,5 (decimal comma).
+            self.fields[name].localize = True
+            self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal"})
+            self.fields[name].widget.is_localized = True
+        style_fields(self.fields, size="sm")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("area") and self.plan.area_id:
+            data["area"] = self.instance.area = self.plan.area
+        first, last, period = data.get("year_from"), data.get("year_to"), data.get("period")
+        if first and last and first > last:
+            self.add_error("year_to", _("Năm kết thúc không thể trước năm bắt đầu."))
+        elif period == Target.Period.YEAR and first and last and first != last:
+            self.add_error("year_to", _("Mục tiêu trong một năm: năm bắt đầu và năm kết thúc phải trùng nhau."))
+        low, high = data.get("value"), data.get("value_high")
+        if data.get("comparator") == Target.Comparator.BETWEEN:
+            if high is None:
+                self.add_error("value_high", _("Mục tiêu dạng “từ … đến …” cần cận trên."))
+            elif low is not None and low > high:
+                self.add_error("value_high", _("Cận trên không thể nhỏ hơn cận dưới."))
+        elif high is not None:
+            self.add_error("value_high", _("Chỉ nhập cận trên với mục tiêu dạng “từ … đến …”."))
+        if data.get("measure") == Target.Measure.LEVEL:
+            for name in ("baseline_year", "baseline_value"):
+                if data.get(name) is not None:
+                    self.add_error(name, _("Năm gốc và giá trị gốc chỉ dùng khi đo bằng mức tăng so với kỳ gốc."))
+        indicator = data.get("indicator")
+        if indicator and indicator.shape == Indicator.Shape.SHARE and not data.get("denominator"):
+            self.add_error("denominator", _("Chỉ tiêu tỷ lệ cần mẫu số."))
+        return data
+
+
+class BaseTargetFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """Inside the plan's years, and one target per indicator, place and period (said before
+        Django's own check of the unique constraint, whose message names no row)."""
+        plan, seen = self.instance, set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.has_changed() or self._should_delete_form(form):
+                continue
+            data = form.cleaned_data
+            first, last = data.get("year_from"), data.get("year_to")
+            if _outside(plan, first, last):
+                form.add_error(
+                    "year_from",
+                    _("Năm của mục tiêu phải nằm trong thời kỳ của kế hoạch (%(first)s–%(last)s).")
+                    % {"first": plan.first_year, "last": plan.last_year},
+                )
+            key = (data.get("indicator"), data.get("area"), data.get("period"), first, last)
+            if None not in key[:2] and key in seen:
+                form.add_error("indicator", _("Kế hoạch đã có mục tiêu của chỉ tiêu này, cùng địa bàn và kỳ."))
+            seen.add(key)
+        super().clean()
+
+
+def _outside(plan, first, last) -> bool:
+    """Whether a target's years leave the plan's (False while either is unknown)."""
+    years = (plan.first_year, plan.last_year, first, last)
+    return None not in years and not (plan.first_year <= first and last <= plan.last_year)
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = ["title", "wording"]
+        widgets = {"wording": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self.fields, size="sm")
+
+
+TargetFormSet = forms.inlineformset_factory(
+    Plan, Target, form=TargetForm, formset=BaseTargetFormSet, extra=2, can_delete=True
+)
+TaskFormSet = forms.inlineformset_factory(Plan, Task, form=TaskForm, extra=1, can_delete=True)

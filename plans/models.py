@@ -86,6 +86,10 @@ class Plan(models.Model):
     def years(self) -> range:
         return range(self.first_year, self.last_year + 1)
 
+    def is_editable_by(self, user) -> bool:
+        """Admins edit every plan, staff the plans about a place inside their province, leaders none."""
+        return user.can_edit_registry and AdminUnit.objects.visible_to(user).filter(pk=self.area_id).exists()
+
 
 class Indicator(models.Model):
     """What is measured. Derived indicators name a rule of the progress engine;

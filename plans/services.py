@@ -1,4 +1,5 @@
-"""The progress recompute: the one place that writes Progress, ProgressYear and ProgressSnapshot.
+"""The progress recompute: the one place that writes Progress, ProgressYear and ProgressSnapshot;
+and, at the end, the saving of a plan entered with its targets and tasks.
 
 One pipeline, three triggers (after an edit, nightly, on demand):
 1. pick the targets (all, or those whose area holds a changed place);
@@ -260,3 +261,14 @@ def _fixed(value: Decimal | None) -> Decimal | None:
 def _ratio(ratio: Decimal | None) -> Decimal | None:
     # A ratio beyond a million is noise from a tiny target; the column holds less.
     return None if ratio is None else _fixed(max(min(ratio, Decimal(999_999)), Decimal(-999_999)))
+
+
+def plan_save(*, form, targets, tasks):
+    """A plan entered from its document, with its targets and tasks, all saved or none.
+    Saving targets queues their recompute (plans.signals)."""
+    with transaction.atomic():
+        plan = form.save()
+        targets.instance = tasks.instance = plan
+        targets.save()
+        tasks.save()
+    return plan

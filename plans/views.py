@@ -6,6 +6,7 @@ Pages read stored progress (plans.services writes it); they only add small group
 import hashlib
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,9 +18,10 @@ from cooperatives.models import AdminUnit, Organisation, Rating
 from cooperatives.tables import CountedOrganisationTable
 from plans import charts
 from plans.filters import OverviewFilter
-from plans.forms import EnteredValueForm, TaskStatusForm
+from plans.forms import EnteredValueForm, PlanForm, TargetFormSet, TaskFormSet, TaskStatusForm
 from plans.models import EnteredValue, Indicator, Plan, Progress, Target, Task
 from plans.rules import RULES
+from plans.services import plan_save
 from plans.tables import EnteredValueListTable, EnteredValueTable
 
 ROWS_PER_PAGE = 20
@@ -66,8 +68,33 @@ def plan_detail(request, pk):
         "targets": targets,
         "rows_stamp": rows_stamp(targets),
         "plan_chart": charts.plan_chart(targets),
+        "can_edit": plan.is_editable_by(request.user),
     }
     return render(request, "plans/plan_detail.html", context)
+
+
+def plan_form(request, pk=None):
+    """A plan of the account's province entered from its document: the plan, its targets and tasks."""
+    require_registry_editor(request.user)
+    plan = get_visible_or_404(Plan.objects, request.user, pk=pk) if pk else Plan()
+    if pk and not plan.is_editable_by(request.user):
+        raise PermissionDenied
+    data = request.POST or None
+    form = PlanForm(data, instance=plan, user=request.user)
+    targets = TargetFormSet(
+        data,
+        instance=plan,
+        prefix="targets",
+        queryset=Target.objects.select_related("indicator", "area"),
+        form_kwargs={"user": request.user, "plan": plan},
+    )
+    tasks = TaskFormSet(data, instance=plan, prefix="tasks")
+    # Every part is checked, so that all the errors show at once.
+    if request.method == "POST" and all([form.is_valid(), targets.is_valid(), tasks.is_valid()]):
+        plan = plan_save(form=form, targets=targets, tasks=tasks)
+        messages.success(request, _("Đã lưu kế hoạch %(title)s.") % {"title": plan.title})
+        return redirect("plan_update", pk=plan.pk) if "save_and_continue" in request.POST else redirect(plan)
+    return render(request, "plans/plan_form.html", {"form": form, "targets": targets, "tasks": tasks, "plan": plan})
 
 
 def target_detail(request, pk):
