@@ -8,7 +8,9 @@ import hashlib
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
@@ -17,6 +19,7 @@ from cooperatives.charts import rating_chart
 from cooperatives.models import AdminUnit, Organisation, Rating
 from cooperatives.tables import CountedOrganisationTable
 from plans import charts
+from plans.exports import progress_report_workbook
 from plans.filters import OverviewFilter
 from plans.forms import EnteredValueForm, PlanForm, TargetFormSet, TaskFormSet, TaskStatusForm
 from plans.models import EnteredValue, Indicator, Plan, Progress, Target, Task
@@ -71,6 +74,19 @@ def plan_detail(request, pk):
         "can_edit": plan.is_editable_by(request.user),
     }
     return render(request, "plans/plan_detail.html", context)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def plan_report(request, pk):
+    """The plan's progress report as an Excel workbook (plans.exports)."""
+    plan = get_visible_or_404(Plan.objects.select_related("area"), request.user, pk=pk)
+    targets = list(plan.targets.for_rows().prefetch_related("progress_years"))
+    response = HttpResponse(progress_report_workbook(plan, targets), content_type=XLSX)
+    filename = f"tien-do-ke-hoach-{plan.pk}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def plan_form(request, pk=None):

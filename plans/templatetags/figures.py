@@ -30,24 +30,30 @@ def number(value, digits=1):
     return floatformat(value, f"-{digits}g")
 
 
-def _scale(value: Decimal, target: Target) -> tuple[Decimal, str]:
-    """The value and its unit as printed: money in tỷ/triệu đồng, changes in % or points."""
+def unit_of(value: Decimal, target: Target) -> tuple[Decimal, str]:
+    """How a value of this target is printed: the divisor (money in tỷ or triệu đồng, by the
+    value's size) and the unit: %, điểm %, đồng, km or the indicator's count noun."""
     if target.measure == Target.Measure.GROWTH_PCT:
-        return value, "%"
+        return Decimal(1), "%"
     if target.measure == Target.Measure.CHANGE_PP:
-        return value, " " + _("điểm %")
+        return Decimal(1), " " + _("điểm %")
     unit = target.indicator.unit
     if unit == Indicator.Unit.PERCENT:
-        return value, "%"
+        return Decimal(1), "%"
     if unit == Indicator.Unit.VND:
         if abs(value) >= BILLION:
-            return value / BILLION, " " + _("tỷ đồng")
+            return BILLION, " " + _("tỷ đồng")
         if abs(value) >= MILLION:
-            return value / MILLION, " " + _("triệu đồng")
-        return value, " " + _("đồng")
+            return MILLION, " " + _("triệu đồng")
+        return Decimal(1), " " + _("đồng")
     if unit == Indicator.Unit.KM:
-        return value, " km"
-    return value, f" {target.indicator.count_noun}" if target.indicator.count_noun else ""
+        return Decimal(1), " km"
+    return Decimal(1), f" {target.indicator.count_noun}" if target.indicator.count_noun else ""
+
+
+def _scale(value: Decimal, target: Target) -> tuple[Decimal, str]:
+    divisor, unit = unit_of(value, target)
+    return value / divisor, unit
 
 
 @register.filter

@@ -1,0 +1,76 @@
+"""A plan's progress report in Excel: target against actual, per target and year, with status."""
+
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts.models import User
+from plans.models import Plan
+from tests.factories import logged_in
+
+pytestmark = pytest.mark.django_db
+
+BAC_GIANG = "Nghị quyết Đại hội Liên minh HTX tỉnh Bắc Giang"
+
+
+def report(client, plan):
+    response = client.get(reverse("plan_report", args=[plan.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "attachment;" in response["Content-Disposition"]
+    return load_workbook(BytesIO(response.content))
+
+
+def test_one_row_per_target_with_each_year_s_actual_and_the_stored_status(client):
+    plan = Plan.objects.get(title__startswith=BAC_GIANG)
+    book = report(logged_in(client, "lanhdao"), plan)
+    sheet = book["Tiến độ"]
+    assert sheet["A1"].value == plan.title
+    header = [cell.value for cell in sheet[5]]
+    assert header[:6] == ["TT", "Mục tiêu (nguyên văn)", "Chỉ tiêu", "Địa bàn", "Đơn vị tính", "Mục tiêu"]
+    assert [f"Thực hiện {year}" for year in plan.years] == header[6 : 6 + len(plan.years)]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=6)]
+    targets = list(plan.targets.select_related("progress").order_by("id"))
+    assert [row[1] for row in rows] == [t.wording for t in targets]
+    weak = next(t for t in targets if "HTX xếp loại yếu dưới 9%" in t.wording)
+    row = rows[targets.index(weak)]
+    assert row[5] == "< 9%" and row[4] == "%"
+    assert row[-2] == weak.progress.get_status_display()
+    # Each year's figure is the stored one, as a number Excel can sum.
+    for year_row in weak.progress_years.all():
+        value = row[6 + list(plan.years).index(year_row.year)]
+        assert value == pytest.approx(float(year_row.actual)) if year_row.actual is not None else value is None
+
+
+def test_the_by_year_sheet_has_a_row_per_target_and_year_with_its_status(client):
+    plan = Plan.objects.get(title__startswith=BAC_GIANG)
+    sheet = report(logged_in(client, "lanhdao"), plan)["Theo năm"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=6)]
+    stored = [(t.wording, y.year) for t in plan.targets.order_by("id") for y in t.progress_years.order_by("year")]
+    assert [(row[1], row[2]) for row in rows] == stored
+    assert {row[6] for row in rows} <= {
+        "Đã đạt",
+        "Đúng tiến độ",
+        "Có nguy cơ không đạt",
+        "Chậm tiến độ",
+        "Không đạt",
+        "Chưa có số liệu",
+    }
+
+
+def test_money_is_in_billions_of_dong_on_the_target_s_row(client):
+    plan = Plan.objects.filter(targets__indicator__unit="vnd").distinct().first()
+    rows = list(report(logged_in(client, "lanhdao"), plan)["Tiến độ"].iter_rows(min_row=6, values_only=True))
+    money = [row for row in rows if row[4] == "tỷ đồng"]
+    assert money and all("tỷ đồng" in row[5] for row in money)
+
+
+def test_another_province_s_plan_is_not_found_and_the_page_links_the_report(client):
+    bac_ninh = logged_in(client, "lanhdao.bacninh")
+    visible = Plan.objects.visible_to(User.objects.get(username="lanhdao.bacninh"))
+    own = visible.first()
+    assert reverse("plan_report", args=[own.pk]) in bac_ninh.get(own.get_absolute_url()).content.decode()
+    other = Plan.objects.exclude(pk__in=visible.values("pk")).first()
+    assert bac_ninh.get(reverse("plan_report", args=[other.pk])).status_code == 404
