@@ -533,3 +533,8 @@ class RecomputeSchedule(models.Model):
 
     def __str__(self):
         return f"queued since {self.queued_at}"
+
+    @classmethod
+    def current(cls) -> "RecomputeSchedule":
+        """The row (unsaved and empty before the first recompute): what the pages say about freshness."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

@@ -22,7 +22,7 @@ from plans import charts
 from plans.exports import progress_report_workbook
 from plans.filters import OverviewFilter
 from plans.forms import EnteredValueForm, PlanForm, TargetFormSet, TaskFormSet, TaskStatusForm
-from plans.models import EnteredValue, Indicator, Plan, Progress, Target, Task
+from plans.models import EnteredValue, Indicator, Plan, Progress, RecomputeSchedule, Target, Task
 from plans.rules import RULES
 from plans.services import plan_save
 from plans.tables import EnteredValueListTable, EnteredValueTable
@@ -59,6 +59,7 @@ def overview(request):
         "page": page,
         "status_rows": charts.status_rows(counts),
         "status_chart": charts.status_chart(counts),
+        "recompute": RecomputeSchedule.current(),
     }
     return render(request, "plans/overview.html", context)
 
@@ -72,6 +73,7 @@ def plan_detail(request, pk):
         "rows_stamp": rows_stamp(targets),
         "plan_chart": charts.plan_chart(targets),
         "can_edit": plan.is_editable_by(request.user),
+        "recompute": RecomputeSchedule.current(),
     }
     return render(request, "plans/plan_detail.html", context)
 
@@ -125,6 +127,7 @@ def target_detail(request, pk):
         "comparison_chart": _comparison(request.user, target),
         "rating_chart": rating_chart(Rating.objects.counted().of_organisations(area_htx).level_counts_by_year()),
         "table": _inputs_table(request, target, progress),
+        "recompute": RecomputeSchedule.current(),
     }
     return render(request, "plans/target_detail.html", context)
 

@@ -1,10 +1,13 @@
 """The overview: every plan's targets with progress, counts by status, filters, scope by province."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
-from plans.models import Plan, Progress
+from plans.models import Plan, Progress, RecomputeSchedule
 from plans.views import rows_stamp
 from tests.factories import province
 
@@ -86,7 +89,7 @@ def test_english_switches_the_page_language(national):
 
 
 def test_its_query_count_does_not_grow_with_the_plans(national, django_assert_max_num_queries):
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         national.get(reverse("overview"), {"year": ""})
 
 
@@ -143,3 +146,17 @@ def test_the_rows_stamp_follows_every_field_of_target_indicator_and_progress():
     changed = rows_stamp(targets)
     targets[1].value_high = 12345
     assert len({before, changed, rows_stamp(targets)}) == 3
+
+
+def test_the_pages_say_when_the_figures_were_last_recomputed(national):
+    schedule = RecomputeSchedule.current()
+    schedule.last_run_at = timezone.make_aware(datetime.datetime(2026, 11, 20, 7, 5))
+    schedule.queued_at = None
+    schedule.save()
+    plan = Plan.objects.first()
+    for url in (reverse("overview"), plan.get_absolute_url(), plan.targets.first().get_absolute_url()):
+        html = national.get(url).content.decode()
+        assert "được tính lại lần cuối lúc 07:05 20/11/2026" in html, url
+        assert "Đang tính lại" not in html
+    RecomputeSchedule.objects.filter(pk=1).update(queued_at=timezone.now())
+    assert "Đang tính lại theo thay đổi mới" in national.get(reverse("overview")).content.decode()

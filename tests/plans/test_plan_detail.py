@@ -52,5 +52,5 @@ def test_a_plan_outside_a_provincial_leaders_province_is_not_found(client):
 
 
 def test_its_query_count_is_bounded(national, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         national.get(plan("Nghị quyết Đại hội Liên minh HTX tỉnh Bắc Giang").get_absolute_url())
