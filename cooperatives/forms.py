@@ -1,5 +1,7 @@
 """Forms of the registry: what provincial staff type in, checked before the database sees it."""
 
+import re
+
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -24,6 +26,24 @@ class PlainSelect(forms.Select):
             ),
         )
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), options)
+
+
+class LocalDecimalField(forms.DecimalField):
+    """A number as people write it here: dots group thousands ("1.250.000.000"), a comma marks
+    decimals ("12,5"); spaces are ignored. A dot followed by other than three digits is a
+    decimal point ("12.5"), as a spreadsheet copied from English settings writes it."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+    THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"\s", "", value)
+            if "," in value:
+                value = value.replace(".", "").replace(",", ".")
+            elif self.THOUSANDS.fullmatch(value):
+                value = value.replace(".", "")
+        return super().to_python(value)
 
 
 def style_fields(fields, size=""):
@@ -129,6 +149,7 @@ class YearlyFiguresForm(OrganisationPartForm):
             "ocop_products",
             "ocop_max_stars",
         ]
+        field_classes = {name: LocalDecimalField for name in ("charter_capital", "revenue", "profit", "average_income")}
 
 
 class RatingForm(OrganisationPartForm):

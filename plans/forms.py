@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperatives.forms import PlainSelect, style_fields
+from cooperatives.forms import LocalDecimalField, PlainSelect, style_fields
 from cooperatives.models import AdminUnit
 from plans.models import EnteredValue, Indicator, Plan, Target, Task
 
@@ -18,16 +18,14 @@ class EnteredValueForm(forms.ModelForm):
         fields = ["indicator", "area", "as_of", "value", "source"]
         widgets = {"as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {"as_of": _("Với số đếm trong năm: số lũy kế đến ngày này.")}
+        # Typed as people write it here: 1.234,5 (dots group thousands, a comma marks decimals).
+        field_classes = {"value": LocalDecimalField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.entered_by = user
         self.fields["indicator"].queryset = Indicator.objects.filter(method=Indicator.Method.MANUAL).order_by("name_vi")
         self.fields["area"].queryset = AdminUnit.objects.provinces().visible_to(user).order_by("-structure", "code")
-        # Typed as people write it here: 12,5 (decimal comma), so a text box rather than type=number.
-        self.fields["value"].localize = True
-        self.fields["value"].widget = forms.TextInput(attrs={"inputmode": "decimal"})
-        self.fields["value"].widget.is_localized = True
         style_fields(self.fields)
 
 
@@ -123,6 +121,8 @@ class TargetForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 1}),
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+        # Typed as written in the documents here: 8,5 or 1.200 (see LocalDecimalField).
+        field_classes = {name: LocalDecimalField for name in ("value", "value_high", "baseline_value")}
 
     def __init__(self, *args, user, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,11 +131,6 @@ class TargetForm(forms.ModelForm):
         self.fields["area"].queryset = plan_areas(user)
         self.fields["area"].required = False
         self.fields["area"].help_text = _("Để trống: địa bàn của kế hoạch.")
-        for name in ("value", "value_high", "baseline_value"):
-            # Typed as written in the documents here: 12,5 (decimal comma).
-            self.fields[name].localize = True
-            self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal"})
-            self.fields[name].widget.is_localized = True
         style_fields(self.fields, size="sm")
 
     def clean(self):
