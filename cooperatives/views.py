@@ -9,6 +9,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from accounts.permissions import get_visible_or_404, require_registry_editor
+from coop_tracker.history import history_of
 from cooperatives import charts
 from cooperatives.filters import RegistryFilter
 from cooperatives.forms import OrganisationForm, RatingForm, SupportActionForm, YearlyFiguresForm
@@ -65,19 +66,30 @@ class RegistryListView(ExportMixin, SingleTableMixin, FilterView):
         return self.object_list.for_registry(self.filterset.chosen_rating_year)
 
 
-HISTORY_ROWS = 20
-
-
 def organisation_detail(request, pk):
     organisation = get_visible_or_404(Organisation.objects.select_related("province", "commune"), request.user, pk=pk)
     context = {
         "organisation": organisation,
         "figures": organisation.yearly_figures.order_by("-year"),
         "ratings": organisation.ratings.order_by("-year", "scheme"),
-        "history": organisation.history.select_related("history_user").order_by("-history_date")[:HISTORY_ROWS],
+        "history": history_of(
+            organisation.history.all(),
+            YearlyFigures.history.filter(organisation_id=pk),
+            Rating.history.filter(organisation_id=pk),
+            subject=_part_of_organisation,
+        ),
         "can_edit": request.user.can_edit_registry,
     }
     return render(request, "cooperatives/organisation_detail.html", context)
+
+
+def _part_of_organisation(record):
+    """Which row of the organisation's page a change is about; its own changes are not labelled."""
+    if record.instance_type is YearlyFigures:
+        return _("Số liệu năm %(year)s") % {"year": record.year}
+    if record.instance_type is Rating:
+        return _("Xếp loại năm %(year)s (%(scheme)s)") % {"year": record.year, "scheme": record.get_scheme_display()}
+    return None
 
 
 def organisation_create(request):
@@ -138,4 +150,6 @@ def support_action_form(request, pk=None):
         form.save()
         messages.success(request, _("Đã lưu."))
         return redirect("support_action_list")
-    return render(request, "cooperatives/support_action_form.html", {"form": form, "action": action})
+    history = history_of(action.history.all()) if action else None
+    context = {"form": form, "action": action, "history": history}
+    return render(request, "cooperatives/support_action_form.html", context)
