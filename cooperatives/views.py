@@ -1,16 +1,20 @@
-"""The registry pages: a province in numbers, the filtered, exportable registry list, and an
-organisation's own page with its history and the forms that change it."""
+"""The registry pages: a province in numbers, the filtered, exportable registry list, an
+organisation's own page with its history and the forms that change it, and the organisations
+deleted from the registry, which staff can restore."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from accounts.permissions import get_visible_or_404, require_registry_editor
 from coop_tracker.history import history_of
-from cooperatives import charts
+from cooperatives import charts, services
 from cooperatives.filters import RegistryFilter
 from cooperatives.forms import OrganisationForm, RatingForm, SupportActionForm, YearlyFiguresForm
 from cooperatives.models import AdminUnit, Organisation, Rating, SupportAction, YearlyFigures
@@ -129,6 +133,54 @@ def organisation_part(request, pk, part, part_pk=None):
         return redirect(organisation)
     context = {"form": form, "organisation": organisation, "part": model._meta.verbose_name}
     return render(request, "cooperatives/organisation_part_form.html", context)
+
+
+def organisation_delete(request, pk):
+    """Ask, then (POST) delete an organisation with its yearly figures, ratings and support actions."""
+    require_registry_editor(request.user)
+    organisation = get_visible_or_404(Organisation.objects.select_related("commune"), request.user, pk=pk)
+    if request.method == "POST":
+        services.organisation_delete(organisation=organisation, user=request.user)
+        messages.success(request, _("Đã xóa %(name)s.") % {"name": organisation.name})
+        return redirect("organisation_deleted_list")  # where it is listed, and can be restored
+    context = {
+        "organisation": organisation,
+        "counts": [
+            (model._meta.verbose_name, model.objects.filter(organisation=organisation).count())
+            for model in services.DELETED_WITH_ORGANISATION
+        ],
+    }
+    return render(request, "cooperatives/organisation_confirm_delete.html", context)
+
+
+DELETED_PER_PAGE = 25
+
+
+def organisation_deleted_list(request):
+    """The organisations deleted from the account's province and not restored, latest first."""
+    require_registry_editor(request.user)
+    return _deleted_list(request)
+
+
+def _deleted_list(request, refusal=None):
+    deleted = Organisation.history.deleted().visible_to(request.user).select_related("commune", "history_user")
+    deleted = deleted.order_by("-history_date", "-history_id")
+    page = Paginator(deleted, DELETED_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "refusal": refusal}
+    # 409: the restore conflicts with what the registry holds now (the page says what).
+    return render(request, "cooperatives/organisation_deleted_list.html", context, status=409 if refusal else 200)
+
+
+@require_POST
+def organisation_restore(request, pk):
+    require_registry_editor(request.user)
+    deletion = get_visible_or_404(Organisation.history.latest_of_each(), request.user, id=pk)
+    try:
+        organisation = services.organisation_restore(deletion=deletion, user=request.user)
+    except ValidationError as refusal:
+        return _deleted_list(request, refusal=refusal.message)
+    messages.success(request, _("Đã khôi phục %(name)s.") % {"name": organisation.name})
+    return redirect(organisation)
 
 
 ACTIONS_PER_PAGE = 25
