@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -248,15 +248,20 @@ def organisation_restore(*, deletion, user) -> Organisation:
     the progress recompute. Refused with a ValidationError when the organisation is back
     already or another one has taken its registration code.
     """
+    back = _("%(name)s đã có trong sổ đăng ký; không cần khôi phục.") % {"name": deletion.name}
     if deletion.history_type != "-" or Organisation.objects.filter(pk=deletion.id).exists():
-        raise ValidationError(_("%(name)s đã có trong sổ đăng ký; không cần khôi phục.") % {"name": deletion.name})
+        raise ValidationError(back)
     code = deletion.registration_code
     if code and Organisation.objects.filter(registration_code=code).exists():
         raise ValidationError(
             _("Mã số đăng ký %(code)s đã thuộc một tổ chức khác; không khôi phục được %(name)s.")
             % {"code": code, "name": deletion.name}
         )
-    organisation = _recreate(deletion, user)
+    try:
+        with transaction.atomic():
+            organisation = _recreate(deletion, user)
+    except IntegrityError as clash:  # restored (or its code taken) by someone else since the checks above
+        raise ValidationError(back) from clash
     # auto_now_add stamped the insert; the organisation was first recorded when it was.
     Organisation.objects.filter(pk=organisation.pk).update(created_at=deletion.created_at)
     for model in DELETED_WITH_ORGANISATION:

@@ -163,7 +163,9 @@ def organisation_deleted_list(request):
 
 
 def _deleted_list(request, refusal=None):
-    deleted = Organisation.history.deleted().visible_to(request.user).select_related("commune", "history_user")
+    deleted = (
+        Organisation.history.deleted().visible_to(request.user).select_related("commune", "province", "history_user")
+    )
     deleted = deleted.order_by("-history_date", "-history_id")
     page = Paginator(deleted, DELETED_PER_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "refusal": refusal}

@@ -186,3 +186,13 @@ def _deleted_by(organisation, user):
     pk = organisation.pk  # a deleted instance loses its pk
     organisation_delete(organisation=organisation, user=user)
     return Organisation.history.get(id=pk, history_type="-")
+
+
+def test_deleted_again_after_a_restore_it_is_listed_once_and_comes_back_again(client, htx):
+    staff = logged_in(client, "canbo.bacninh")
+    for _ in range(2):
+        delete(staff, Organisation.objects.get(pk=htx.pk))
+        listed = staff.get(reverse("organisation_deleted_list")).content.decode()
+        assert listed.count("HTX Sẽ Bị Xóa") == 1
+        assert restore(staff, htx.pk).status_code == 302
+    assert rows_of(htx.pk) == (2, 1, 1)
