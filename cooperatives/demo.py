@@ -372,7 +372,10 @@ def registry_load(seed=SEED) -> dict[str, int]:
         actions += rows.province_actions(group, profile)
         if profile.trains_agri_officers:
             actions += rows.officer_trainings(group)
+    # Bulk inserts write no history: each row gets its "created" row, so the first correction of
+    # a demo record shows its before → after like any other.
     Organisation.objects.bulk_create([draft.organisation for draft in new], batch_size=500)
+    Organisation.history.bulk_history_create([draft.organisation for draft in new], batch_size=500)
     new_ids = {id(draft.organisation) for draft in new}
     created = {"organisations": len(new)}
     for what, model, batch in (
@@ -382,6 +385,7 @@ def registry_load(seed=SEED) -> dict[str, int]:
     ):
         fresh = [row for row in batch if id(row.organisation) in new_ids]
         model.objects.bulk_create(fresh, batch_size=1000)
+        model.history.bulk_history_create(fresh, batch_size=1000)
         created[what] = len(fresh)
     return created
 

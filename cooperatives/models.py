@@ -18,6 +18,7 @@ from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
 
 MERGER_DATE = datetime.date(2025, 7, 1)
@@ -251,6 +252,22 @@ class OrganisationQuerySet(models.QuerySet):
         )
 
 
+class OrganisationHistoryQuerySet(HistoricalQuerySet):
+    """Organisation.history: every saved state of every organisation, deleted ones included."""
+
+    def deleted(self):
+        """The last state of each organisation deleted and not restored (a restore writes a later row)."""
+        gone = self.latest_of_each().filter(history_type="-")
+        return gone.exclude(id__in=Organisation.objects.values("pk"))
+
+    def visible_to(self, user):
+        """Rows of the account's province, by the province the organisation had in that state."""
+        province = user.scope_province
+        if province is None:
+            return self if user.is_active else self.none()
+        return self.filter(province_id=province.pk)
+
+
 class Organisation(models.Model):
     """A cooperative group (THT), cooperative (HTX) or union of cooperatives (LH HTX)."""
 
@@ -325,7 +342,7 @@ class Organisation(models.Model):
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     objects = OrganisationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(historical_queryset=OrganisationHistoryQuerySet)
 
     class Meta:
         verbose_name = _("tổ chức kinh tế hợp tác")

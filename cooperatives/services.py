@@ -1,11 +1,29 @@
-"""Workflows that write the places of the registry: the import of official lists and the lineage closure."""
+"""Workflows that write the registry: the import of official lists of places, the lineage closure,
+and the deletion and restore of an organisation."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import LAST_DAY_BEFORE_MERGER, MERGER_DATE, NATION_CODE, AdminUnit, UnitLineage, UnitSuccession
+from coop_tracker.history import RESTORED
+
+from .models import (
+    LAST_DAY_BEFORE_MERGER,
+    MERGER_DATE,
+    NATION_CODE,
+    AdminUnit,
+    Organisation,
+    Rating,
+    SupportAction,
+    UnitLineage,
+    UnitSuccession,
+    YearlyFigures,
+)
 
 Level = AdminUnit.Level
 Structure = AdminUnit.Structure
@@ -197,3 +215,70 @@ class _Closure:
             found |= {unit for unit in self.ancestors(old) if self.level[unit] != Level.COMMUNE}
         self.memo[pk] = frozenset(found)
         return self.memo[pk]
+
+
+# The rows whose foreign key to their organisation cascades: deleted with it, restored with it.
+DELETED_WITH_ORGANISATION = (YearlyFigures, Rating, SupportAction)
+# A deletion from elsewhere (the Django admin) cascades row by row: the history rows of the
+# cascade fall within moments of the organisation's own.
+CASCADE_WINDOW = datetime.timedelta(seconds=10)
+
+
+@transaction.atomic
+def organisation_delete(*, organisation: Organisation, user) -> None:
+    """Delete an organisation with its yearly figures, ratings and support actions.
+
+    Every history row the deletion writes carries one time and the user, so a restore finds
+    exactly the rows that went with the organisation. Each delete fires the signals that queue
+    the progress recompute of its place.
+    """
+    stamp = timezone.now()
+    rows = [row for model in DELETED_WITH_ORGANISATION for row in model.objects.filter(organisation=organisation)]
+    for row in [*rows, organisation]:
+        row._history_date, row._history_user = stamp, user
+        row.delete()
+
+
+@transaction.atomic
+def organisation_restore(*, deletion, user) -> Organisation:
+    """Recreate a deleted organisation with its id from its last history row (`deletion`, the
+    row its deletion wrote), and the rows deleted with it.
+
+    Saving through the ORM writes history rows naming `user` and fires the signals that queue
+    the progress recompute. Refused with a ValidationError when the organisation is back
+    already or another one has taken its registration code.
+    """
+    back = _("%(name)s đã có trong sổ đăng ký; không cần khôi phục.") % {"name": deletion.name}
+    if deletion.history_type != "-" or Organisation.objects.filter(pk=deletion.id).exists():
+        raise ValidationError(back)
+    code = deletion.registration_code
+    if code and Organisation.objects.filter(registration_code=code).exists():
+        raise ValidationError(
+            _("Mã số đăng ký %(code)s đã thuộc một tổ chức khác; không khôi phục được %(name)s.")
+            % {"code": code, "name": deletion.name}
+        )
+    try:
+        with transaction.atomic():
+            organisation = _recreate(deletion, user)
+    except IntegrityError as clash:  # restored (or its code taken) by someone else since the checks above
+        raise ValidationError(back) from clash
+    # auto_now_add stamped the insert; the organisation was first recorded when it was.
+    Organisation.objects.filter(pk=organisation.pk).update(created_at=deletion.created_at)
+    for model in DELETED_WITH_ORGANISATION:
+        for row in _deleted_with(model, deletion):
+            _recreate(row, user)
+    return organisation
+
+
+def _deleted_with(model, deletion):
+    """The last rows of `model` that belonged to the organisation and went in its deletion."""
+    window = (deletion.history_date - CASCADE_WINDOW, deletion.history_date)
+    history = model.history.latest_of_each().filter(history_type="-", history_date__range=window)
+    return history.filter(organisation_id=deletion.id).order_by("history_id")
+
+
+def _recreate(row, user):
+    instance = row.instance
+    instance._history_user, instance._change_reason = user, RESTORED
+    instance.save(force_insert=True)
+    return instance

@@ -11,6 +11,9 @@ urlpatterns = [
     path("actions/<int:pk>/", views.support_action_form, name="support_action_update"),
     path("registry/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("registry/<int:pk>/edit/", views.organisation_update, name="organisation_update"),
+    path("registry/<int:pk>/delete/", views.organisation_delete, name="organisation_delete"),
+    path("registry/deleted/", views.organisation_deleted_list, name="organisation_deleted_list"),
+    path("registry/deleted/<int:pk>/restore/", views.organisation_restore, name="organisation_restore"),
     re_path(
         r"^registry/(?P<pk>[0-9]+)/(?P<part>figures|ratings)/new/$",
         views.organisation_part,

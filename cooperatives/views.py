@@ -1,15 +1,20 @@
-"""The registry pages: a province in numbers, the filtered, exportable registry list, and an
-organisation's own page with its history and the forms that change it."""
+"""The registry pages: a province in numbers, the filtered, exportable registry list, an
+organisation's own page with its history and the forms that change it, and the organisations
+deleted from the registry, which staff can restore."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from accounts.permissions import get_visible_or_404, require_registry_editor
-from cooperatives import charts
+from coop_tracker.history import history_of
+from cooperatives import charts, services
 from cooperatives.filters import RegistryFilter
 from cooperatives.forms import OrganisationForm, RatingForm, SupportActionForm, YearlyFiguresForm
 from cooperatives.models import AdminUnit, Organisation, Rating, SupportAction, YearlyFigures
@@ -65,19 +70,30 @@ class RegistryListView(ExportMixin, SingleTableMixin, FilterView):
         return self.object_list.for_registry(self.filterset.chosen_rating_year)
 
 
-HISTORY_ROWS = 20
-
-
 def organisation_detail(request, pk):
     organisation = get_visible_or_404(Organisation.objects.select_related("province", "commune"), request.user, pk=pk)
     context = {
         "organisation": organisation,
         "figures": organisation.yearly_figures.order_by("-year"),
         "ratings": organisation.ratings.order_by("-year", "scheme"),
-        "history": organisation.history.select_related("history_user").order_by("-history_date")[:HISTORY_ROWS],
+        "history": history_of(
+            organisation.history.all(),
+            YearlyFigures.history.filter(organisation_id=pk),
+            Rating.history.filter(organisation_id=pk),
+            subject=_part_of_organisation,
+        ),
         "can_edit": request.user.can_edit_registry,
     }
     return render(request, "cooperatives/organisation_detail.html", context)
+
+
+def _part_of_organisation(record):
+    """Which row of the organisation's page a change is about; its own changes are not labelled."""
+    if record.instance_type is YearlyFigures:
+        return _("Số liệu năm %(year)s") % {"year": record.year}
+    if record.instance_type is Rating:
+        return _("Xếp loại năm %(year)s (%(scheme)s)") % {"year": record.year, "scheme": record.get_scheme_display()}
+    return None
 
 
 def organisation_create(request):
@@ -119,6 +135,56 @@ def organisation_part(request, pk, part, part_pk=None):
     return render(request, "cooperatives/organisation_part_form.html", context)
 
 
+def organisation_delete(request, pk):
+    """Ask, then (POST) delete an organisation with its yearly figures, ratings and support actions."""
+    require_registry_editor(request.user)
+    organisation = get_visible_or_404(Organisation.objects.select_related("commune"), request.user, pk=pk)
+    if request.method == "POST":
+        services.organisation_delete(organisation=organisation, user=request.user)
+        messages.success(request, _("Đã xóa %(name)s.") % {"name": organisation.name})
+        return redirect("organisation_deleted_list")  # where it is listed, and can be restored
+    context = {
+        "organisation": organisation,
+        "counts": [
+            (model._meta.verbose_name, model.objects.filter(organisation=organisation).count())
+            for model in services.DELETED_WITH_ORGANISATION
+        ],
+    }
+    return render(request, "cooperatives/organisation_confirm_delete.html", context)
+
+
+DELETED_PER_PAGE = 25
+
+
+def organisation_deleted_list(request):
+    """The organisations deleted from the account's province and not restored, latest first."""
+    require_registry_editor(request.user)
+    return _deleted_list(request)
+
+
+def _deleted_list(request, refusal=None):
+    deleted = (
+        Organisation.history.deleted().visible_to(request.user).select_related("commune", "province", "history_user")
+    )
+    deleted = deleted.order_by("-history_date", "-history_id")
+    page = Paginator(deleted, DELETED_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "refusal": refusal}
+    # 409: the restore conflicts with what the registry holds now (the page says what).
+    return render(request, "cooperatives/organisation_deleted_list.html", context, status=409 if refusal else 200)
+
+
+@require_POST
+def organisation_restore(request, pk):
+    require_registry_editor(request.user)
+    deletion = get_visible_or_404(Organisation.history.latest_of_each(), request.user, id=pk)
+    try:
+        organisation = services.organisation_restore(deletion=deletion, user=request.user)
+    except ValidationError as refusal:
+        return _deleted_list(request, refusal=refusal.message)
+    messages.success(request, _("Đã khôi phục %(name)s.") % {"name": organisation.name})
+    return redirect(organisation)
+
+
 ACTIONS_PER_PAGE = 25
 
 
@@ -138,4 +204,6 @@ def support_action_form(request, pk=None):
         form.save()
         messages.success(request, _("Đã lưu."))
         return redirect("support_action_list")
-    return render(request, "cooperatives/support_action_form.html", {"form": form, "action": action})
+    history = history_of(action.history.all()) if action else None
+    context = {"form": form, "action": action, "history": history}
+    return render(request, "cooperatives/support_action_form.html", context)

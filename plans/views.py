@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from accounts.permissions import get_visible_or_404, require_registry_editor
+from coop_tracker.history import history_of
 from cooperatives.charts import rating_chart
 from cooperatives.models import AdminUnit, Organisation, Rating
 from cooperatives.tables import CountedOrganisationTable
@@ -128,6 +129,7 @@ def target_detail(request, pk):
         "rating_chart": rating_chart(Rating.objects.counted().of_organisations(area_htx).level_counts_by_year()),
         "table": _inputs_table(request, target, progress),
         "recompute": RecomputeSchedule.current(),
+        "history": history_of(target.history.all()),
     }
     return render(request, "plans/target_detail.html", context)
 
@@ -174,7 +176,8 @@ def entered_value_form(request, pk=None):
         form.save()
         messages.success(request, _("Đã lưu."))
         return redirect("entered_value_list")
-    return render(request, "plans/entered_value_form.html", {"form": form, "value": value})
+    history = history_of(value.history.all()) if value else None
+    return render(request, "plans/entered_value_form.html", {"form": form, "value": value, "history": history})
 
 
 def task_status(request, pk):

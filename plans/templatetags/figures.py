@@ -58,8 +58,9 @@ def _scale(value: Decimal, target: Target) -> tuple[Decimal, str]:
 
 @register.filter
 def figure(value, target: Target):
-    """An actual or target value in the target's terms: "62,1%", "27 tỷ đồng", "50 HTX"."""
-    if value is None:
+    """An actual or target value in the target's terms: "62,1%", "27 tỷ đồng", "50 HTX"
+    ("—" for none, and for the empty string a missing progress row reads as)."""
+    if value is None or value == "":
         return "—"
     scaled, unit = _scale(Decimal(value), target)
     return f"{number(scaled)}{unit}"

@@ -41,6 +41,8 @@ def test_staff_add_an_htx_in_their_province_and_its_history_names_them(client):
     assert PendingRecompute.objects.filter(area=created.commune).exists()  # the figures will follow
     page = staff.get(created.get_absolute_url()).content.decode()
     assert "HTX Nông nghiệp Thử Nghiệm" in page and "Nguyễn Văn An" in page
+    assert 'role="status">Đã lưu HTX Nông nghiệp Thử Nghiệm' in page  # the message, once
+    assert "Đã lưu" not in staff.get(created.get_absolute_url()).content.decode()
 
 
 def test_a_commune_of_another_province_is_refused_and_nothing_is_saved(client):

@@ -90,5 +90,14 @@ def test_a_target_outside_a_provincial_leaders_province_is_not_found(client):
 
 @pytest.mark.parametrize("wording", ["tỷ lệ HTX xếp loại khá trở lên", "Quỹ hỗ trợ phát triển HTX tỉnh lên 30 tỷ"])
 def test_its_query_count_is_bounded(national, wording, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         national.get(target(wording).get_absolute_url())
+
+
+def test_a_target_not_yet_measured_shows_dashes_not_an_error(national):
+    new = target("tỷ lệ HTX xếp loại khá trở lên đạt trên 50%")
+    new.progress.delete()
+    new.progress_years.all().delete()
+    response = national.get(new.get_absolute_url())
+    assert response.status_code == 200
+    assert "Chưa có số liệu" in response.content.decode()
