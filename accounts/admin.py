@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-ROLE_FIELDSET = (_("Vai trò và phạm vi"), {"fields": ["role", "province"]})
+ROLE_FIELDSET = (_("Vai trò và phạm vi"), {"fields": ["role", "province", "must_change_password"]})
 
 
 @admin.register(User)

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import visible
 from cooperatives.forms import PlainSelect, style_fields
 from cooperatives.models import AdminUnit, Organisation, Rating
 
@@ -11,7 +12,7 @@ ALL = _("Tất cả")
 
 
 def visible_provinces(request):
-    return AdminUnit.objects.current_provinces().visible_to(request.user)
+    return visible(AdminUnit.objects.current_provinces(), request.user)
 
 
 def communes_of_chosen_province(request):
@@ -19,7 +20,8 @@ def communes_of_chosen_province(request):
     province = request.GET.get("province") or getattr(request.user.scope_province, "pk", None)
     if not str(province or "").isdigit():
         return AdminUnit.objects.none()
-    return AdminUnit.objects.communes().of_structure(AdminUnit.Structure.FROM_2025).filter(parent=province)
+    communes = AdminUnit.objects.communes().of_structure(AdminUnit.Structure.FROM_2025).filter(parent=province)
+    return visible(communes, request.user)
 
 
 class BootstrapFilterSet(django_filters.FilterSet):

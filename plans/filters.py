@@ -5,13 +5,14 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import visible
 from cooperatives.filters import BootstrapFilterSet
 from cooperatives.models import AdminUnit
 from plans.models import Indicator, Plan, Target
 
 
 def visible_plans(request):
-    return Plan.objects.visible_to(request.user).order_by("-last_year", "title")
+    return visible(Plan.objects, request.user).order_by("-last_year", "title")
 
 
 class OverviewFilter(BootstrapFilterSet):

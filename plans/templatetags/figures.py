@@ -53,7 +53,7 @@ def _scale(value: Decimal, target: Target) -> tuple[Decimal, str]:
 @register.filter
 def figure(value, target: Target):
     """An actual or target value in the target's terms: "62,1%", "27 tỷ đồng", "50 HTX"."""
-    if value is None:
+    if value is None or value == "":  # "": a target not recomputed yet has no progress row
         return "—"
     scaled, unit = _scale(Decimal(value), target)
     return f"{number(scaled)}{unit}"
