@@ -178,7 +178,18 @@ def test_each_role_gets_the_expected_answer_for_its_own_and_another_provinces_re
         url = reverse(name, kwargs=arguments(records[which]) if arguments else None) + "".join(query)
         for role in ROLES:
             for method in expect.methods:
-                answer = getattr(clients[role], method)(url).status_code
-                if answer != expect.code(role, which):
-                    wrong.append(f"{method.upper()} {url} as {role}: {answer}, expected {expect.code(role, which)}")
+                response = getattr(clients[role], method)(url)
+                if response.status_code != expect.code(role, which):
+                    wrong.append(
+                        f"{method.upper()} {url} as {role}: {response.status_code}, expected {expect.code(role, which)}"
+                    )
+                elif _forms_without_csrf_token(response):
+                    wrong.append(f"{method.upper()} {url} as {role}: a form without its CSRF token")
     assert wrong == []
+
+
+def _forms_without_csrf_token(response):
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return 0
+    html = response.content.decode()
+    return html.count('method="post"') - html.count('name="csrfmiddlewaretoken"')
