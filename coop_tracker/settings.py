@@ -179,7 +179,8 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["coop_tracker.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
+# collectstatic writes here and whitenoise serves from here (hashed, gzip and brotli) when DEBUG is off.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
