@@ -18,7 +18,7 @@ def visible_provinces(request):
 def communes_of_chosen_province(request):
     """Communes of the province chosen in the form (or the account's own): a list of 3,321 would not fit."""
     province = request.GET.get("province") or getattr(request.user.scope_province, "pk", None)
-    if not str(province or "").isdigit():
+    if not str(province or "").isdecimal():
         return AdminUnit.objects.none()
     communes = AdminUnit.objects.communes().of_structure(AdminUnit.Structure.FROM_2025).filter(parent=province)
     return visible(communes, request.user)
