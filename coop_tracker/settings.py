@@ -158,11 +158,9 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # Requests: a form of the registry is a few kilobytes; the Excel import uploads files, which
-# Django streams to a temporary file above FILE_UPLOAD_MAX_MEMORY_SIZE (its own size limit is
-# the import form's). The web server in front should refuse bodies above UPLOAD_MAX_MB too.
-UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 20)
+# Django streams to a temporary file above FILE_UPLOAD_MAX_MEMORY_SIZE (the size limit of a file
+# is the import form's; the web server in front caps whole bodies, README "Production serving").
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
