@@ -32,8 +32,9 @@ def account_list(request):
 def account_detail(request, pk):
     require_admin(request.user)
     account = get_visible_or_404(User.objects.select_related("province"), request.user, pk=pk)
-    records = list(account.history.select_related("history_user").order_by("-history_date", "-history_id"))
-    context = {"account": account, "history": _history_rows(records[: HISTORY_ROWS + 1])[:HISTORY_ROWS]}
+    # One row more than shown: the oldest row shown is compared with the one before it.
+    records = account.history.select_related("history_user").order_by("-history_date", "-history_id")
+    context = {"account": account, "history": _history_rows(list(records[: HISTORY_ROWS + 1]))[:HISTORY_ROWS]}
     return render(request, "accounts/account_detail.html", context)
 
 
