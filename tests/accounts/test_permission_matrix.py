@@ -193,3 +193,20 @@ def _forms_without_csrf_token(response):
         return 0
     html = response.content.decode()
     return html.count('method="post"') - html.count('name="csrfmiddlewaretoken"')
+
+
+@pytest.mark.django_db
+def test_a_yearly_row_is_reached_only_under_its_own_organisation(records, clients):
+    own, other = records[OWN], records[OTHER]
+    for part, row in (("figures", other.figures), ("ratings", other.rating)):
+        url = reverse("organisation_part_update", args=[own.organisation.pk, part, row.pk])
+        assert clients["admin"].get(url).status_code == 404
+        assert clients["staff"].post(url, {"year": 2022}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_only_admins_reach_the_django_admin(clients):
+    assert clients["admin"].get("/admin/").status_code == 200
+    for role in ("anonymous", "staff", "leader", "leader_province"):
+        response = clients[role].get("/admin/accounts/user/")
+        assert response.status_code == 302 and response["Location"].split("?")[0] in ("/login/", "/admin/login/")
