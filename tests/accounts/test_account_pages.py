@@ -152,3 +152,11 @@ def test_the_account_list_filters(client, query, expected):
 def test_only_admins_see_the_accounts_link(client):
     assert reverse("account_list") in logged_in(client, "admin").get(reverse("overview")).content.decode()
     assert reverse("account_list") not in logged_in(client, "canbo.bacninh").get(reverse("overview")).content.decode()
+
+
+def test_the_django_admin_shows_an_accounts_history_too(client):
+    user = User.objects.get(username="canbo.phutho")
+    admin = logged_in(client, "admin")
+    admin.post(reverse("account_deactivate", args=[user.pk]))
+    response = admin.get(reverse("admin:accounts_user_history", args=[user.pk]))
+    assert response.status_code == 200 and "deactivated" in response.content.decode()
