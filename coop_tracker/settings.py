@@ -132,6 +132,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # HTTPS in production (DEBUG off): redirect, secure cookies, HSTS. Each can be turned off by its
 # variable, e.g. SECURE_SSL_REDIRECT=false where a proxy in front already redirects.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers check a host over plain HTTP, straight to gunicorn.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it: every form carries its token
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)

@@ -34,3 +34,9 @@ def test_an_unreachable_broker_is_a_503_that_names_no_detail(client, settings, m
     response = client.get(reverse("health"))
     assert response.status_code == 503
     assert response.json()["broker"] == "error" and "secret-host" not in response.content.decode()
+
+
+def test_a_load_balancer_checks_it_over_plain_http_in_production(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get(reverse("health")).status_code == 200
+    assert client.get(reverse("login")).status_code == 301
