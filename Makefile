@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ADMIN_UNITS ?= ../shared/data/admin_units/derived
 
-.PHONY: run test lint fmt migrate demo bench clean messages
+.PHONY: run serve test lint fmt migrate demo bench clean messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -35,6 +35,17 @@ demo: migrate
 
 run: demo
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Production on this host: web (gunicorn + whitenoise), Celery worker and beat, from the Procfile,
+# against DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis or RabbitMQ), with DEBUG=false.
+# PROCESSES="web" (or "worker", "web worker"…) runs only some of them: see README, "Production serving".
+serve: $(VENV)/.installed messages
+	@test -n "$$DATABASE_URL" -a -n "$$CELERY_BROKER_URL" -a -n "$$SECRET_KEY" \
+		|| { echo "Set DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY and ALLOWED_HOSTS (README, Production serving)"; exit 1; }
+	DEBUG=false $(PY) manage.py check --deploy --fail-level WARNING
+	DEBUG=false $(PY) manage.py migrate --no-input
+	DEBUG=false $(PY) manage.py collectstatic --no-input -v0
+	DEBUG=false PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bin/serve
 
 test: $(VENV)/.installed-dev messages
 	$(PY) manage.py makemigrations --check --dry-run

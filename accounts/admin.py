@@ -1,4 +1,4 @@
-"""The admin of accounts: Django's user admin plus the role and province of each account.
+"""The admin of accounts: Django's user admin plus the role and province of each account, and its history.
 
 Roles are only recorded here; what each role may do is enforced elsewhere.
 """
@@ -6,14 +6,15 @@ Roles are only recorded here; what each role may do is enforced elsewhere.
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import User
 
-ROLE_FIELDSET = (_("Vai trò và phạm vi"), {"fields": ["role", "province"]})
+ROLE_FIELDSET = (_("Vai trò và phạm vi"), {"fields": ["role", "province", "must_change_password"]})
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     fieldsets = [*DjangoUserAdmin.fieldsets, ROLE_FIELDSET]
     add_fieldsets = [*DjangoUserAdmin.add_fieldsets, ROLE_FIELDSET]
     list_display = ["username", "full_name", "email", "role", "province", "is_active", "last_login"]

@@ -4,17 +4,52 @@ An app of its own because roles and province scope are a noun of the domain
 that every other app asks about (README, "Layout").
 """
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth import models as auth_models
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+UNRECORDED_FIELDS = {"password", "last_login"}
 
 
-class User(AbstractUser):
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Accounts an account may open: every one for an admin, else only its own."""
+        return self if user.can_manage_accounts else self.filter(pk=user.pk)
+
+    def search(self, text: str):
+        """Accounts whose username, name or email holds every word of `text`."""
+        found = self
+        for word in text.split():
+            found = found.filter(
+                Q(username__icontains=word)
+                | Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+            )
+        return found
+
+
+class UserManager(auth_models.UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(auth_models.AbstractUser):
     class Role(models.TextChoices):
         ADMIN = "admin", _("Quản trị")
         STAFF = "staff", _("Cán bộ tỉnh")
         LEADER = "leader", _("Lãnh đạo")
+
+    class Change(models.TextChoices):
+        # Why a row of an account's history was written (its history_change_reason).
+        CREATED = "created", _("Tạo tài khoản")
+        EDITED = "edited", _("Sửa thông tin, vai trò hoặc tỉnh")
+        DEACTIVATED = "deactivated", _("Khóa tài khoản")
+        ACTIVATED = "activated", _("Mở lại tài khoản")
+        PASSWORD_RESET = "password_reset", _("Đặt mật khẩu tạm thời")
+        PASSWORD_CHANGED = "password_changed", _("Người dùng đổi mật khẩu")
 
     role = models.CharField(_("vai trò"), max_length=8, choices=Role.choices, default=Role.LEADER)
     province = models.ForeignKey(
@@ -27,6 +62,17 @@ class User(AbstractUser):
         verbose_name=_("tỉnh/thành phố"),
         help_text=_("Bắt buộc với cán bộ tỉnh; lãnh đạo không có tỉnh là lãnh đạo toàn quốc."),
     )
+    must_change_password = models.BooleanField(
+        _("phải đổi mật khẩu"),
+        default=False,
+        help_text=_("Mật khẩu tạm thời: người dùng phải đặt mật khẩu mới ở lần đăng nhập tới."),
+    )
+
+    # Who changed an account and when (admins' own actions included). Neither the password hash
+    # nor the time of the last login belongs in that record.
+    history = HistoricalRecords(excluded_fields=sorted(UNRECORDED_FIELDS))
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("tài khoản")
@@ -39,6 +85,19 @@ class User(AbstractUser):
                 condition=~Q(role="admin") | Q(province__isnull=True), name="user_admin_is_national"
             ),
         ]
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # Saving only the last login's time or a password rehashed at login is not a change
+        # anyone made: no row in the history (simple_history checks this attribute).
+        if update_fields is not None and set(update_fields) <= UNRECORDED_FIELDS:
+            self.skip_history_when_saving = True
+        try:
+            super().save(*args, update_fields=update_fields, **kwargs)
+        finally:
+            self.__dict__.pop("skip_history_when_saving", None)
+
+    def get_absolute_url(self):
+        return reverse("account_detail", args=[self.pk])
 
     @property
     def display_name(self) -> str:
@@ -53,3 +112,14 @@ class User(AbstractUser):
     @property
     def can_edit_registry(self) -> bool:
         return self.is_active and self.role in (self.Role.ADMIN, self.Role.STAFF)
+
+    @property
+    def can_manage_accounts(self) -> bool:
+        return self.is_active and self.role == self.Role.ADMIN
+
+    def apply_role(self) -> None:
+        """Admins are national and may use the Django admin; other roles may not."""
+        is_admin = self.role == self.Role.ADMIN
+        self.is_staff = self.is_superuser = is_admin
+        if is_admin:
+            self.province = None

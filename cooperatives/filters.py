@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import visible
 from cooperatives.forms import PlainSelect, style_fields
 from cooperatives.models import AdminUnit, Organisation, Rating
 
@@ -11,15 +12,16 @@ ALL = _("Tất cả")
 
 
 def visible_provinces(request):
-    return AdminUnit.objects.current_provinces().visible_to(request.user)
+    return visible(AdminUnit.objects.current_provinces(), request.user)
 
 
 def communes_of_chosen_province(request):
     """Communes of the province chosen in the form (or the account's own): a list of 3,321 would not fit."""
     province = request.GET.get("province") or getattr(request.user.scope_province, "pk", None)
-    if not str(province or "").isdigit():
+    if not str(province or "").isdecimal():
         return AdminUnit.objects.none()
-    return AdminUnit.objects.communes().of_structure(AdminUnit.Structure.FROM_2025).filter(parent=province)
+    communes = AdminUnit.objects.communes().of_structure(AdminUnit.Structure.FROM_2025).filter(parent=province)
+    return visible(communes, request.user)
 
 
 class BootstrapFilterSet(django_filters.FilterSet):

@@ -7,6 +7,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import visible
 from cooperatives.models import AdminUnit, Organisation, Rating, SupportAction, YearlyFigures
 
 
@@ -89,9 +90,7 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        communes = AdminUnit.objects.communes().of_structure(AdminUnit.Structure.FROM_2025)
-        if user.scope_province is not None:
-            communes = communes.filter(parent=user.scope_province)
+        communes = visible(AdminUnit.objects.communes().of_structure(AdminUnit.Structure.FROM_2025), user)
         self.fields["commune"].queryset = communes.select_related("parent").order_by("parent__code", "name")
         self.fields["commune"].label_from_instance = lambda unit: f"{unit.full_name} – {unit.parent.name}"
         style_fields(self.fields)
@@ -178,12 +177,11 @@ class SupportActionForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.visible_to(user).order_by("name")
+        self.fields["organisation"].queryset = visible(Organisation.objects, user).order_by("name")
         places = AdminUnit.objects.filter(level__in=[AdminUnit.Level.PROVINCE, AdminUnit.Level.COMMUNE])
-        places = places.of_structure(AdminUnit.Structure.FROM_2025)
-        if user.scope_province is not None:
-            places = places.inside(user.scope_province)
-        self.fields["area"].queryset = places.order_by("level", "name")
+        self.fields["area"].queryset = visible(places.of_structure(AdminUnit.Structure.FROM_2025), user).order_by(
+            "level", "name"
+        )
         self.fields["area"].required = False
         style_fields(self.fields)
 

@@ -390,6 +390,10 @@ class Organisation(models.Model):
 
 
 class YearlyFiguresQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Figures of the organisations the account reads."""
+        return self.filter(organisation__in=Organisation.objects.visible_to(user).values("pk"))
+
     def of_cooperatives(self):
         return self.filter(organisation__kind=Organisation.Kind.COOPERATIVE)
 
@@ -506,6 +510,10 @@ def _score_band(field: str) -> Q:
 
 
 class RatingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Ratings of the organisations the account reads."""
+        return self.filter(organisation__in=Organisation.objects.visible_to(user).values("pk"))
+
     def counted(self):
         """One rating per organisation and year: TT 01/2020 (all HTX since 1/4/2020) where it exists,
         else the agricultural scheme TT 09/2017 (the same choice as the progress rules). Callers

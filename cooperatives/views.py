@@ -5,14 +5,14 @@ deleted from the registry, which staff can restore."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from accounts.permissions import get_visible_or_404, require_registry_editor
+from accounts.permissions import get_editable_or_404, get_visible_or_404, require_registry_editor, visible
 from coop_tracker.history import history_of
 from cooperatives import charts, services
 from cooperatives.filters import RegistryFilter
@@ -26,7 +26,7 @@ def province_detail(request, code):
     """A province of today's map, or with ?structure=63 one of the 63 before 1/7/2025."""
     structure = request.GET.get("structure", AdminUnit.Structure.FROM_2025)
     province = get_visible_or_404(AdminUnit.objects.provinces(), request.user, structure=structure, code=code)
-    organisations = Organisation.objects.in_place(province).visible_to(request.user)
+    organisations = visible(Organisation.objects.in_place(province), request.user)
     ratings = list(Rating.objects.counted().of_organisations(organisations.cooperatives()).level_counts_by_year())
     figures = YearlyFigures.objects.of_cooperatives().filter(organisation__in=organisations.values("pk"))
     latest = max((row["year"] for row in ratings), default=None)
@@ -38,7 +38,7 @@ def province_detail(request, code):
         ),
         "founded_chart": charts.founded_chart(organisations.founded_by_year()),
         "rating_chart": charts.rating_chart(ratings),
-        "plans": Plan.objects.visible_to(request.user).about_place(province).select_related("area"),
+        "plans": visible(Plan.objects.about_place(province), request.user).select_related("area"),
         "predecessors": predecessors,
         "successors": AdminUnit.objects.filter(predecessions__predecessor=province).exclude(pk=province.pk),
         "history_chart": charts.history_chart(
@@ -64,7 +64,7 @@ class RegistryListView(ExportMixin, SingleTableMixin, FilterView):
     export_name = _("so-dang-ky-htx")
 
     def get_queryset(self):
-        return Organisation.objects.visible_to(self.request.user)
+        return visible(Organisation.objects, self.request.user)
 
     def get_table_data(self):
         return self.object_list.for_registry(self.filterset.chosen_rating_year)
@@ -102,8 +102,7 @@ def organisation_create(request):
 
 
 def organisation_update(request, pk):
-    require_registry_editor(request.user)
-    return _organisation_form(request, get_visible_or_404(Organisation.objects, request.user, pk=pk))
+    return _organisation_form(request, get_editable_or_404(Organisation.objects, request.user, pk=pk))
 
 
 def _organisation_form(request, organisation):
@@ -122,10 +121,11 @@ PART_FORMS = {"figures": (YearlyFiguresForm, YearlyFigures), "ratings": (RatingF
 
 def organisation_part(request, pk, part, part_pk=None):
     """Add or correct one of an organisation's yearly rows (figures or a rating) from its page."""
-    require_registry_editor(request.user)
-    organisation = get_visible_or_404(Organisation.objects, request.user, pk=pk)
+    organisation = get_editable_or_404(Organisation.objects, request.user, pk=pk)
     form_class, model = PART_FORMS[part]
-    instance = get_object_or_404(model, organisation=organisation, pk=part_pk) if part_pk else None
+    instance = None
+    if part_pk:
+        instance = get_visible_or_404(model.objects, request.user, organisation=organisation, pk=part_pk)
     form = form_class(request.POST or None, instance=instance, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -137,8 +137,7 @@ def organisation_part(request, pk, part, part_pk=None):
 
 def organisation_delete(request, pk):
     """Ask, then (POST) delete an organisation with its yearly figures, ratings and support actions."""
-    require_registry_editor(request.user)
-    organisation = get_visible_or_404(Organisation.objects.select_related("commune"), request.user, pk=pk)
+    organisation = get_editable_or_404(Organisation.objects.select_related("commune"), request.user, pk=pk)
     if request.method == "POST":
         services.organisation_delete(organisation=organisation, user=request.user)
         messages.success(request, _("Đã xóa %(name)s.") % {"name": organisation.name})
@@ -190,7 +189,7 @@ ACTIONS_PER_PAGE = 25
 
 def support_action_list(request):
     """The support actions of the account's province, latest first."""
-    actions = SupportAction.objects.visible_to(request.user).select_related("organisation", "area")
+    actions = visible(SupportAction.objects, request.user).select_related("organisation", "area")
     table = SupportActionTable(actions.order_by("-occurred_on"))
     RequestConfig(request, paginate={"per_page": ACTIONS_PER_PAGE}).configure(table)
     return render(request, "cooperatives/support_action_list.html", {"table": table})
@@ -198,7 +197,7 @@ def support_action_list(request):
 
 def support_action_form(request, pk=None):
     require_registry_editor(request.user)
-    action = get_visible_or_404(SupportAction.objects, request.user, pk=pk) if pk else None
+    action = get_editable_or_404(SupportAction.objects, request.user, pk=pk) if pk else None
     form = SupportActionForm(request.POST or None, instance=action, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()

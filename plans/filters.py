@@ -5,13 +5,14 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import visible
 from cooperatives.filters import BootstrapFilterSet
 from cooperatives.models import AdminUnit
 from plans.models import Indicator, Plan, Target
 
 
 def visible_plans(request):
-    return Plan.objects.visible_to(request.user).order_by("-last_year", "title")
+    return visible(Plan.objects, request.user).order_by("-last_year", "title")
 
 
 class OverviewFilter(BootstrapFilterSet):
@@ -51,9 +52,9 @@ class OverviewFilter(BootstrapFilterSet):
         """Only the plans the year and province chosen leave: a country's hundreds of plans in one
         drop-down would be unusable, and rendering them cost most of the page's time."""
         plans = visible_plans(self.request)
-        if str(self.data.get("year", "")).isdigit():
+        if str(self.data.get("year", "")).isdecimal():
             plans = plans.in_force(int(self.data["year"]))
-        if str(self.data.get("province", "")).isdigit():
+        if str(self.data.get("province", "")).isdecimal():
             province = AdminUnit.objects.filter(pk=self.data["province"]).first()
             plans = plans.about_place(province) if province else plans
         return plans

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import visible
 from cooperatives.forms import LocalDecimalField, PlainSelect, style_fields
 from cooperatives.models import AdminUnit
 from plans.models import EnteredValue, Indicator, Plan, Target, Task
@@ -25,7 +26,7 @@ class EnteredValueForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.entered_by = user
         self.fields["indicator"].queryset = Indicator.objects.filter(method=Indicator.Method.MANUAL).order_by("name_vi")
-        self.fields["area"].queryset = AdminUnit.objects.provinces().visible_to(user).order_by("-structure", "code")
+        self.fields["area"].queryset = visible(AdminUnit.objects.provinces(), user).order_by("-structure", "code")
         style_fields(self.fields)
 
 

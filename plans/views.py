@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from accounts.permissions import get_visible_or_404, require_registry_editor
+from accounts.permissions import get_editable_or_404, get_visible_or_404, require_registry_editor, visible
 from coop_tracker.history import history_of
 from cooperatives.charts import rating_chart
 from cooperatives.models import AdminUnit, Organisation, Rating
@@ -48,7 +48,7 @@ def rows_stamp(targets) -> str:
 
 
 def overview(request):
-    filters = OverviewFilter(request.GET, queryset=Plan.objects.visible_to(request.user), request=request)
+    filters = OverviewFilter(request.GET, queryset=visible(Plan.objects, request.user), request=request)
     counts = Progress.objects.of_plans(filters.qs, filters.chosen_indicator).status_counts()
     plans = filters.qs.for_overview(indicator=filters.chosen_indicator)
     page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("page"))
@@ -119,7 +119,7 @@ def plan_form(request, pk=None):
 def target_detail(request, pk):
     target = get_visible_or_404(Target.objects.for_rows(), request.user, pk=pk)
     progress = getattr(target, "progress", None)
-    area_htx = Organisation.objects.in_place(target.area).cooperatives().visible_to(request.user)
+    area_htx = visible(Organisation.objects.in_place(target.area).cooperatives(), request.user)
     context = {
         "target": target,
         "progress": progress,
@@ -155,14 +155,14 @@ def _inputs_table(request, target, progress):
         year = progress.year if progress and progress.year else target.year_to
         rule, params = RULES[target.indicator.rule], target.indicator.rule_params
         organisations = rule.organisations(target.area, year, params, target.denominator)
-        table = CountedOrganisationTable(organisations.visible_to(request.user).select_related("commune"))
+        table = CountedOrganisationTable(visible(organisations, request.user).select_related("commune"))
     RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE}).configure(table)
     return table
 
 
 def entered_value_list(request):
     """The hand-entered figures of the account's places, latest first."""
-    values = EnteredValue.objects.visible_to(request.user).select_related("indicator", "area", "entered_by")
+    values = visible(EnteredValue.objects, request.user).select_related("indicator", "area", "entered_by")
     table = EnteredValueListTable(values)
     RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE}).configure(table)
     return render(request, "plans/entered_value_list.html", {"table": table})
@@ -170,7 +170,7 @@ def entered_value_list(request):
 
 def entered_value_form(request, pk=None):
     require_registry_editor(request.user)
-    value = get_visible_or_404(EnteredValue.objects, request.user, pk=pk) if pk else None
+    value = get_editable_or_404(EnteredValue.objects, request.user, pk=pk) if pk else None
     form = EnteredValueForm(request.POST or None, instance=value, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -182,8 +182,7 @@ def entered_value_form(request, pk=None):
 
 def task_status(request, pk):
     """Staff say where a task of a plan about their province stands."""
-    require_registry_editor(request.user)
-    task = get_visible_or_404(Task.objects.select_related("plan"), request.user, pk=pk)
+    task = get_editable_or_404(Task.objects.select_related("plan"), request.user, pk=pk)
     form = TaskStatusForm(request.POST or None, instance=task)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -87,9 +87,13 @@ def shared_admin_units():
 
 def pytest_collection_modifyitems(items):
     # Tests through a real worker commit for real, and pytest-django empties the database after
-    # them: run them after everything that reads the demo. Browser tests, which commit a login
-    # session on PostgreSQL but empty nothing, run just before them.
+    # a transactional one: run them after everything that reads the demo, the transactional ones
+    # last. Browser tests, which commit a login session on PostgreSQL but empty nothing, run just
+    # before them.
     def order(item):
-        return 2 if item.get_closest_marker("worker") else 1 if item.get_closest_marker("browser") else 0
+        if item.get_closest_marker("worker"):
+            marker = item.get_closest_marker("django_db")
+            return 3 if marker and marker.kwargs.get("transaction") else 2
+        return 1 if item.get_closest_marker("browser") else 0
 
     items.sort(key=order)

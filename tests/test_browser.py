@@ -84,3 +84,83 @@ def test_a_leader_reads_the_dashboard_in_chromium(dashboard_server, browser):
         shot(page, "phone_" + (url.strip("/").replace("/", "_").replace("?", "_").replace("=", "") or "overview"))
     phone.close()
     assert wide == {}
+
+
+@pytest.mark.browser
+def test_repeated_wrong_passwords_show_the_lockout_page_in_vietnamese(dashboard_server, browser):
+    # canbo.phutho from this address stays locked for the cool-off; no later test logs it in over HTTP.
+    context = browser.new_context(locale="vi-VN")
+    page = context.new_page()
+    page.goto(dashboard_server.url + "/login/")
+    for attempt in range(1, settings.AXES_FAILURE_LIMIT + 1):
+        page.fill("input[name=username]", "canbo.phutho")
+        page.fill("input[name=password]", f"sai-{attempt}")
+        page.click("main button[type=submit]")
+        if attempt < settings.AXES_FAILURE_LIMIT:
+            expect(page.locator(".alert-danger")).to_have_text("Tên đăng nhập hoặc mật khẩu không đúng.")
+    expect(page.locator("h1")).to_have_text("Tạm khóa đăng nhập")
+    expect(page.locator("#locked-out")).to_contain_text("Đã nhập sai mật khẩu 5 lần")
+    shot(page, "locked_out")
+
+    page.goto(dashboard_server.url + "/login/")
+    page.fill("input[name=username]", "canbo.phutho")
+    page.fill("input[name=password]", "coop-staff-2026")  # the right password, still refused
+    page.click("main button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Tạm khóa đăng nhập")
+    context.close()  # before the server stops, or its threads outlive their database connection
+
+
+@pytest.mark.browser
+def test_the_pages_break_no_rule_of_the_content_security_policy(dashboard_server, browser):
+    context = browser.new_context(locale="vi-VN")
+    page = context.new_page()
+    violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+    log_in(page, dashboard_server.url)
+    expect(page.locator("#status-chart .main-svg").first).to_be_attached()
+    page.get_by_role("link", name="tỷ lệ HTX xếp loại khá trở lên đạt trên 50%").click()
+    expect(page.locator("#trend-chart .main-svg").first).to_be_attached()
+    for path in ["/provinces/24/", "/registry/", "/actions/", "/entries/"]:
+        page.goto(dashboard_server.url + path)
+        page.wait_for_load_state("networkidle")
+    context.close()
+    assert violations == []
+
+
+@pytest.mark.browser
+def test_an_admin_creates_an_account_whose_owner_must_change_the_temporary_password(dashboard_server, browser):
+    # On PostgreSQL the live server commits the account; the worker test, run last, empties the database.
+    admin_context, owner_context = browser.new_context(locale="vi-VN"), browser.new_context(locale="vi-VN")
+    admin = admin_context.new_page()
+    admin.goto(dashboard_server.url + "/login/")
+    admin.fill("input[name=username]", "admin")
+    admin.fill("input[name=password]", "coop-admin-2026")
+    admin.click("main button[type=submit]")
+    admin.get_by_role("link", name="Tài khoản", exact=True).click()
+    admin.get_by_role("link", name="Thêm tài khoản").click()
+    admin.fill("input[name=username]", "canbo.trinhduyet")
+    admin.fill("input[name=last_name]", "Vũ Văn")
+    admin.fill("input[name=first_name]", "Khánh")
+    admin.select_option("select[name=role]", "staff")
+    admin.select_option("select[name=province]", label="Tỉnh Phú Thọ")
+    admin.click("main button[type=submit]")
+    password = admin.locator("#temporary-password").inner_text()
+    shot(admin, "account_created")
+    admin.get_by_role("link", name="Về trang tài khoản").click()
+    expect(admin.locator("#history")).to_contain_text("Tạo tài khoản · Quản trị hệ thống")
+
+    owner = owner_context.new_page()
+    owner.goto(dashboard_server.url + "/registry/")
+    owner.fill("input[name=username]", "canbo.trinhduyet")
+    owner.fill("input[name=password]", password)
+    owner.click("main button[type=submit]")
+    expect(owner.locator("#must-change")).to_be_visible()
+    owner.fill("input[name=old_password]", password)
+    owner.fill("input[name=new_password1]", "khanh-phu-tho-2026")
+    owner.fill("input[name=new_password2]", "khanh-phu-tho-2026")
+    owner.click("main button[type=submit]")
+    expect(owner.locator("h1")).to_have_text("Đã đổi mật khẩu")
+    owner.goto(dashboard_server.url + "/registry/")
+    expect(owner.locator("h1")).to_have_text("Sổ đăng ký tổ chức kinh tế hợp tác")
+    admin_context.close()
+    owner_context.close()

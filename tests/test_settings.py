@@ -1,5 +1,6 @@
 """Settings come from the environment; a bad value stops start-up and names the variable."""
 
+import json
 import os
 import subprocess
 import sys
@@ -68,3 +69,82 @@ def test_typed_readers(monkeypatch):
 def test_the_interface_is_vietnamese_first_in_ho_chi_minh_time(settings):
     assert settings.LANGUAGE_CODE == "vi" and "en" in dict(settings.LANGUAGES)
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k" * 25 + "Q7x!pZ2@vR9#mL4$wT6%yB8^nC1&dF3*",
+    "ALLOWED_HOSTS": "example.org",
+}
+# What the test run sets for itself (tests/conftest.py), which no deployment would.
+NOT_IN_PRODUCTION = {"DATABASE_URL", "CELERY_BROKER_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def test_check_deploy_with_production_settings_reports_nothing():
+    clean = {k: v for k, v in os.environ.items() if k not in NOT_IN_PRODUCTION}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        env={**clean, **PRODUCTION},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=settings_dir(),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def settings_dir():
+    from django.conf import settings
+
+    return settings.BASE_DIR
+
+
+def read_settings(names, **environment):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "DEBUG"}}
+    code = "import django, json; django.setup(); from django.conf import settings as s; "
+    code += f"print(json.dumps({{n: getattr(s, n) for n in {names!r}}}, default=str))"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "coop_tracker.settings", **environment},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_production_turns_on_https_hsts_secure_cookies_json_logs_and_hashed_static_files():
+    names = ["SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "LOG_FORMAT"]
+    production = read_settings([*names, "STORAGES"], **PRODUCTION)
+    assert [production[name] for name in names] == [True, 31536000, True, True, "json"]
+    assert production["STORAGES"]["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    development = read_settings(names)
+    assert [development[name] for name in names] == [False, 0, False, False, "plain"]
+
+
+def test_behind_a_proxy_the_forwarded_address_and_scheme_are_trusted_and_not_otherwise():
+    names = ["AXES_IPWARE_META_PRECEDENCE_ORDER", "SECURE_PROXY_SSL_HEADER"]
+    assert read_settings(names, PROXY_COUNT="1") == {
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"],
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+    }
+    assert read_settings(names)["AXES_IPWARE_META_PRECEDENCE_ORDER"] == ["REMOTE_ADDR"]
+
+
+def test_json_log_lines_carry_the_fields_of_a_gunicorn_access_line():
+    import logging
+
+    from coop_tracker.logs import JsonFormatter
+
+    atoms = {"h": "10.0.0.5", "m": "GET", "U": "/registry/", "q": "q=HTX", "s": "200", "B": "5120", "M": "18"}
+    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, "%(h)s %(U)s", (atoms,), None)
+    line = json.loads(JsonFormatter().format(record))
+    assert (line["logger"], line["path"], line["status"], line["duration_ms"]) == (
+        "gunicorn.access",
+        "/registry/",
+        "200",
+        "18",
+    )
+    assert line["message"] == "10.0.0.5 /registry/"

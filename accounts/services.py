@@ -1,0 +1,59 @@
+"""What admins do to accounts. Each change is saved with its reason, so the account's history
+says who did what and when (simple_history records the admin from the request)."""
+
+import secrets
+
+from axes.utils import reset as axes_reset
+from django.db import transaction
+
+from accounts.models import User
+
+# No look-alike characters (0/O, 1/l/I): the password is read out or copied by hand.
+PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+PASSWORD_GROUPS, PASSWORD_GROUP_LENGTH = 3, 4
+
+
+def temporary_password() -> str:
+    """Three groups of four random characters, such as `k7Pq-2mZx-Rt9a` (about 71 bits)."""
+    groups = (
+        "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_GROUP_LENGTH)) for _ in range(PASSWORD_GROUPS)
+    )
+    return "-".join(groups)
+
+
+def _save(user, change):
+    user._change_reason = change
+    user.save()
+
+
+@transaction.atomic
+def account_create(*, user: User) -> str:
+    """Save a new account with a temporary password it must change at first login; return the password."""
+    user.apply_role()
+    password = temporary_password()
+    user.set_password(password)
+    user.must_change_password = True
+    _save(user, User.Change.CREATED)
+    return password
+
+
+def account_update(*, user: User) -> None:
+    user.apply_role()
+    _save(user, User.Change.EDITED)
+
+
+@transaction.atomic
+def account_reset_password(*, user: User) -> str:
+    """A new temporary password, to be changed at next login; also lifts a lockout of the account."""
+    password = temporary_password()
+    user.set_password(password)
+    user.must_change_password = True
+    _save(user, User.Change.PASSWORD_RESET)
+    axes_reset(username=user.username)
+    return password
+
+
+def account_set_active(*, user: User, active: bool) -> None:
+    """Deactivated accounts cannot log in, and their open sessions end at their next request."""
+    user.is_active = active
+    _save(user, User.Change.ACTIVATED if active else User.Change.DEACTIVATED)

@@ -1,0 +1,69 @@
+"""/health/: is this web process able to do its work? For load balancers and monitoring.
+
+Answers 200 when the database and the broker answer, 503 otherwise, with a JSON body a machine
+can read. No login (a load balancer has none) and no detail of an error (the body is public;
+the log has it).
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+from coop_tracker.celery import app as celery_app
+from plans.models import RecomputeSchedule
+
+logger = logging.getLogger(__name__)
+BROKER_TIMEOUT_S = 2
+
+
+@never_cache
+@login_not_required
+def health(request):
+    database = _check("database", _database)
+    broker = "eager" if settings.CELERY_TASK_ALWAYS_EAGER else _check("broker", _broker)
+    schedule = _last_recompute() if database == "ok" else None
+    body = {
+        "database": database,
+        "broker": broker,
+        # Any run (after edits, or the nightly run of every target), and the last nightly one.
+        "last_recompute": schedule
+        and _iso(max(filter(None, [schedule.last_run_at, schedule.last_full_at]), default=None)),
+        "last_full_recompute": schedule and _iso(schedule.last_full_at),
+    }
+    healthy = database == "ok" and broker in ("ok", "eager")
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _check(name, probe):
+    try:
+        probe()
+    except Exception:
+        logger.exception("health check: the %s does not answer", name)
+        return "error"
+    return "ok"
+
+
+def _database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _broker():
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_S)
+
+
+def _last_recompute():
+    return RecomputeSchedule.objects.filter(pk=1).first() or RecomputeSchedule()
+
+
+def _latest(*moments):
+    return max(filter(None, moments), default=None)
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None

@@ -1,0 +1,228 @@
+"""Every URL of the project × every role × a record of the account's own province and of another
+→ the answer expected. A URL missing from MATRIX fails the first test, so none can escape it.
+
+Roles: anonymous; admin; provincial staff of Bắc Ninh (24); national leader; leader of Bắc Ninh.
+Records: one of each kind in Bắc Ninh ("own") and in Phú Thọ (25, "other"); for staff and the
+provincial leader, Phú Thọ's records must be a 404, the answer for an id that does not exist.
+
+Adding a URL is one line: (name, expected answers, its arguments from the records).
+"""
+
+import datetime
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+
+from accounts.models import User
+from cooperatives.models import SupportAction
+from plans.models import EnteredValue, Indicator, Task
+from tests.factories import (
+    OrganisationFactory,
+    PlanFactory,
+    RatingFactory,
+    TargetFactory,
+    YearlyFiguresFactory,
+    commune,
+    province,
+)
+
+ROLES = {
+    "anonymous": None,
+    "admin": "admin",
+    "staff": "canbo.bacninh",
+    "leader": "lanhdao",
+    "leader_province": "lanhdao.bacninh",
+}
+OWN, OTHER = "24", "25"
+
+
+@dataclass(frozen=True)
+class Expect:
+    """The answer for each role, the same for both records or (own, other); the methods tried."""
+
+    anonymous: object = 302
+    admin: object = 200
+    staff: object = 200
+    leader: object = 200
+    leader_province: object = 200
+    methods: tuple = ("get",)
+
+    def code(self, role, which):
+        answer = getattr(self, role)
+        return answer if isinstance(answer, int) else answer[which == OTHER]
+
+
+PUBLIC = Expect(anonymous=200)
+LOGIN_PAGE = Expect(anonymous=200, admin=302, staff=302, leader=302, leader_province=302)
+POST_ANYONE = Expect(anonymous=302, admin=302, staff=302, leader=302, leader_province=302, methods=("post",))
+READ = Expect()
+READ_SCOPED = Expect(staff=(200, 404), leader_province=(200, 404))
+# Forms: an empty POST by someone allowed shows the form again with its errors (200).
+EDIT = Expect(leader=403, leader_province=403, methods=("get", "post"))
+EDIT_SCOPED = Expect(staff=(200, 404), leader=403, leader_province=403, methods=("get", "post"))
+ADMIN_PAGE = Expect(staff=403, leader=403, leader_province=403)
+ADMIN_FORM = Expect(staff=403, leader=403, leader_province=403, methods=("get", "post"))
+ADMIN_ACTION = Expect(admin=302, staff=403, leader=403, leader_province=403, methods=("post",))
+
+MATRIX = [
+    ("login", LOGIN_PAGE, None),
+    ("logout", POST_ANYONE, None),
+    ("set_language", POST_ANYONE, None),
+    ("health", PUBLIC, None),
+    ("password_change", Expect(methods=("get", "post")), None),
+    ("password_change_done", READ, None),
+    ("overview", READ, None),
+    ("plan_detail", READ_SCOPED, lambda r: {"pk": r.plan.pk}),
+    ("plan_report", READ_SCOPED, lambda r: {"pk": r.plan.pk}),
+    ("plan_create", EDIT, None),
+    ("plan_update", EDIT_SCOPED, lambda r: {"pk": r.plan.pk}),
+    ("target_detail", READ_SCOPED, lambda r: {"pk": r.target.pk}),
+    ("task_status", EDIT_SCOPED, lambda r: {"pk": r.task.pk}),
+    ("entered_value_list", READ, None),
+    ("entered_value_create", EDIT, None),
+    ("entered_value_update", EDIT_SCOPED, lambda r: {"pk": r.entered_value.pk}),
+    ("province_detail", READ_SCOPED, lambda r: {"code": r.province.code}),
+    ("registry_list", READ, None),
+    ("registry_list", READ, None, "?q=Thử+nghiệm&_export=csv"),
+    ("registry_list", READ, None, "?q=Thử+nghiệm&_export=xlsx"),
+    ("organisation_create", EDIT, None),
+    ("organisation_detail", READ_SCOPED, lambda r: {"pk": r.organisation.pk}),
+    ("organisation_update", EDIT_SCOPED, lambda r: {"pk": r.organisation.pk}),
+    ("organisation_part_create", EDIT_SCOPED, lambda r: {"pk": r.organisation.pk, "part": "figures"}),
+    ("organisation_part_create", EDIT_SCOPED, lambda r: {"pk": r.organisation.pk, "part": "ratings"}),
+    (
+        "organisation_part_update",
+        EDIT_SCOPED,
+        lambda r: {"pk": r.organisation.pk, "part": "figures", "part_pk": r.figures.pk},
+    ),
+    (
+        "organisation_part_update",
+        EDIT_SCOPED,
+        lambda r: {"pk": r.organisation.pk, "part": "ratings", "part_pk": r.rating.pk},
+    ),
+    # GET only: the confirmation page (a POST would delete the record the other rows read).
+    (
+        "organisation_delete",
+        Expect(staff=(200, 404), leader=403, leader_province=403),
+        lambda r: {"pk": r.organisation.pk},
+    ),
+    ("organisation_deleted_list", Expect(leader=403, leader_province=403), None),
+    # Restoring an organisation that is in the registry is refused as a conflict (409).
+    (
+        "organisation_restore",
+        Expect(admin=409, staff=(409, 404), leader=403, leader_province=403, methods=("post",)),
+        lambda r: {"pk": r.organisation.pk},
+    ),
+    ("support_action_list", READ, None),
+    ("support_action_create", EDIT, None),
+    ("support_action_update", EDIT_SCOPED, lambda r: {"pk": r.support_action.pk}),
+    ("account_list", ADMIN_PAGE, None),
+    ("account_create", ADMIN_FORM, None),
+    ("account_detail", ADMIN_PAGE, lambda r: {"pk": r.account.pk}),
+    ("account_update", ADMIN_FORM, lambda r: {"pk": r.account.pk}),
+    ("account_reset_password", ADMIN_FORM, lambda r: {"pk": r.account.pk}),
+    ("account_deactivate", ADMIN_ACTION, lambda r: {"pk": r.account.pk}),
+    ("account_activate", ADMIN_ACTION, lambda r: {"pk": r.account.pk}),
+]
+
+
+def project_url_names(patterns=None):
+    """(name, route) of every URL pattern, Django's admin (which guards itself) left out."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace != "admin":
+                yield from project_url_names(pattern.url_patterns)
+        else:
+            yield pattern.name, str(pattern.pattern)
+
+
+def test_every_url_of_the_project_is_in_the_matrix():
+    urls = list(project_url_names())
+    assert [route for name, route in urls if not name] == [], "every URL needs a name to be in the matrix"
+    assert {name for name, _ in urls} - {row[0] for row in MATRIX} == set()
+    assert {row[0] for row in MATRIX} - {name for name, _ in urls} == set(), "the matrix names a URL that is gone"
+
+
+def make_records(code):
+    place = province(code)
+    organisation = OrganisationFactory(commune=commune(code))
+    plan = PlanFactory(area=place)
+    manual = Indicator.objects.filter(method=Indicator.Method.MANUAL).first()
+    return SimpleNamespace(
+        province=place,
+        organisation=organisation,
+        figures=YearlyFiguresFactory(organisation=organisation),
+        rating=RatingFactory(organisation=organisation),
+        support_action=SupportAction.objects.create(
+            kind=SupportAction.Kind.TRADE_FAIR, occurred_on=datetime.date(2026, 5, 1), organisation=organisation
+        ),
+        plan=plan,
+        target=TargetFactory(plan=plan, area=place),
+        task=Task.objects.create(plan=plan, title=f"Nhiệm vụ thử {code}", wording="…"),
+        entered_value=EnteredValue.objects.create(
+            indicator=manual, area=place, as_of=datetime.date(2026, 6, 30), value=1, source="thử"
+        ),
+        account=User.objects.create_user(f"thu.{code}", role=User.Role.STAFF, province=place),
+    )
+
+
+@pytest.fixture
+def records(db):
+    return {OWN: make_records(OWN), OTHER: make_records(OTHER)}
+
+
+@pytest.fixture
+def clients(db):
+    """A client per role, logged in once (force_login: the login itself is tested elsewhere)."""
+    made = {}
+    for role, username in ROLES.items():
+        made[role] = Client()
+        if username:
+            made[role].force_login(User.objects.get(username=username))
+    return made
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", MATRIX, ids=[f"{row[0]}{row[3] if len(row) > 3 else ''}" for row in MATRIX])
+def test_each_role_gets_the_expected_answer_for_its_own_and_another_provinces_record(row, records, clients):
+    name, expect, arguments, *query = row
+    wrong = []
+    for which in (OWN, OTHER):
+        url = reverse(name, kwargs=arguments(records[which]) if arguments else None) + "".join(query)
+        for role in ROLES:
+            for method in expect.methods:
+                response = getattr(clients[role], method)(url)
+                if response.status_code != expect.code(role, which):
+                    wrong.append(
+                        f"{method.upper()} {url} as {role}: {response.status_code}, expected {expect.code(role, which)}"
+                    )
+                elif _forms_without_csrf_token(response):
+                    wrong.append(f"{method.upper()} {url} as {role}: a form without its CSRF token")
+    assert wrong == []
+
+
+def _forms_without_csrf_token(response):
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return 0
+    html = response.content.decode()
+    return html.count('method="post"') - html.count('name="csrfmiddlewaretoken"')
+
+
+@pytest.mark.django_db
+def test_a_yearly_row_is_reached_only_under_its_own_organisation(records, clients):
+    own, other = records[OWN], records[OTHER]
+    for part, row in (("figures", other.figures), ("ratings", other.rating)):
+        url = reverse("organisation_part_update", args=[own.organisation.pk, part, row.pk])
+        assert clients["admin"].get(url).status_code == 404
+        assert clients["staff"].post(url, {"year": 2022}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_only_admins_reach_the_django_admin(clients):
+    assert clients["admin"].get("/admin/").status_code == 200
+    for role in ("anonymous", "staff", "leader", "leader_province"):
+        response = clients[role].get("/admin/accounts/user/")
+        assert response.status_code == 302 and response["Location"].split("?")[0] in ("/login/", "/admin/login/")
