@@ -80,3 +80,17 @@ def logged_in(client, username):
 
     client.force_login(User.objects.get(username=username))
     return client
+
+
+def xlsx_bytes(rows) -> bytes:
+    """An Excel file holding `rows` on its first sheet."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
