@@ -6,10 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as default
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import importing
 from .models import (
@@ -321,16 +320,72 @@ def _plan_write(plan: importing.Plan, user) -> None:
 
 def _bulk_write(model, plan: importing.Plan, what: str, user, extra_fields=()) -> None:
     """Create and update one kind of row, with a history row each naming who imported it."""
-    reason = _("Nhập từ tệp Excel/CSV")
-    if plan.create[what]:
-        bulk_create_with_history(
-            plan.create[what], model, batch_size=IMPORT_BATCH, default_user=user, default_change_reason=reason
-        )
-    if plan.update[what]:
+    created, updated = plan.create[what], plan.update[what]
+    if created:
+        _insert(model, created)
+    if updated:
         fields = sorted({name.removesuffix("_id") for name in plan.update_fields[what]} | set(extra_fields))
-        bulk_update_with_history(
-            plan.update[what], model, fields, batch_size=IMPORT_BATCH, default_user=user, default_change_reason=reason
+        model.objects.bulk_update(updated, fields, batch_size=IMPORT_BATCH)
+    _history_copy(model, [row.pk for row in created], "+", user)
+    _history_copy(model, [row.pk for row in updated], "~", user)
+
+
+def _insert(model, rows: list) -> None:
+    """bulk_create, and on PostgreSQL a plain multi-row INSERT … RETURNING id.
+
+    Django's bulk_create prepares every value of every row through its field (30 µs a row here):
+    for 35,000 organisations with their figures and ratings that was a third of the time allowed.
+    The values planned are already what the columns hold (text, numbers, dates, ids).
+    """
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(rows, batch_size=IMPORT_BATCH)
+        return
+    from psycopg2.extras import execute_values
+
+    now = timezone.now()
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            for row in rows:
+                setattr(row, field.attname, now)
+    table, columns = (
+        connection.ops.quote_name(model._meta.db_table),
+        [connection.ops.quote_name(f.column) for f in fields],
+    )
+    values = [tuple(getattr(row, field.attname) for field in fields) for row in rows]
+    with connection.cursor() as cursor:
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES %s RETURNING id"
+        ids = execute_values(cursor.cursor, sql, values, page_size=IMPORT_BATCH, fetch=True)
+    for row, (pk,) in zip(rows, ids, strict=True):
+        row.pk = pk
+        row._state.adding = False
+
+
+def _history_copy(model, ids: list[int], change: str, user) -> None:
+    """The rows' history (django-simple-history's tables), copied in SQL from the rows just written.
+
+    simple_history's own bulk helpers build a Python object per history row: for 35,000 imported
+    rows that was a third of the time allowed (README, "Benchmarks").
+    """
+    history = model.history.model
+    columns, values = [], []
+    extra = {"history_date": timezone.now(), "history_type": change, "history_user_id": getattr(user, "pk", None)}
+    extra["history_change_reason"] = _("Nhập từ tệp Excel/CSV")
+    for field in history._meta.concrete_fields:
+        if field.attname == "history_id":
+            continue
+        columns.append(connection.ops.quote_name(field.column))
+        values.append("%s" if field.attname in extra else connection.ops.quote_name(field.column))
+    params = [extra[field.attname] for field in history._meta.concrete_fields if field.attname in extra]
+    for start in range(0, len(ids), LOOKUP_BATCH):
+        batch = ids[start : start + LOOKUP_BATCH]
+        sql = (
+            f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)} ({', '.join(columns)}) "
+            f"SELECT {', '.join(values)} FROM {connection.ops.quote_name(model._meta.db_table)} "
+            f"WHERE id IN ({', '.join(['%s'] * len(batch))})"
         )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *batch])
 
 
 def registry_import_check(*, upload_id: int) -> RegistryImport:
