@@ -94,3 +94,27 @@ def xlsx_bytes(rows) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def remove_committed_imports(code_pattern: str) -> None:
+    """Delete, through a connection of its own (so outside any test transaction), the organisations
+    whose code is LIKE `code_pattern`, their figures, ratings and history, and the import uploads.
+    For tests whose server or worker commits on PostgreSQL."""
+    from django.db import connection
+
+    own = connection.copy()  # the test database's settings, a connection of its own
+    ids = "SELECT id FROM cooperatives_organisation WHERE registration_code LIKE %(codes)s"
+    try:
+        with own.cursor() as cursor:
+            for table in ("historicalrating", "historicalyearlyfigures", "rating", "yearlyfigures"):
+                cursor.execute(
+                    f"DELETE FROM cooperatives_{table} WHERE organisation_id IN ({ids})", {"codes": code_pattern}
+                )
+            cursor.execute(
+                "DELETE FROM cooperatives_historicalorganisation WHERE registration_code LIKE %(codes)s",
+                {"codes": code_pattern},
+            )
+            cursor.execute(f"DELETE FROM cooperatives_organisation WHERE id IN ({ids})", {"codes": code_pattern})
+            cursor.execute("DELETE FROM cooperatives_registryimport")
+    finally:
+        own.close()

@@ -233,3 +233,19 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated():
     assert len(out.getvalue()) < 1_000_000
     with pytest.raises(ImportFileError, match="giải nén ra quá lớn"):
         read_table(out.getvalue(), "bomb.xlsx")
+
+
+def test_a_sheet_with_prefixed_xml_is_read_like_any_other():
+    # Files written by .NET tools prefix every element ("<x:row>", "<x:c>"): the general reader.
+    data = xlsx([HEADER, [1, "2400000001", "HTX A", "HTX", "NN", 7210, datetime.datetime(2020, 1, 2)]])
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = content.decode().replace("<row", "<x:row").replace("</row>", "</x:row>")
+                content = text.replace("<c ", "<x:c ").replace("</c>", "</x:c>").encode()
+            target.writestr(item, content)
+    record = parse(read_table(out.getvalue(), "net.xlsx")).records[0]
+    assert record.values["founded_on"] == datetime.date(2020, 1, 2)
+    assert (record.values["name"], record.values["commune_code"]) == ("HTX A", "07210")

@@ -14,10 +14,10 @@ from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
 from cooperatives.models import Organisation
-from tests.factories import commune, xlsx_bytes
+from tests.factories import commune, remove_committed_imports, xlsx_bytes
 from tests.test_browser import shot
 
-CODES = ["2409980001", "2409980002", "2409980003"]
+CODES = ["2409980001", "2409980002", "2409980003"]  # removed afterwards on PostgreSQL (2409980%)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER = ["TT", "Mã số thuế", "Tên HTX", "Loại hình", "Lĩnh vực hoạt động", "Mã xã", "Ngày thành lập", "Năm"]
 HEADER += ["Số thành viên", "Doanh thu (triệu đồng)", "Điểm thẩm định", "Xếp loại"]
@@ -30,24 +30,7 @@ def import_server(db, settings):
     yield server
     server.stop()
     if connections["default"].vendor == "postgresql":
-        _remove_committed_rows()
-
-
-def _remove_committed_rows():
-    own = connections.create_connection("default")
-    try:
-        with own.cursor() as cursor:
-            ids = "SELECT id FROM cooperatives_organisation WHERE registration_code = ANY(%(codes)s)"
-            for table in ("historicalrating", "historicalyearlyfigures", "rating", "yearlyfigures"):
-                cursor.execute(f"DELETE FROM cooperatives_{table} WHERE organisation_id IN ({ids})", {"codes": CODES})
-            cursor.execute(
-                "DELETE FROM cooperatives_historicalorganisation WHERE registration_code = ANY(%(codes)s)",
-                {"codes": CODES},
-            )
-            cursor.execute(f"DELETE FROM cooperatives_organisation WHERE id IN ({ids})", {"codes": CODES})
-            cursor.execute("DELETE FROM cooperatives_registryimport WHERE file_name LIKE 'htx-%%'")
-    finally:
-        own.close()
+        remove_committed_imports("2409980%")
 
 
 def messy_file(rows) -> dict:

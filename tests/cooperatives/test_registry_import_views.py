@@ -184,3 +184,16 @@ def test_the_registry_list_links_to_the_import_for_editors_only(client):
         reverse("registry_import") in logged_in(client, "canbo.bacninh").get(reverse("registry_list")).content.decode()
     )
     assert reverse("registry_import") not in logged_in(client, "lanhdao").get(reverse("registry_list")).content.decode()
+
+
+def test_a_commune_may_be_named_instead_of_coded_in_any_case_and_spelling(client):
+    staff = logged_in(client, "canbo.bacninh")
+    place = commune("24")
+    header = ["Mã số đăng ký", "Tên tổ chức", "Loại hình", "Lĩnh vực", "Xã/phường", "Ngày thành lập"]
+    rows = [["2409990001", "HTX Theo Tên Xã", "HTX", "NN", f"  xã {place.name.upper()} ", "01/01/2022"]]
+    file = SimpleUploadedFile("ten-xa.csv", "\n".join(",".join(r) for r in [header, *rows]).encode("utf-8"))
+    staff.post(reverse("registry_import"), {"file": file})
+    created = RegistryImport.objects.get()
+    assert created.status == "checked", created.errors
+    staff.post(reverse("registry_import_commit", args=[created.pk]))
+    assert Organisation.objects.get(registration_code="2409990001").commune == place
