@@ -840,6 +840,7 @@ def _data_rows(rows: Iterator, columns: dict[str, Column], parsed: ParsedFile, o
     codeless = []  # rows without a code: errors if data follows, a footer (totals, signatures) if not
     first = True
     memo = {}
+    readable = [(name, column) for name, column in columns.items() if name in PARSERS]
     for number, values in rows:
         if number == 0:
             break  # the end of the sheet holding the header
@@ -848,12 +849,13 @@ def _data_rows(rows: Iterator, columns: dict[str, Column], parsed: ParsedFile, o
             on_progress(parsed.rows_read)
         if parsed.rows_read > MAX_ROWS:
             raise ImportFileError(_("Tệp có hơn %(rows)s dòng: hãy chia thành nhiều tệp.") % {"rows": MAX_ROWS})
-        used = [values[c.index] if c.index < len(values) else None for c in columns.values()]
-        if all(is_blank(value) for value in used) or (first and _is_numbering_row(values)):
+        if first and _is_numbering_row(values):
             first = False
             continue
+        record, errors = _record(number, values, columns, readable, memo)
+        if not record.values and not record.failed:
+            continue  # blank in every column read (a numbered but empty row of a form counts as blank)
         first = False
-        record, errors = _record(number, values, columns, memo)
         code_error = "registration_code" in record.failed
         code = record.values.get("registration_code", "")
         total = not any(ch.isdigit() for ch in code) and _is_total_row(values)  # "Tổng cộng" in the code column
@@ -912,12 +914,13 @@ def _codeless_error(row, values, columns) -> RowError:
     return RowError(row, column.label, _("Thiếu mã số đăng ký: mỗi dòng phải có mã số để đối chiếu."))
 
 
-def _record(number: int, values: Sequence, columns: dict[str, Column], memo: dict) -> tuple[RowRecord, list[RowError]]:
+def _record(number: int, values: Sequence, columns, readable, memo: dict) -> tuple[RowRecord, list[RowError]]:
     record = RowRecord(number, {}, columns)
     errors = []
-    for name, column in columns.items():
-        raw = values[column.index] if column.index < len(values) else None
-        if name not in PARSERS or is_blank(raw):
+    width = len(values)
+    for name, column in readable:
+        raw = values[column.index] if column.index < width else None
+        if raw is None or (raw.__class__ is str and is_blank(raw)):
             continue
         value, message = _cell(column, raw, memo)
         if message is None:
@@ -1022,7 +1025,10 @@ class Plan:
     places: dict[str, set[int]] = field(default_factory=dict)  # PendingRecompute source -> commune ids
 
     def mark(self, source: str, *communes):
-        self.places.setdefault(source, set()).update(pk for pk in communes if pk)
+        places = self.places.get(source)
+        if places is None:
+            places = self.places[source] = set()
+        places.update(communes)
 
 
 # The organisation columns the progress rules read (plans.signals.MEASURED_FIELDS, by field name).

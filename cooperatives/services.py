@@ -315,7 +315,7 @@ def _plan_write(plan: importing.Plan, user) -> None:
             row.organisation_id = row.organisation.pk  # organisations created just above
         _bulk_write(model, plan, what, user)
     for source, communes in plan.places.items():
-        request_recompute(communes, source)
+        request_recompute(communes - {None}, source)
 
 
 def _bulk_write(model, plan: importing.Plan, what: str, user, extra_fields=()) -> None:
