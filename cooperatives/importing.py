@@ -982,13 +982,15 @@ def _defaults(model) -> dict:
     return {field.attname: field.get_default() for field in model._meta.concrete_fields}
 
 
-def new_instance(model, **values):
+def new_instance(model, of=None, **values):
     """An unsaved row for bulk_create, made without Model.__init__: its pre_init/post_init signals and
     per-field work took a fifth of a 35,000-row import. Fields take their defaults (none is callable
-    or mutable in the models imported), then `values`; a related object goes through its descriptor."""
+    or mutable in the models imported), then `values`. `of` is the organisation a yearly row belongs
+    to, which may not be saved yet: the writer sets `organisation_id` from it once it is."""
     instance = model.__new__(model)
     instance.__dict__.update(_defaults(model))
     instance._state = ModelState()
+    instance.imported_for = of
     for name, value in values.items():
         setattr(instance, name, value)
     return instance
@@ -1217,7 +1219,7 @@ def _apply(instance, values: dict, names) -> set[str]:
 
 def _figures(record, organisation, year, registry: Registry, result: Plan) -> str | None:
     existing = registry.figures.get((organisation.pk, year)) if organisation.pk else None
-    figures = existing or new_instance(YearlyFigures, organisation=organisation, year=year)
+    figures = existing or new_instance(YearlyFigures, of=organisation, year=year)
     changed = _apply(figures, record.values, FIGURE_FIELDS)
     for name in ("charter_capital", "revenue"):
         if (getattr(figures, name) or 0) < 0:
@@ -1228,7 +1230,7 @@ def _figures(record, organisation, year, registry: Registry, result: Plan) -> st
 
 def _rating(record, organisation, year, scheme, registry: Registry, result: Plan) -> str | None:
     existing = registry.ratings.get((organisation.pk, year, scheme)) if organisation.pk else None
-    rating = existing or new_instance(Rating, organisation=organisation, year=year, scheme=scheme)
+    rating = existing or new_instance(Rating, of=organisation, year=year, scheme=scheme)
     given_level = record.values.get("level")
     changed = _apply(rating, record.values, ("self_score", "verified_score"))
     if rating.score is not None:

@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as default
+from operator import attrgetter
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -312,7 +313,7 @@ def _plan_write(plan: importing.Plan, user) -> None:
     _bulk_write(Organisation, plan, "organisations", user, extra_fields={"updated_at", "province"})
     for what, model in (("figures", YearlyFigures), ("ratings", Rating)):
         for row in plan.create[what]:
-            row.organisation_id = row.organisation.pk  # organisations created just above
+            row.organisation_id = row.imported_for.pk  # organisations created just above
         _bulk_write(model, plan, what, user)
     for source, communes in plan.places.items():
         request_recompute(communes - {None}, source)
@@ -352,7 +353,7 @@ def _insert(model, rows: list) -> None:
         connection.ops.quote_name(model._meta.db_table),
         [connection.ops.quote_name(f.column) for f in fields],
     )
-    values = [tuple(getattr(row, field.attname) for field in fields) for row in rows]
+    values = list(map(attrgetter(*(field.attname for field in fields)), rows))
     with connection.cursor() as cursor:
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES %s RETURNING id"
         ids = execute_values(cursor.cursor, sql, values, page_size=IMPORT_BATCH, fetch=True)
