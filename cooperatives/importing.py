@@ -1105,17 +1105,19 @@ def _organisation(record: RowRecord, registry: Registry, seen: dict, result: Pla
 
 
 def _repeat(record, first, organisation, action, result):
-    """A second row of the same organisation (another year): its organisation cells must agree."""
+    """A second row of the same organisation (another year): its organisation cells, if filled in,
+    must say what the first row says (a value only a later row gives would otherwise be lost)."""
     for name in (*ORGANISATION_FIELDS, "commune_code", "commune_name"):
-        if name in record.values and name in first.values and record.values[name] != first.values[name]:
-            result.errors.append(
-                RowError(
-                    record.row,
-                    record.label(name),
-                    _("Khác với dòng %(row)s của cùng mã số %(code)s.") % {"row": first.row, "code": record.code},
-                )
-            )
-            return None, None
+        if name not in record.values or record.values[name] == first.values.get(name):
+            continue
+        if name in first.values:
+            message = _("Khác với dòng %(row)s của cùng mã số %(code)s.")
+        else:
+            message = _("Ghi thông tin tổ chức ở dòng đầu tiên của mã số %(code)s (dòng %(row)s).")
+        result.errors.append(
+            RowError(record.row, record.label(name), message % {"row": first.row, "code": record.code})
+        )
+        return None, None
     return organisation, action
 
 
@@ -1184,18 +1186,20 @@ def _yearly(record: RowRecord, organisation: Organisation, registry: Registry, s
     year = record.values["year"]
     scheme = record.values.get("scheme", Rating.Scheme.TT01_2020)
     actions = [None, None]
-    if set(record.values) & set(FIGURE_FIELDS):
-        if (first := seen.get((record.code, year))) is not None:
-            result.errors.append(_duplicate(record, "year", first, year))
-        else:
-            seen[(record.code, year)] = record.row
-            actions[0] = _figures(record, organisation, year, registry, result)
-    if set(record.values) & set(RATING_FIELDS):
-        if (first := seen.get((record.code, year, scheme))) is not None:
-            result.errors.append(_duplicate(record, "year", first, year))
-        else:
-            seen[(record.code, year, scheme)] = record.row
-            actions[1] = _rating(record, organisation, year, scheme, registry, result)
+    figures_key, rating_key = (record.code, year), (record.code, year, scheme)
+    given = set(record.values)
+    first = (seen.get(figures_key) if given & set(FIGURE_FIELDS) else None) or (
+        seen.get(rating_key) if given & set(RATING_FIELDS) else None
+    )
+    if first is not None:  # one error for the row, whether its figures, its rating or both repeat
+        result.errors.append(_duplicate(record, "year", first, year))
+        return actions
+    if given & set(FIGURE_FIELDS):
+        seen[figures_key] = record.row
+        actions[0] = _figures(record, organisation, year, registry, result)
+    if given & set(RATING_FIELDS):
+        seen[rating_key] = record.row
+        actions[1] = _rating(record, organisation, year, scheme, registry, result)
     return actions
 
 

@@ -197,3 +197,16 @@ def test_a_commune_may_be_named_instead_of_coded_in_any_case_and_spelling(client
     assert created.status == "checked", created.errors
     staff.post(reverse("registry_import_commit", args=[created.pk]))
     assert Organisation.objects.get(registration_code="2409990001").commune == place
+
+
+def test_one_organisation_over_several_years_and_its_rows_must_agree(client):
+    staff = logged_in(client, "canbo.bacninh")
+    place = commune("24")
+    upload(staff, [row("2409990001", place, year=2023), row("2409990001", place, year=2024, members="1.300")])
+    created = RegistryImport.objects.get()
+    assert created.counts["organisations"] == {"create": 1, "update": 0, "unchanged": 0}
+    assert created.counts["figures"] == {"create": 2, "update": 0, "unchanged": 0}
+    upload(staff, [row("2409990002", place), row("2409990002", place, name="Tên Khác"), row("2409990002", place)])
+    errors = RegistryImport.objects.order_by("-pk")[0].errors
+    assert [error[:2] for error in errors] == [[5, "B (Tên tổ chức)"], [6, "G (Năm)"]]
+    assert "Khác với dòng 4" in errors[0][2] and "Năm 2024 của mã số 2409990002 đã có ở dòng 4" in errors[1][2]
