@@ -1,6 +1,8 @@
 """Workflows that write the registry: the import of official lists of places, the lineage closure,
 and the import of provincial Excel/CSV lists of organisations, yearly figures and ratings."""
 
+import csv
+import io
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -332,7 +334,7 @@ def _bulk_write(model, plan: importing.Plan, what: str, user, extra_fields=()) -
 
 
 def _insert(model, rows: list) -> None:
-    """bulk_create, and on PostgreSQL a plain multi-row INSERT … RETURNING id.
+    """bulk_create, and on PostgreSQL the ids drawn from the table's sequence and the rows sent by COPY.
 
     Django's bulk_create prepares every value of every row through its field (30 µs a row here):
     for 35,000 organisations with their figures and ratings that was a third of the time allowed.
@@ -341,25 +343,30 @@ def _insert(model, rows: list) -> None:
     if connection.vendor != "postgresql":
         model.objects.bulk_create(rows, batch_size=IMPORT_BATCH)
         return
-    from psycopg2.extras import execute_values
-
     now = timezone.now()
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    fields = model._meta.concrete_fields
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             for row in rows:
                 setattr(row, field.attname, now)
-    table, columns = (
-        connection.ops.quote_name(model._meta.db_table),
-        [connection.ops.quote_name(f.column) for f in fields],
-    )
-    values = list(map(attrgetter(*(field.attname for field in fields)), rows))
+    table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES %s RETURNING id"
-        ids = execute_values(cursor.cursor, sql, values, page_size=IMPORT_BATCH, fetch=True)
-    for row, (pk,) in zip(rows, ids, strict=True):
-        row.pk = pk
-        row._state.adding = False
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, len(rows)],
+        )
+        for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
+            row.pk = pk
+            row._state.adding = False
+        out = io.StringIO()
+        # Text is quoted, so "" stays an empty string; None is written "" too, which FORCE_NULL
+        # reads as NULL in the nullable columns (none of them holds text).
+        csv.writer(out, quoting=csv.QUOTE_NONNUMERIC).writerows(map(attrgetter(*(f.attname for f in fields)), rows))
+        out.seek(0)
+        quoted = {field: connection.ops.quote_name(field.column) for field in fields}
+        nullable = ", ".join(name for field, name in quoted.items() if field.null)
+        options = f"FORMAT csv, FORCE_NULL ({nullable})" if nullable else "FORMAT csv"
+        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(quoted.values())}) FROM STDIN WITH ({options})", out)
 
 
 def _history_copy(model, ids: list[int], change: str, user) -> None:
