@@ -249,3 +249,9 @@ def test_a_sheet_with_prefixed_xml_is_read_like_any_other():
     record = parse(read_table(out.getvalue(), "net.xlsx")).records[0]
     assert record.values["founded_on"] == datetime.date(2020, 1, 2)
     assert (record.values["name"], record.values["commune_code"]) == ("HTX A", "07210")
+
+
+def test_excels_unicode_text_export_utf16_with_tabs_is_read():
+    text = "Mã số đăng ký\tTên tổ chức\tLoại hình\r\n2400000001\tHTX Hoà Bình\tTHT\r\n"
+    record = parse(read_table(text.encode("utf-16"), "unicode.txt")).records[0]
+    assert (record.values["name"], record.values["kind"]) == ("HTX Hoà Bình", "tht")
