@@ -8,6 +8,7 @@ from cooperatives.models import (
     AdminUnit,
     Organisation,
     Rating,
+    RegistryImport,
     SupportAction,
     UnitLineage,
     UnitSuccession,
@@ -136,3 +137,14 @@ class SupportActionAdmin(SimpleHistoryAdmin):
     search_fields = [*ORGANISATION_SEARCH_FIELDS, "description"]
     list_select_related = ["organisation", "area"]
     autocomplete_fields = ["organisation", "area"]
+
+
+@admin.register(RegistryImport)
+class RegistryImportAdmin(ReadOnlyAdmin):
+    """View only: an import is uploaded, previewed and committed from its own page (/registry/import/)."""
+
+    list_display = ["file_name", "province", "created_by", "created_at", "status", "error_count"]
+    list_filter = ["status", "province"]
+    search_fields = ["file_name", "created_by__username"]
+    list_select_related = ["province", "created_by"]
+    exclude = ["content"]

@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import visible
+from cooperatives.importing import MAX_UPLOAD_BYTES
 from cooperatives.models import AdminUnit, Organisation, Rating, SupportAction, YearlyFigures
 
 
@@ -190,3 +191,31 @@ class SupportActionForm(forms.ModelForm):
         if not data.get("organisation") and not data.get("area"):
             self.add_error("area", _("Chọn một tổ chức hoặc một địa bàn."))
         return data
+
+
+class RegistryImportForm(forms.Form):
+    """An Excel or CSV list to import; an admin chooses the province it goes into, staff import into theirs."""
+
+    file = forms.FileField(
+        label=_("Tệp Excel (.xlsx) hoặc CSV"),
+        help_text=_("Tối đa 20 MB. Dùng tệp mẫu, hoặc tệp của tỉnh có cột “Mã số đăng ký”."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+    province = forms.ModelChoiceField(
+        AdminUnit.objects.current_provinces(), label=_("Tỉnh/thành phố"), widget=PlainSelect
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.scope_province is not None:
+            del self.fields["province"]
+        style_fields(self.fields)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("Tệp nặng %(size)s MB, quá giới hạn 20 MB: hãy chia thành nhiều tệp.")
+                % {"size": f"{upload.size / 1024 / 1024:.1f}".replace(".", ",")}
+            )
+        return upload

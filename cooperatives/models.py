@@ -717,3 +717,88 @@ class SupportAction(models.Model):
         # Derived, never typed: the progress rules group current provinces on this column.
         self.province = None if self.area.level == AdminUnit.Level.NATION else self.area.current_province()
         super().save(*args, **kwargs)
+
+
+class RegistryImportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """An account sees its own uploads only: another account's import is a 404."""
+        return self.filter(created_by=user) if user.is_active else self.none()
+
+
+class RegistryImport(models.Model):
+    """An uploaded list of organisations, yearly figures and ratings, kept between its preview and
+    its commit (cooperatives.importing reads it; cooperatives.services writes it)."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Đang kiểm tra")
+        CHECKED = "checked", _("Sẵn sàng nhập")
+        INVALID = "invalid", _("Có lỗi")
+        QUEUED = "queued", _("Chờ nhập")
+        COMMITTING = "committing", _("Đang nhập")
+        COMMITTED = "committed", _("Đã nhập")
+        FAILED = "failed", _("Nhập không thành công")
+
+    RUNNING = (Status.CHECKING, Status.QUEUED, Status.COMMITTING)
+
+    created_by = models.ForeignKey(
+        "accounts.User", models.CASCADE, related_name="registry_imports", verbose_name=_("người tải lên")
+    )
+    province = models.ForeignKey(
+        AdminUnit,
+        models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": AdminUnit.Level.PROVINCE, "structure": AdminUnit.Structure.FROM_2025},
+        verbose_name=_("tỉnh/thành phố"),
+    )
+    file_name = models.CharField(_("tên tệp"), max_length=255)
+    content = models.BinaryField(_("nội dung tệp"))
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.CHECKING)
+    rows_total = models.PositiveIntegerField(_("số dòng"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("số dòng đã đọc"), default=0)
+    counts = models.JSONField(_("số lượng"), default=dict, blank=True)
+    errors = models.JSONField(_("lỗi"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("số lỗi"), default=0)
+    notes = models.JSONField(_("ghi chú"), default=list, blank=True)
+    rows = models.JSONField(_("xem trước"), default=list, blank=True)
+    created_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("nhập lúc"), null=True, blank=True)
+
+    objects = RegistryImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lượt nhập Excel")
+        verbose_name_plural = _("lượt nhập Excel")
+        ordering = ["-created_at"]
+        indexes = [
+            # The upload page lists an account's latest imports.
+            models.Index(fields=["created_by", "-created_at"], name="registryimport_user_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("registry_import_detail", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def preview_rows(self) -> list[dict]:
+        """The stored preview, each action in words."""
+        actions = {"create": _("Thêm mới"), "update": _("Cập nhật"), "unchanged": _("Không đổi"), None: ""}
+        keys = ("row", "code", "name", "organisation", "figures", "rating")
+        return [
+            {
+                **dict(zip(keys[:3], row[:3], strict=True)),
+                **{k: actions[a] for k, a in zip(keys[3:], row[3:], strict=True)},
+            }
+            for row in self.rows
+        ]
+
+    @property
+    def percent_done(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_done / self.rows_total))

@@ -5,6 +5,7 @@ deleted from the registry, which staff can restore."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -14,10 +15,16 @@ from django_tables2.export import ExportMixin
 
 from accounts.permissions import get_editable_or_404, get_visible_or_404, require_registry_editor, visible
 from coop_tracker.history import history_of
-from cooperatives import charts, services
+from cooperatives import charts, importing, services, tasks
 from cooperatives.filters import RegistryFilter
-from cooperatives.forms import OrganisationForm, RatingForm, SupportActionForm, YearlyFiguresForm
-from cooperatives.models import AdminUnit, Organisation, Rating, SupportAction, YearlyFigures
+from cooperatives.forms import (
+    OrganisationForm,
+    RatingForm,
+    RegistryImportForm,
+    SupportActionForm,
+    YearlyFiguresForm,
+)
+from cooperatives.models import AdminUnit, Organisation, Rating, RegistryImport, SupportAction, YearlyFigures
 from cooperatives.tables import OrganisationTable, SupportActionTable
 from plans.models import Plan
 
@@ -206,3 +213,88 @@ def support_action_form(request, pk=None):
     history = history_of(action.history.all()) if action else None
     context = {"form": form, "action": action, "history": history}
     return render(request, "cooperatives/support_action_form.html", context)
+
+
+# Excel/CSV import ----------------------------------------------------------------------------
+
+# Larger files are read and written by a worker, with a progress bar: about 2,000 rows of the template.
+LARGE_UPLOAD_BYTES = 200_000
+LARGE_IMPORT_ROWS = 2000
+RECENT_IMPORTS = 10
+
+
+def registry_import(request):
+    """Upload a list; small files are previewed at once, large ones by a Celery task."""
+    require_registry_editor(request.user)
+    form = RegistryImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        created = RegistryImport.objects.create(
+            created_by=request.user,
+            province=request.user.scope_province or form.cleaned_data["province"],
+            file_name=upload.name[:255],
+            content=upload.read(),
+        )
+        if upload.size > LARGE_UPLOAD_BYTES:
+            tasks.check_registry_import.delay_on_commit(created.pk)
+        else:
+            services.registry_import_check(upload_id=created.pk)
+        return redirect(created)
+    recent = RegistryImport.objects.visible_to(request.user).defer("content", "rows", "errors")[:RECENT_IMPORTS]
+    context = {"form": form, "recent": recent.select_related("province")}
+    return render(request, "cooperatives/registry_import.html", context)
+
+
+def _upload_or_404(request, pk):
+    require_registry_editor(request.user)
+    uploads = RegistryImport.objects.defer("content").select_related("province")
+    return get_visible_or_404(uploads, request.user, pk=pk)
+
+
+def registry_import_detail(request, pk):
+    """The preview (what will be created, updated, left unchanged; every error), or the progress bar."""
+    upload = _upload_or_404(request, pk)
+    return render(request, "cooperatives/registry_import_detail.html", {"upload": upload})
+
+
+@require_POST
+def registry_import_commit(request, pk):
+    upload = _upload_or_404(request, pk)
+    if upload.status != RegistryImport.Status.CHECKED:
+        messages.error(request, _("Tệp này không thể nhập (có lỗi, hoặc đã nhập): hãy sửa và tải lên lại."))
+    elif (upload.rows_total or 0) > LARGE_IMPORT_ROWS:
+        checked = RegistryImport.objects.filter(pk=upload.pk, status=RegistryImport.Status.CHECKED)
+        if checked.update(status=RegistryImport.Status.QUEUED, rows_done=0):
+            tasks.commit_registry_import.delay_on_commit(upload.pk)
+    elif services.registry_import_commit(upload_id=upload.pk) is None:
+        messages.error(request, _("Tệp này đang được nhập."))
+    return redirect(upload)
+
+
+def registry_import_status(request, pk):
+    """Progress for the page's script (static/js/registry_import.js)."""
+    upload = _upload_or_404(request, pk)
+    return JsonResponse(
+        {
+            "status": upload.status,
+            "label": str(upload.get_status_display()),
+            "running": upload.is_running,
+            "rows_done": upload.rows_done,
+            "rows_total": upload.rows_total,
+            "percent": upload.percent_done,
+        }
+    )
+
+
+def registry_import_template(request):
+    require_registry_editor(request.user)
+    communes = AdminUnit.objects.communes().of_structure(AdminUnit.Structure.FROM_2025).select_related("parent")
+    if request.user.scope_province is not None:
+        communes = communes.filter(parent=request.user.scope_province)
+    rows = ((c.code, c.full_name, c.parent.name) for c in communes.order_by("parent__code", "code"))
+    response = HttpResponse(
+        importing.template_xlsx(rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-so-dang-ky-htx.xlsx"'
+    return response

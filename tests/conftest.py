@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
+from tests.workers import worker  # noqa: F401 (the fixture of the tests marked `worker`)
+
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 # Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse to run
 # beside it in live-server tests without this.
@@ -85,11 +87,12 @@ def shared_admin_units():
     return admin_units_dir()
 
 
+@pytest.hookimpl(trylast=True)  # after pytest's own reordering by fixture scope
 def pytest_collection_modifyitems(items):
-    # Tests through a real worker commit for real, and pytest-django empties the database after
-    # a transactional one: run them after everything that reads the demo, the transactional ones
-    # last. Browser tests, which commit a login session on PostgreSQL but empty nothing, run just
-    # before them.
+    # Tests through a real worker commit for real: run them after everything that reads the demo.
+    # Those that clean up after themselves (autocommit) first, then the transactional ones, after
+    # which pytest-django empties the database. Browser tests, which commit a login session on
+    # PostgreSQL (and remove what an import commits), run just before them.
     def order(item):
         if item.get_closest_marker("worker"):
             marker = item.get_closest_marker("django_db")

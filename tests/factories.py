@@ -80,3 +80,41 @@ def logged_in(client, username):
 
     client.force_login(User.objects.get(username=username))
     return client
+
+
+def xlsx_bytes(rows) -> bytes:
+    """An Excel file holding `rows` on its first sheet."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def remove_committed_imports(code_pattern: str) -> None:
+    """Delete, through a connection of its own (so outside any test transaction), the organisations
+    whose code is LIKE `code_pattern`, their figures, ratings and history, and the import uploads.
+    For tests whose server or worker commits on PostgreSQL."""
+    from django.db import connection
+
+    own = connection.copy()  # the test database's settings, a connection of its own
+    ids = "SELECT id FROM cooperatives_organisation WHERE registration_code LIKE %(codes)s"
+    try:
+        with own.cursor() as cursor:
+            for table in ("historicalrating", "historicalyearlyfigures", "rating", "yearlyfigures"):
+                cursor.execute(
+                    f"DELETE FROM cooperatives_{table} WHERE organisation_id IN ({ids})", {"codes": code_pattern}
+                )
+            cursor.execute(
+                "DELETE FROM cooperatives_historicalorganisation WHERE registration_code LIKE %(codes)s",
+                {"codes": code_pattern},
+            )
+            cursor.execute(f"DELETE FROM cooperatives_organisation WHERE id IN ({ids})", {"codes": code_pattern})
+            cursor.execute("DELETE FROM cooperatives_registryimport")
+    finally:
+        own.close()

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from accounts.models import User
-from cooperatives.models import SupportAction
+from cooperatives.models import RegistryImport, SupportAction
 from plans.models import EnteredValue, Indicator, Task
 from tests.factories import (
     OrganisationFactory,
@@ -37,6 +37,7 @@ ROLES = {
     "leader_province": "lanhdao.bacninh",
 }
 OWN, OTHER = "24", "25"
+UPLOADERS = {OWN: "canbo.bacninh", OTHER: "canbo.phutho"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ READ_SCOPED = Expect(staff=(200, 404), leader_province=(200, 404))
 # Forms: an empty POST by someone allowed shows the form again with its errors (200).
 EDIT = Expect(leader=403, leader_province=403, methods=("get", "post"))
 EDIT_SCOPED = Expect(staff=(200, 404), leader=403, leader_province=403, methods=("get", "post"))
+UPLOAD = Expect(admin=404, staff=(200, 404), leader=403, leader_province=403)
 ADMIN_PAGE = Expect(staff=403, leader=403, leader_province=403)
 ADMIN_FORM = Expect(staff=403, leader=403, leader_province=403, methods=("get", "post"))
 ADMIN_ACTION = Expect(admin=302, staff=403, leader=403, leader_province=403, methods=("post",))
@@ -116,6 +118,16 @@ MATRIX = [
         Expect(admin=409, staff=(409, 404), leader=403, leader_province=403, methods=("post",)),
         lambda r: {"pk": r.organisation.pk},
     ),
+    ("registry_import", EDIT, None),
+    ("registry_import_template", Expect(leader=403, leader_province=403), None),
+    # An upload is its uploader's only (Bắc Ninh's staff made "own", Phú Thọ's staff "other").
+    ("registry_import_detail", UPLOAD, lambda r: {"pk": r.upload.pk}),
+    ("registry_import_status", UPLOAD, lambda r: {"pk": r.upload.pk}),
+    (
+        "registry_import_commit",
+        Expect(admin=404, staff=(302, 404), leader=403, leader_province=403, methods=("post",)),
+        lambda r: {"pk": r.upload.pk},
+    ),
     ("support_action_list", READ, None),
     ("support_action_create", EDIT, None),
     ("support_action_update", EDIT_SCOPED, lambda r: {"pk": r.support_action.pk}),
@@ -166,6 +178,9 @@ def make_records(code):
             indicator=manual, area=place, as_of=datetime.date(2026, 6, 30), value=1, source="thử"
         ),
         account=User.objects.create_user(f"thu.{code}", role=User.Role.STAFF, province=place),
+        upload=RegistryImport.objects.create(
+            created_by=User.objects.get(username=UPLOADERS[code]), province=place, file_name="ds.xlsx", content=b""
+        ),
     )
 
 

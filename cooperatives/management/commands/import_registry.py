@@ -1,0 +1,47 @@
+"""Import an Excel/CSV list of organisations, yearly figures and ratings into one province.
+
+Prints the same preview as the web page (counts, then every error with its row, column and
+reason); writes only with --commit, all or nothing. Exits with status 1 when the file has errors.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cooperatives.models import AdminUnit
+from cooperatives.services import registry_import
+
+KINDS = {"organisations": "tổ chức", "figures": "số liệu năm", "ratings": "xếp loại"}
+
+
+class Command(BaseCommand):
+    help = "Check (and with --commit, import) an .xlsx or .csv list of organisations, yearly figures and ratings."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--province", required=True, help="code of a current (34) province, e.g. 24")
+        parser.add_argument("--commit", action="store_true", help="write the file when it has no error")
+
+    def handle(self, *args, file, province, commit, **options):
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Không đọc được {file}: {error.strerror}") from None
+        place = AdminUnit.objects.current_provinces().filter(code=province.zfill(2)).first()
+        if place is None:
+            raise CommandError(f"Không có tỉnh/thành phố mã {province} trong danh mục 34 tỉnh.")
+        report = registry_import(data=data, file_name=file.name, province=place, commit=commit)
+        self.stdout.write(f"{file.name} → {place.full_name}: {report.rows_read} dòng đã đọc")
+        for what, counts in report.counts.items():
+            self.stdout.write(
+                f"  {KINDS[what]}: {counts['create']} thêm mới, {counts['update']} cập nhật, "
+                f"{counts['unchanged']} không đổi"
+            )
+        for note in report.notes:
+            self.stdout.write(note)
+        for error in report.errors:
+            where = f"dòng {error.row}, cột {error.column}: " if error.row else ""
+            self.stdout.write(f"{where}{error.message}")
+        if report.errors:
+            raise CommandError(f"{len(report.errors)} lỗi: chưa lưu gì.", returncode=1)
+        self.stdout.write(self.style.SUCCESS("Đã lưu.") if report.committed else "Chưa lưu: chạy lại với --commit.")

@@ -1,0 +1,24 @@
+"""Celery tasks of the registry. Each takes an id, loads its row and calls one service."""
+
+from celery import shared_task
+
+from cooperatives.services import registry_import_check, registry_import_commit
+
+
+@shared_task(acks_late=True)
+def check_registry_import(upload_id):
+    """Read and check an uploaded list too long to preview within the request.
+
+    Queued after commit by the upload page (cooperatives.views.registry_import) for files over
+    LARGE_UPLOAD_BYTES; writes only the upload's preview and progress. A rerun gives the same preview.
+    """
+    registry_import_check(upload_id=upload_id)
+
+
+@shared_task(acks_late=True)
+def commit_registry_import(upload_id):
+    """Write a previewed list in one transaction, when staff confirm a large upload.
+
+    Claims the upload with a conditional update, so a duplicate message commits nothing twice.
+    """
+    registry_import_commit(upload_id=upload_id)

@@ -1,0 +1,60 @@
+"""`manage.py import_registry FILE --province CODE [--commit]`: the web page's preview on the command line."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cooperatives.models import Organisation, YearlyFigures
+from tests.factories import commune, xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["STT", "Mã số thuế", "Tên HTX", "Loại hình", "Lĩnh vực", "Mã xã", "Ngày thành lập", "Năm", "Số thành viên"]
+
+
+def write(tmp_path, rows, name="ds.xlsx"):
+    path = tmp_path / name
+    path.write_bytes(xlsx_bytes([HEADER, *rows]))
+    return path
+
+
+def run(*args):
+    from io import StringIO
+
+    out = StringIO()
+    try:
+        call_command("import_registry", *map(str, args), stdout=out)
+    except CommandError as error:
+        return out.getvalue(), error
+    return out.getvalue(), None
+
+
+def test_it_prints_the_preview_and_writes_nothing_without_commit(tmp_path):
+    place = commune("24")
+    path = write(tmp_path, [[1, "2409990101", "HTX Lệnh", "HTX", "NN", place.code, "01/02/2022", 2024, 80]])
+    out, error = run(path, "--province", "24")
+    assert error is None
+    assert "tổ chức: 1 thêm mới, 0 cập nhật, 0 không đổi" in out
+    assert "số liệu năm: 1 thêm mới" in out and "Chưa lưu: chạy lại với --commit." in out
+    assert not Organisation.objects.filter(registration_code="2409990101").exists()
+
+    out, error = run(path, "--province", "24", "--commit")
+    assert error is None and "Đã lưu." in out
+    assert YearlyFigures.objects.get(organisation__registration_code="2409990101", year=2024).members == 80
+
+
+def test_errors_are_printed_by_row_and_column_and_exit_non_zero_with_nothing_saved(tmp_path):
+    rows = [
+        [1, "2409990101", "HTX Đúng", "HTX", "NN", commune("24").code, "01/02/2022", 2024, 80],
+        [2, "2409990102", "HTX Sai", "HTX", "NN", commune("25").code, "30/02/2022", 2024, "nhiều"],
+    ]
+    out, error = run(write(tmp_path, rows), "--province", "24", "--commit")
+    assert error is not None and error.returncode == 1 and "3 lỗi: chưa lưu gì" in str(error)
+    assert "dòng 3, cột F (Mã xã): Xã/phường" in out
+    assert "dòng 3, cột G (Ngày thành lập): “30/02/2022” không phải là ngày dd/mm/yyyy." in out
+    assert "dòng 3, cột I (Số thành viên): “nhiều” không phải là số." in out
+    assert not Organisation.objects.filter(registration_code__in=["2409990101", "2409990102"]).exists()
+
+
+def test_an_unknown_province_or_missing_file_is_a_clear_error(tmp_path):
+    assert "Không có tỉnh/thành phố mã 99" in str(run(write(tmp_path, []), "--province", "99")[1])
+    assert "Không đọc được" in str(run(tmp_path / "khong-co.xlsx", "--province", "24")[1])

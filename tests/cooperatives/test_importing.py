@@ -1,0 +1,257 @@
+"""The import parser on plain rows: what real provincial files hold is read, or said to be wrong, row by row."""
+
+import datetime
+import io
+import unicodedata
+import zipfile
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook
+
+from cooperatives import importing
+from cooperatives.importing import ImportFileError, Table, parse, read_table
+
+HEADER = ["STT", "Mã số đăng ký", "Tên tổ chức", "Loại hình", "Lĩnh vực", "Mã xã/phường", "Ngày thành lập"]
+
+
+def table(*rows):
+    return Table(rows=list(enumerate(rows, start=1)))
+
+
+def parsed(*rows):
+    return parse(table(*rows))
+
+
+def xlsx(rows) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_it_finds_the_header_under_title_rows_with_synonyms_and_odd_spacing():
+    result = parsed(
+        ["UBND TỈNH BẮC NINH", None, None],
+        ["DANH SÁCH HỢP TÁC XÃ NĂM 2025"],
+        [],
+        ["  Số TT ", "Mã số  thuế", "TÊN HTX", "Loại\nhình", "Lĩnh vực hoạt động", "Mã xã", "Ngày thành lập (*)"],
+        ["1", "2400123456", "HTX Hoà Bình", "HTX", "Nông nghiệp", "07210", "05/03/2021"],
+    )
+    assert result.errors == []
+    record = result.records[0]
+    assert record.row == 5
+    assert record.values == {
+        "registration_code": "2400123456",
+        "name": "HTX Hoà Bình",
+        "kind": "htx",
+        "sector": "agriculture",
+        "commune_code": "07210",
+        "founded_on": datetime.date(2021, 3, 5),
+    }
+    assert record.label("founded_on") == "G (Ngày thành lập (*))"
+
+
+def test_blank_rows_the_numbering_row_and_a_totals_row_at_the_bottom_are_skipped():
+    result = parsed(
+        HEADER,
+        ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)"],
+        ["1", "2400000001", "HTX A", "HTX", "NN", "7210", "01/01/2020"],
+        [None, "", "  ", None],
+        ["2", "2400000002", "HTX B", "THT", "TM-DV", "7210", "01/01/2020"],
+        ["", "Tổng cộng", "2 HTX", None],
+        ["", "", "Người lập biểu"],
+    )
+    assert [r.row for r in result.records] == [3, 5]
+    assert result.errors == []
+    assert "2 dòng cuối" in result.notes[0]
+
+
+def test_a_row_without_code_before_more_data_is_an_error_with_its_row_and_column():
+    result = parsed(HEADER, ["1", "", "HTX A", "HTX"], ["2", "2400000002", "HTX B"])
+    assert [e.as_list() for e in result.errors] == [
+        [2, "B (Mã số đăng ký)", "Thiếu mã số đăng ký: mỗi dòng phải có mã số để đối chiếu."]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("1.234.567", Decimal(1234567)),
+        ("1.234,5", Decimal("1234.5")),
+        ("72,5", Decimal("72.5")),
+        ("1 234 567", Decimal(1234567)),
+        ("1,234,567", Decimal(1234567)),
+        ("(1.234)", Decimal(-1234)),
+        ("-500.000", Decimal(-500000)),
+        ("2.500.000 đ", Decimal(2500000)),
+        (1234567, Decimal(1234567)),
+        (72.5, Decimal("72.5")),
+    ],
+)
+def test_numbers_are_read_the_vietnamese_way(text, number):
+    assert importing.parse_number(text) == number
+
+
+@pytest.mark.parametrize("text", ["abc", "1.2.3,4,5", "", "--", float("nan"), True])
+def test_what_is_not_a_number_is_an_error(text):
+    with pytest.raises(ValueError):
+        importing.parse_number(text)
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        ("05/03/2021", datetime.date(2021, 3, 5)),
+        ("5/3/2021", datetime.date(2021, 3, 5)),
+        ("05-03-2021", datetime.date(2021, 3, 5)),
+        ("05.03.2021", datetime.date(2021, 3, 5)),
+        ("2021-03-05", datetime.date(2021, 3, 5)),
+        ("05/03/2021 00:00:00", datetime.date(2021, 3, 5)),
+        (datetime.datetime(2021, 3, 5, 0, 0), datetime.date(2021, 3, 5)),
+        (44260, datetime.date(2021, 3, 5)),  # an Excel day number
+        ("44260", datetime.date(2021, 3, 5)),
+    ],
+)
+def test_dates_as_text_dd_mm_yyyy_or_as_excel_dates(value, day):
+    assert importing.parse_date(value) == day
+
+
+@pytest.mark.parametrize("value", ["31/02/2021", "2021", "hôm qua", "12/13/2021", "01/01/1800"])
+def test_impossible_dates_are_errors(value):
+    with pytest.raises(ValueError):
+        importing.parse_date(value)
+
+
+@pytest.mark.parametrize(
+    ("word", "level"),
+    [
+        ("Tốt", "good"),
+        ("TỐT", "good"),
+        ("khá", "fair"),
+        ("Khá ", "fair"),
+        ("TB", "average"),
+        ("tb", "average"),
+        ("Trung bình", "average"),
+        ("trung  binh", "average"),
+        ("Yếu", "weak"),
+        ("yeu", "weak"),
+        ("Chưa xếp loại", "unrated"),
+    ],
+)
+def test_rating_words_in_any_case_and_short_forms(word, level):
+    assert importing.PARSERS["level"](word) == level
+
+
+def test_kind_sector_and_status_accept_the_words_files_use():
+    assert importing.PARSERS["kind"]("Tổ hợp tác") == "tht"
+    assert importing.PARSERS["kind"]("LH HTX") == "lhhtx"
+    assert importing.PARSERS["sector"]("Thuỷ sản") == "agriculture"
+    assert importing.PARSERS["sector"]("CN - TTCN") == "industry_handicraft"
+    assert importing.PARSERS["status"]("đã giải thể") == "dissolved"
+    with pytest.raises(ValueError, match="không hiểu “Siêu tốt”"):
+        importing.PARSERS["level"]("Siêu tốt")
+
+
+def test_codes_keep_their_leading_zeros():
+    assert importing.parse_code(101234567) == "0101234567"  # Excel dropped the zero of a Hà Nội code
+    assert importing.parse_code("0101234567-001") == "0101234567-001"
+    assert importing.parse_commune_code(4) == "00004"
+    assert importing.parse_commune_code(7210.0) == "07210"
+
+
+def test_a_money_header_in_millions_multiplies_and_every_bad_cell_is_reported():
+    result = parsed(
+        ["Mã số", "Tên", "Năm", "Doanh thu (triệu đồng)", "Số thành viên", "Xếp loại", "Điểm thẩm định"],
+        ["2400000001", "HTX A", "2024", "1.234,5", "1.200", "Khá", "72,5"],
+        ["2400000002", "HTX B", "năm 2024", "nhiều", "12,5", "Siêu", "120"],
+        ["2400000003", "HTX C", "", "", "15"],
+    )
+    assert result.records[0].values["revenue"] == Decimal(1234500000)
+    assert result.records[0].values["members"] == 1200
+    assert result.records[0].values["verified_score"] == Decimal("72.50")
+    assert [(e.row, e.column[0]) for e in result.errors] == [(3, "D"), (3, "E"), (3, "F"), (3, "G"), (4, "C")]
+    assert result.errors[-1].message == "Thiếu năm của số liệu hoặc xếp loại."
+
+
+def test_no_header_is_a_clear_message():
+    with pytest.raises(ImportFileError, match="Không tìm thấy dòng tiêu đề"):
+        parsed(["a", "b"], ["1", "2"])
+
+
+def windows_1258(text: str) -> bytes:
+    """As Windows-1258 files hold Vietnamese: letters it lacks are a base letter and a separate tone mark."""
+    out = []
+    for letter in text:
+        try:
+            out.append(letter.encode("cp1258"))
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", letter)
+            out.append(unicodedata.normalize("NFC", parts[:-1]).encode("cp1258") + parts[-1].encode("cp1258"))
+    return b"".join(out)
+
+
+def test_a_csv_in_windows_1258_is_read_like_utf8():
+    text = "Mã số đăng ký;Tên tổ chức;Loại hình;Năm;Xếp loại\r\n2400000001;HTX Hoà Bình;HTX;2024;Khá\r\n"
+    for data in (text.encode("utf-8-sig"), windows_1258(text)):
+        result = parse(read_table(data, "danh-sach.csv"))
+        assert result.records[0].values["name"] == "HTX Hoà Bình"
+        assert result.records[0].values["level"] == "fair"
+
+
+def test_an_xlsx_is_read_with_excel_dates_and_numbers():
+    day = datetime.datetime(2019, 12, 31)
+    data = xlsx([["Danh sách"], HEADER, [1, 2400000001, "HTX A", "HTX", "Nông nghiệp", 7210, day]])
+    record = parse(read_table(data, "a.xlsx")).records[0]
+    assert record.values["founded_on"] == datetime.date(2019, 12, 31)
+    assert record.values["commune_code"] == "07210"
+    assert record.values["registration_code"] == "2400000001"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"%PDF-1.4 \x00\x01\x02 binary", "không phải bảng tính"),
+        (b"PK\x03\x04 broken zip", "Tệp Excel bị hỏng"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".xls"),
+        (b"Ma so;Ten\r\n\x81\x8d\x8f\x90;x", "bảng mã"),
+        (b"", "Tệp trống"),
+    ],
+)
+def test_what_is_not_a_readable_spreadsheet_gets_a_vietnamese_message(data, message):
+    with pytest.raises(ImportFileError, match=message):
+        parse(read_table(data, "x.xlsx"))
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * (importing.MAX_UNCOMPRESSED_BYTES + 1))
+    assert len(out.getvalue()) < 1_000_000
+    with pytest.raises(ImportFileError, match="giải nén ra quá lớn"):
+        read_table(out.getvalue(), "bomb.xlsx")
+
+
+def test_a_sheet_with_prefixed_xml_is_read_like_any_other():
+    # Files written by .NET tools prefix every element ("<x:row>", "<x:c>"): the general reader.
+    data = xlsx([HEADER, [1, "2400000001", "HTX A", "HTX", "NN", 7210, datetime.datetime(2020, 1, 2)]])
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = content.decode().replace("<row", "<x:row").replace("</row>", "</x:row>")
+                content = text.replace("<c ", "<x:c ").replace("</c>", "</x:c>").encode()
+            target.writestr(item, content)
+    record = parse(read_table(out.getvalue(), "net.xlsx")).records[0]
+    assert record.values["founded_on"] == datetime.date(2020, 1, 2)
+    assert (record.values["name"], record.values["commune_code"]) == ("HTX A", "07210")
+
+
+def test_excels_unicode_text_export_utf16_with_tabs_is_read():
+    text = "Mã số đăng ký\tTên tổ chức\tLoại hình\r\n2400000001\tHTX Hoà Bình\tTHT\r\n"
+    record = parse(read_table(text.encode("utf-16"), "unicode.txt")).records[0]
+    assert (record.values["name"], record.values["kind"]) == ("HTX Hoà Bình", "tht")

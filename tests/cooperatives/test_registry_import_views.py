@@ -1,0 +1,212 @@
+"""Staff import a list into their province: preview, confirm, all or nothing; others are refused."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cooperatives.models import Organisation, Rating, RegistryImport, YearlyFigures
+from plans.models import PendingRecompute, RecomputeSchedule
+from tests.factories import OrganisationFactory, YearlyFiguresFactory, commune, logged_in, province, xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["Mã số đăng ký", "Tên tổ chức", "Loại hình", "Lĩnh vực", "Mã xã/phường", "Ngày thành lập", "Năm"]
+HEADER += ["Số thành viên", "Doanh thu (đồng)", "Điểm thẩm định", "Xếp loại"]
+
+
+def row(code, place, **changes):
+    values = {
+        "code": code,
+        "name": f"HTX Nhập Thử {code}",
+        "kind": "HTX",
+        "sector": "Nông nghiệp",
+        "commune": place.code,
+        "founded": "05/03/2021",
+        "year": 2024,
+        "members": "1.200",
+        "revenue": "2.500.000.000",
+        "score": "72,5",
+        "level": "Khá",
+    }
+    return list({**values, **changes}.values())
+
+
+def upload(client, rows, name="danh-sach.xlsx", **data):
+    file = SimpleUploadedFile(name, xlsx_bytes([["DANH SÁCH HTX TỈNH"], [], HEADER, *rows]))
+    return client.post(reverse("registry_import"), {"file": file, **data})
+
+
+def test_staff_preview_then_confirm_and_rows_are_matched_by_code(client, django_capture_on_commit_callbacks):
+    staff = logged_in(client, "canbo.bacninh")
+    place = commune("24")
+    existing = OrganisationFactory(commune=place, registration_code="2400000777", name="HTX Cũ")
+    YearlyFiguresFactory(organisation=existing, year=2024, members=1200, revenue=2_500_000_000)
+    response = upload(staff, [row("2409990001", place), row("2400000777", place, name="HTX Cũ Đổi Tên")])
+    created = RegistryImport.objects.get()
+    assert response["Location"] == created.get_absolute_url()
+    assert created.status == "checked"
+    assert created.counts["organisations"] == {"create": 1, "update": 1, "unchanged": 0}
+    assert created.counts["figures"] == {"create": 1, "update": 0, "unchanged": 1}
+    assert not Organisation.objects.filter(registration_code="2409990001").exists()  # a preview writes nothing
+    page = staff.get(created.get_absolute_url()).content.decode()
+    assert "Xác nhận nhập" in page and "HTX Nhập Thử 2409990001" in page
+
+    RecomputeSchedule.objects.update(queued_at=None)  # the factories above claimed it
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        staff.post(reverse("registry_import_commit", args=[created.pk]))
+    created.refresh_from_db()
+    assert created.status == "committed"
+    new = Organisation.objects.get(registration_code="2409990001")
+    assert (new.province_id, new.commune_id, new.kind) == (province("24").pk, place.pk, "htx")
+    assert YearlyFigures.objects.get(organisation=new, year=2024).revenue == 2_500_000_000
+    rating = Rating.objects.get(organisation=new, year=2024)
+    assert (rating.verified_score, rating.level) == (72.5, "fair")
+    assert Organisation.objects.filter(registration_code="2400000777").get().name == "HTX Cũ Đổi Tên"
+    assert new.history.get().history_user.username == "canbo.bacninh"
+    sources = set(PendingRecompute.objects.filter(area=place).values_list("source", flat=True))
+    assert sources == {"organisations", "figures", "ratings"}
+    assert len(queued) == 1  # one recompute for the whole import
+
+    again = upload(staff, [row("2409990001", place), row("2400000777", place, name="HTX Cũ Đổi Tên")])
+    second = RegistryImport.objects.get(pk=again["Location"].rstrip("/").split("/")[-1])
+    assert second.counts["organisations"] == {"create": 0, "update": 0, "unchanged": 2}
+    assert Organisation.objects.filter(registration_code="2409990001").count() == 1
+
+
+def test_a_file_with_errors_shows_them_by_row_and_column_and_cannot_be_committed(client):
+    staff = logged_in(client, "canbo.bacninh")
+    place = commune("24")
+    response = upload(
+        staff,
+        [row("2409990001", place), row("2409990002", place, founded="31/02/2021", level="Tốt"), row("", place)],
+    )
+    created = RegistryImport.objects.get()
+    assert created.status == "invalid"
+    assert [error[:2] for error in created.errors] == [
+        [5, "F (Ngày thành lập)"],
+        [5, "K (Xếp loại)"],
+        [6, "A (Mã số đăng ký)"],
+    ]
+    assert "không khớp với điểm 72,5" in created.errors[1][2]
+    page = staff.get(response["Location"]).content.decode()
+    assert "Có 3 lỗi: chưa lưu gì" in page and "Xác nhận nhập" not in page and "Sẽ nhập" not in page
+    staff.post(reverse("registry_import_commit", args=[created.pk]))
+    assert not Organisation.objects.filter(registration_code__startswith="240999000").exists()
+
+
+def test_a_commune_of_another_province_is_an_error_for_staff(client):
+    staff = logged_in(client, "canbo.phutho")
+    upload(staff, [row("2509990001", commune("25")), row("2509990002", commune("24"))])
+    created = RegistryImport.objects.get()
+    assert created.province.code == "25"
+    assert created.status == "invalid" and created.error_count == 1
+    assert created.errors[0][:2] == [5, "E (Mã xã/phường)"] and "không thuộc Tỉnh Phú Thọ" in created.errors[0][2]
+
+
+def test_another_provinces_organisation_cannot_be_overwritten_through_its_code(client):
+    other = OrganisationFactory(commune=commune("24"), registration_code="2400000999")
+    staff = logged_in(client, "canbo.phutho")
+    upload(staff, [row("2400000999", commune("25"), name="Chiếm Mã")])
+    created = RegistryImport.objects.get()
+    assert created.status == "invalid" and "tỉnh khác" in created.errors[0][2]
+    other.refresh_from_db()
+    assert other.province.code == "24" and other.name != "Chiếm Mã"
+
+
+def test_an_admin_picks_the_province(client):
+    admin = logged_in(client, "admin")
+    upload(admin, [row("2509990001", commune("25"))], province=province("25").pk)
+    assert RegistryImport.objects.get().status == "checked"
+    assert RegistryImport.objects.get().province.code == "25"
+    assert "province" in admin.get(reverse("registry_import")).context["form"].fields
+
+
+def test_leaders_get_a_403_on_every_import_page(client):
+    leader = logged_in(client, "lanhdao")
+    assert leader.get(reverse("registry_import")).status_code == 403
+    assert upload(leader, [row("2409990001", commune("24"))]).status_code == 403
+    assert leader.get(reverse("registry_import_template")).status_code == 403
+    assert not RegistryImport.objects.exists()
+
+
+def test_another_accounts_import_is_a_404(client):
+    upload(logged_in(client, "canbo.bacninh"), [row("2409990001", commune("24"))])
+    created = RegistryImport.objects.get()
+    other = logged_in(client, "canbo.phutho")
+    for name in ("registry_import_detail", "registry_import_status"):
+        assert other.get(reverse(name, args=[created.pk])).status_code == 404
+    assert other.post(reverse("registry_import_commit", args=[created.pk])).status_code == 404
+    created.refresh_from_db()
+    assert created.status == "checked"
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"%PDF-1.4\x00\x00 not a sheet", "bao-cao.xlsx", "không phải bảng tính"),
+        (xlsx_bytes([HEADER])[:-200], "hong.xlsx", "Tệp Excel bị hỏng"),
+        (b"M\xe3 s\xf4\x81\x8d;x\r\n", "sai-ma.csv", "bảng mã"),
+    ],
+)
+def test_bad_files_get_a_vietnamese_message_and_nothing_is_saved(client, data, name, message):
+    staff = logged_in(client, "canbo.bacninh")
+    before = Organisation.objects.count()
+    response = staff.post(reverse("registry_import"), {"file": SimpleUploadedFile(name, data)})
+    created = RegistryImport.objects.get()
+    assert created.status == "invalid" and message in created.errors[0][2]
+    assert message in staff.get(response["Location"]).content.decode()
+    assert Organisation.objects.count() == before
+
+
+def test_an_upload_over_20_mb_is_refused(client, monkeypatch):
+    staff = logged_in(client, "canbo.bacninh")
+    big = SimpleUploadedFile("lon.xlsx", b"x" * (20 * 1024 * 1024 + 1))
+    response = staff.post(reverse("registry_import"), {"file": big})
+    assert response.status_code == 200 and "quá giới hạn 20 MB" in response.context["form"].errors["file"][0]
+    assert not RegistryImport.objects.exists()
+
+
+def test_the_template_downloads_with_vietnamese_headers_and_the_provinces_communes(client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = logged_in(client, "canbo.bacninh").get(reverse("registry_import_template"))
+    book = load_workbook(BytesIO(response.content), read_only=True)
+    headers = next(book["Danh sách"].iter_rows(values_only=True))
+    assert headers[:3] == ("Mã số đăng ký", "Tên tổ chức", "Loại hình")
+    communes = list(book["Mã xã"].iter_rows(min_row=2, values_only=True))
+    assert communes and {place for _code, _name, place in communes} == {"Bắc Ninh"}
+
+
+def test_the_registry_list_links_to_the_import_for_editors_only(client):
+    assert (
+        reverse("registry_import") in logged_in(client, "canbo.bacninh").get(reverse("registry_list")).content.decode()
+    )
+    assert reverse("registry_import") not in logged_in(client, "lanhdao").get(reverse("registry_list")).content.decode()
+
+
+def test_a_commune_may_be_named_instead_of_coded_in_any_case_and_spelling(client):
+    staff = logged_in(client, "canbo.bacninh")
+    place = commune("24")
+    header = ["Mã số đăng ký", "Tên tổ chức", "Loại hình", "Lĩnh vực", "Xã/phường", "Ngày thành lập"]
+    rows = [["2409990001", "HTX Theo Tên Xã", "HTX", "NN", f"  xã {place.name.upper()} ", "01/01/2022"]]
+    file = SimpleUploadedFile("ten-xa.csv", "\n".join(",".join(r) for r in [header, *rows]).encode("utf-8"))
+    staff.post(reverse("registry_import"), {"file": file})
+    created = RegistryImport.objects.get()
+    assert created.status == "checked", created.errors
+    staff.post(reverse("registry_import_commit", args=[created.pk]))
+    assert Organisation.objects.get(registration_code="2409990001").commune == place
+
+
+def test_one_organisation_over_several_years_and_its_rows_must_agree(client):
+    staff = logged_in(client, "canbo.bacninh")
+    place = commune("24")
+    upload(staff, [row("2409990001", place, year=2023), row("2409990001", place, year=2024, members="1.300")])
+    created = RegistryImport.objects.get()
+    assert created.counts["organisations"] == {"create": 1, "update": 0, "unchanged": 0}
+    assert created.counts["figures"] == {"create": 2, "update": 0, "unchanged": 0}
+    upload(staff, [row("2409990002", place), row("2409990002", place, name="Tên Khác"), row("2409990002", place)])
+    errors = RegistryImport.objects.order_by("-pk")[0].errors
+    assert [error[:2] for error in errors] == [[5, "B (Tên tổ chức)"], [6, "G (Năm)"]]
+    assert "Khác với dòng 4" in errors[0][2] and "Năm 2024 của mã số 2409990002 đã có ở dòng 4" in errors[1][2]
