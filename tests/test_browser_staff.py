@@ -11,7 +11,6 @@ PostgreSQL (and fails without it in CI, REQUIRE_SERVICES=1).
 """
 
 import os
-import threading
 
 import pytest
 from django.db import connection
@@ -21,7 +20,7 @@ from coop_tracker.celery import app as celery_app
 from cooperatives.models import AdminUnit, Organisation
 from plans.models import RecomputeSchedule, Target
 from tests.factories import province
-from tests.test_browser import dashboard_server, shot  # noqa: F401 (a fixture)
+from tests.test_browser import committed, dashboard_server, shot  # noqa: F401 (a fixture)
 
 NAME = "HTX Thử nghiệm Trình duyệt Yên Dũng"
 
@@ -56,21 +55,6 @@ def eager_recompute():
 def forget_the_new_htx():
     yield
     committed(lambda: Organisation.objects.filter(name=NAME).delete())
-
-
-def committed(change):
-    """Run `change` on a connection of its own, outside the test's transaction, as the server sees."""
-
-    def run():
-        try:
-            change()
-        finally:
-            connection.close()
-
-    if connection.vendor == "postgresql":
-        thread = threading.Thread(target=run)
-        thread.start()
-        thread.join()
 
 
 @pytest.mark.browser

@@ -26,7 +26,7 @@ from django.db import connection
 
 from cooperatives.models import AdminUnit
 from plans.models import RecomputeSchedule
-from tests.plans.test_tasks import REQUIRED, SERVICES, require_services, wait_for
+from tests.workers import REQUIRED, SERVICES, require_services, wait_for
 
 BASE = Path(settings.BASE_DIR)
 pytestmark = [
