@@ -39,11 +39,13 @@ run: demo
 # Production on this host: web (gunicorn + whitenoise), Celery worker and beat, from the Procfile,
 # against DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis or RabbitMQ), with DEBUG=false.
 # PROCESSES="web" (or "worker", "web worker"…) runs only some of them: see README, "Production serving".
+# MIGRATE=0 on all web and worker hosts but the one that migrates a release (README).
+MIGRATE ?= 1
 serve: $(VENV)/.installed messages
 	@test -n "$$DATABASE_URL" -a -n "$$CELERY_BROKER_URL" -a -n "$$SECRET_KEY" \
 		|| { echo "Set DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY and ALLOWED_HOSTS (README, Production serving)"; exit 1; }
-	DEBUG=false $(PY) manage.py check --deploy --fail-level WARNING
-	DEBUG=false $(PY) manage.py migrate --no-input
+	DEBUG=false $(PY) manage.py check --deploy --fail-level ERROR
+	@if [ "$(MIGRATE)" != "0" ]; then DEBUG=false $(PY) manage.py migrate --no-input; fi
 	DEBUG=false $(PY) manage.py collectstatic --no-input -v0
 	DEBUG=false PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bin/serve
 

@@ -22,6 +22,18 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     list_select_related = ["province"]
     autocomplete_fields = ["province"]
 
+    def get_fieldsets(self, request, obj=None):
+        # Django-admin rights follow the role (User.apply_role): no checkboxes that could disagree.
+        hidden = {"is_staff", "is_superuser", "groups", "user_permissions"}
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def save_model(self, request, obj, form, change):
+        obj.apply_role()
+        super().save_model(request, obj, form, change)
+
     # Vietnamese names are written family name (last_name) first: "Nguyễn Văn An".
     @admin.display(description=_("họ và tên"))
     def full_name(self, user):

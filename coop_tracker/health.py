@@ -25,13 +25,12 @@ BROKER_TIMEOUT_S = 2
 def health(request):
     database = _check("database", _database)
     broker = "eager" if settings.CELERY_TASK_ALWAYS_EAGER else _check("broker", _broker)
-    schedule = _last_recompute() if database == "ok" else None
+    schedule = RecomputeSchedule.current() if database == "ok" else None
     body = {
         "database": database,
         "broker": broker,
         # Any run (after edits, or the nightly run of every target), and the last nightly one.
-        "last_recompute": schedule
-        and _iso(max(filter(None, [schedule.last_run_at, schedule.last_full_at]), default=None)),
+        "last_recompute": schedule and _iso(_latest(schedule.last_run_at, schedule.last_full_at)),
         "last_full_recompute": schedule and _iso(schedule.last_full_at),
     }
     healthy = database == "ok" and broker in ("ok", "eager")
@@ -55,10 +54,6 @@ def _database():
 def _broker():
     with celery_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_S)
-
-
-def _last_recompute():
-    return RecomputeSchedule.objects.filter(pk=1).first() or RecomputeSchedule()
 
 
 def _latest(*moments):

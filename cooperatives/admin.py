@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from cooperatives import services
 from cooperatives.models import (
     AdminUnit,
     Organisation,
@@ -101,6 +102,15 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     # field's limit_choices_to.
     list_filter = ["kind", "sector", "status", "province"]
     date_hierarchy = "founded_on"
+
+    # Deleted as on the organisation's page, so that a restore brings back what went with it.
+    def delete_model(self, request, obj):
+        services.organisation_delete(organisation=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for organisation in queryset:
+            services.organisation_delete(organisation=organisation, user=request.user)
+
     search_fields = ["name", "short_name", "registration_code"]
     list_select_related = ["province", "commune"]
     autocomplete_fields = ["province", "commune"]

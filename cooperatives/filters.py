@@ -15,10 +15,17 @@ def visible_provinces(request):
     return visible(AdminUnit.objects.current_provinces(), request.user)
 
 
+def as_number(value) -> int | None:
+    """A whole number from a query string (an id, a year), or None: digits only, and few enough
+    to fit a 64-bit integer column (a longer one is an error in SQLite, not an empty result)."""
+    text = str(value or "")
+    return int(text) if text.isdecimal() and len(text) <= 18 else None
+
+
 def communes_of_chosen_province(request):
     """Communes of the province chosen in the form (or the account's own): a list of 3,321 would not fit."""
-    province = request.GET.get("province") or getattr(request.user.scope_province, "pk", None)
-    if not str(province or "").isdecimal():
+    province = as_number(request.GET.get("province")) or getattr(request.user.scope_province, "pk", None)
+    if province is None:
         return AdminUnit.objects.none()
     communes = AdminUnit.objects.communes().of_structure(AdminUnit.Structure.FROM_2025).filter(parent=province)
     return visible(communes, request.user)

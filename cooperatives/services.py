@@ -3,7 +3,6 @@ the deletion and restore of an organisation, and the import of provincial Excel/
 organisations, yearly figures and ratings."""
 
 import csv
-import datetime
 import io
 from collections import defaultdict
 from collections.abc import Callable
@@ -226,10 +225,8 @@ class _Closure:
 
 
 # The rows whose foreign key to their organisation cascades: deleted with it, restored with it.
+# Every deletion goes through organisation_delete (the Django admin's too), which stamps them all.
 DELETED_WITH_ORGANISATION = (YearlyFigures, Rating, SupportAction)
-# A deletion from elsewhere (the Django admin) cascades row by row: the history rows of the
-# cascade fall within moments of the organisation's own.
-CASCADE_WINDOW = datetime.timedelta(seconds=10)
 
 
 @transaction.atomic
@@ -279,9 +276,9 @@ def organisation_restore(*, deletion, user) -> Organisation:
 
 
 def _deleted_with(model, deletion):
-    """The last rows of `model` that belonged to the organisation and went in its deletion."""
-    window = (deletion.history_date - CASCADE_WINDOW, deletion.history_date)
-    history = model.history.latest_of_each().filter(history_type="-", history_date__range=window)
+    """The rows of `model` that went in the organisation's deletion (stamped with its time), not
+    those deleted on purpose before it."""
+    history = model.history.latest_of_each().filter(history_type="-", history_date=deletion.history_date)
     return history.filter(organisation_id=deletion.id).order_by("history_id")
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -51,7 +52,7 @@ def progress_report_workbook(plan, targets) -> bytes:
             str(STATUS_LABELS[progress.status if progress else Progress.Status.NO_DATA]),
             progress.explanation if progress else "",
         ]
-        by_target.append(row)
+        _append(by_target, row)
     _table_style(by_target, widths=[5, 50, 30, 18, 12, 16] + [12] * len(years) + [10, 12, 18, 50])
 
     by_year = workbook.create_sheet(_("Theo năm"))
@@ -64,7 +65,8 @@ def progress_report_workbook(plan, targets) -> bytes:
     for number, target in enumerate(targets, start=1):
         divisor, unit = unit_of(target.value, target)
         for row in target.progress_years.all():
-            by_year.append(
+            _append(
+                by_year,
                 [
                     number,
                     target.wording,
@@ -73,7 +75,7 @@ def progress_report_workbook(plan, targets) -> bytes:
                     _in_unit(row.actual, divisor),
                     _in_unit(row.expected, divisor),
                     str(STATUS_LABELS[row.status]),
-                ]
+                ],
             )
     _table_style(by_year, widths=[5, 50, 8, 12, 14, 16, 20])
 
@@ -82,31 +84,41 @@ def progress_report_workbook(plan, targets) -> bytes:
     return output.getvalue()
 
 
+def _append(sheet, values):
+    """A row of plain values. Text typed by staff stays text, never a formula Excel would run
+    ("=HYPERLINK(…)"), and loses the control characters Excel refuses (Word's line break, \x0b)."""
+    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value for value in values])
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
+
 def _in_unit(value, divisor):
     return None if value is None else float(value / divisor)
 
 
 def _title(sheet, plan, targets):
     computed = [t.progress.computed_at for t in targets if hasattr(t, "progress")]
-    sheet.append([plan.title])
+    _append(sheet, [plan.title])
     sheet["A1"].font = Font(bold=True, size=13)
     document = " ".join(filter(None, [plan.document_number, _date(plan.document_date)]))
     period = f"{plan.first_year}–{plan.last_year}"
-    sheet.append([" · ".join(filter(None, [plan.issuer, document, str(plan.area), period]))])
-    sheet.append(
+    _append(sheet, [" · ".join(filter(None, [plan.issuer, document, str(plan.area), period]))])
+    _append(
+        sheet,
         [
             _("Số liệu tính lúc %(when)s; xuất ngày %(today)s.")
             % {
                 "when": _datetime(max(computed)) if computed else "—",
                 "today": date_format(timezone.localdate(), "SHORT_DATE_FORMAT"),
             }
-        ]
+        ],
     )
     sheet.append([])
 
 
 def _header(sheet, labels):
-    sheet.append(labels)
+    _append(sheet, labels)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL

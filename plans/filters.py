@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import visible
-from cooperatives.filters import BootstrapFilterSet
+from cooperatives.filters import BootstrapFilterSet, as_number
 from cooperatives.models import AdminUnit
 from plans.models import Indicator, Plan, Target
 
@@ -52,10 +52,10 @@ class OverviewFilter(BootstrapFilterSet):
         """Only the plans the year and province chosen leave: a country's hundreds of plans in one
         drop-down would be unusable, and rendering them cost most of the page's time."""
         plans = visible_plans(self.request)
-        if str(self.data.get("year", "")).isdecimal():
-            plans = plans.in_force(int(self.data["year"]))
-        if str(self.data.get("province", "")).isdecimal():
-            province = AdminUnit.objects.filter(pk=self.data["province"]).first()
+        if (year := as_number(self.data.get("year"))) is not None:
+            plans = plans.in_force(year)
+        if (province_id := as_number(self.data.get("province"))) is not None:
+            province = AdminUnit.objects.filter(pk=province_id).first()
             plans = plans.about_place(province) if province else plans
         return plans
 

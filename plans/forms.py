@@ -196,7 +196,7 @@ class TaskForm(forms.ModelForm):
         fields = ["title", "wording"]
         widgets = {"wording": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_fields(self.fields, size="sm")
 

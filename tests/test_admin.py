@@ -151,3 +151,25 @@ def test_entered_value_records_who_entered_it(superuser_client):
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert EnteredValue.objects.get(indicator=indicator).entered_by.username == "quantri"
+
+
+def test_in_the_django_admin_a_staff_account_cannot_be_made_a_superuser(superuser_client):
+    from accounts.models import User
+
+    staff = User.objects.get(username="canbo.phutho")
+    page = superuser_client.get(reverse("admin:accounts_user_change", args=[staff.pk])).content.decode()
+    assert 'name="is_superuser"' not in page and 'name="is_staff"' not in page
+    data = {
+        "username": staff.username,
+        "role": "staff",
+        "province": staff.province_id,
+        "is_active": "on",
+        "is_superuser": "on",
+        "is_staff": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+    }
+    response = superuser_client.post(reverse("admin:accounts_user_change", args=[staff.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    staff.refresh_from_db()
+    assert (staff.is_superuser, staff.is_staff) == (False, False)

@@ -100,9 +100,20 @@ def test_only_the_rows_deleted_with_it_come_back(htx):
 
 def test_an_organisation_deleted_from_the_admin_comes_back_with_its_rows_too(client, htx):
     pk = htx.pk
-    Organisation.objects.get(pk=pk).delete()  # the Django admin's cascade: no common stamp, no user
-    assert restore(logged_in(client, "admin"), pk).status_code == 302
+    admin_client = logged_in(client, "admin")
+    page = reverse("admin:cooperatives_organisation_delete", args=[pk])
+    assert admin_client.post(page, {"post": "yes"}).status_code == 302
+    assert not Organisation.objects.filter(pk=pk).exists()
+    assert restore(admin_client, pk).status_code == 302
     assert rows_of(pk) == (2, 1, 1)
+
+
+def test_a_row_deleted_on_purpose_just_before_stays_deleted(client, htx):
+    staff = logged_in(client, "canbo.bacninh")
+    YearlyFigures.objects.filter(organisation=htx).order_by("year").last().delete()
+    delete(staff, htx)
+    assert restore(staff, htx.pk).status_code == 302
+    assert rows_of(htx.pk) == (1, 1, 1)
 
 
 def test_restoring_queues_the_recompute_and_the_figures_come_back(client, django_capture_on_commit_callbacks):

@@ -74,3 +74,9 @@ def test_excel_export_holds_exactly_the_filtered_rows(national):
 def test_its_query_count_is_bounded(national, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         national.get(URL, {"kind": "htx", "rating": "fair", "sort": "province"})
+
+
+@pytest.mark.parametrize("number", ["9223372036854775808", "1" * 40])
+def test_an_id_too_long_for_the_database_is_no_error(national, number):
+    for url in (reverse("registry_list"), reverse("overview")):
+        assert national.get(url, {"province": number, "year": number}).status_code == 200

