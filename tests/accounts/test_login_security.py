@@ -1,10 +1,13 @@
 """Login security: lockout after repeated failures, CSRF on forms, the headers of every response."""
 
+import datetime
+
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +59,13 @@ def test_every_response_carries_the_security_headers(client):
     assert "camera=()" in response["Permissions-Policy"]
 
 
-def test_sessions_end_with_the_browser_and_after_a_working_day():
-    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
-    assert settings.SESSION_COOKIE_AGE == 8 * 3600
+@pytest.mark.django_db
+def test_sessions_end_with_the_browser_and_after_a_working_day(client):
+    response = client.post(reverse("login"), {"username": "lanhdao", "password": "coop-leader-2026"})
+    assert response.status_code == 302
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert not cookie["max-age"] and not cookie["expires"]  # a browser-session cookie
+    session = client.session
+    assert session.get_expire_at_browser_close()
+    assert session.get_expiry_date() - timezone.now() <= datetime.timedelta(hours=8)
+    assert session.get_expiry_date() - timezone.now() > datetime.timedelta(hours=7, minutes=59)
