@@ -143,9 +143,19 @@ FIGURE_FIELDS = (
 RATING_FIELDS = ("self_score", "verified_score", "level")
 TEXT_LIMITS = {"name": 255, "address": 255, "legal_representative": 150}
 MONEY_FIELDS = ("charter_capital", "revenue", "profit", "average_income")
-# What a header in words says about its unit ("Doanh thu (triệu đồng)").
-MONEY_UNITS = [("ty dong", 10**9), ("trieu dong", 10**6), ("tr dong", 10**6), ("trd", 10**6), ("nghin dong", 10**3)]
-MONEY_UNITS += [("ngan dong", 10**3)]
+# The units a money header states in brackets, matched on its folded words: "(Triệu đ)", "(tr.đ)",
+# "(trđ)", "(Tỷ đồng)", "(1.000 đ)", "(nghìn đồng)".
+MONEY_UNITS = [
+    (re.compile(r"\b(trieu|tr|trd)\b"), 10**6),
+    (re.compile(r"\b(ty|ti)\b"), 10**9),
+    (re.compile(r"\b(nghin|ngan|1 ?000)\b"), 10**3),
+]
+# What else those brackets may say: the currency, per whom, per year ("đồng/người/năm").
+UNIT_WORDS = re.compile(r"\b(dong|d|vnd|nguoi|ng|lao dong|ld|thanh vien|tv|nam)\b")
+PER_MONTH = re.compile(r"\bthang\b")
+# The money the registry keeps per year (YearlyFigures.average_income is "đồng/người/năm"): a header
+# per month is multiplied by 12. Capital, revenue and profit have no period to convert.
+PER_YEAR_FIELDS = ("average_income",)
 
 
 # Text -------------------------------------------------------------------------------------
@@ -208,8 +218,16 @@ def parse_whole(value, *, low=0, high=2_000_000_000) -> int:
     return int(number)
 
 
-def parse_money(value, multiplier=1) -> Decimal:
-    number = (parse_number(value) * multiplier).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+def parse_money(value, unit=1, period=1) -> Decimal:
+    """Đồng from a cell in `unit` đồng (10⁶: triệu đồng) for `period` (12: a month, when the field is yearly)."""
+    number = parse_number(value)
+    if isinstance(value, float):  # a formula's binary noise, 1650000.0000000002, is not a fraction of a đồng
+        number = number.quantize(Decimal("0.000001"))
+    if unit == 1 and number != number.to_integral_value():
+        raise ValueError(
+            _("số đồng không có phần lẻ: nếu số tính bằng triệu đồng, hãy ghi “(triệu đồng)” trong tiêu đề cột")
+        )
+    number = (number * unit * period).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     if abs(number) >= 10**18:
         raise ValueError(_("số quá lớn"))
     return number
@@ -726,7 +744,9 @@ class Column:
     index: int
     field: str
     header: str
-    multiplier: int = 1
+    unit: int = 1  # đồng a number in a money column stands for
+    period: int = 1  # 12: the header gives a month's money for a yearly field
+    error: str | None = None  # the header cannot be read: its cells are not either
 
     @property
     def label(self) -> str:
@@ -763,26 +783,50 @@ HEADER_LOOKUP.update({fold(header.split("(")[0]): name for name, header in TEMPL
 HEADER_LOOKUP.update({synonym: name for name, synonyms in SYNONYMS.items() for synonym in synonyms})
 
 
-def header_field(text) -> tuple[str | None, int]:
-    """Which field a header names, and the unit multiplier it states: "Doanh thu (triệu đồng)" → revenue, 10⁶."""
+BRACKETS = re.compile(r"\((.*?)\)|\[(.*?)\]", re.S)
+
+
+def header_field(text) -> str | None:
+    """Which field a header names: "Doanh thu (triệu đồng)" → revenue."""
     if is_blank(text) or not isinstance(text, str):
-        return None, 1
-    folded = fold(text)
-    bare = fold(re.sub(r"\(.*?\)|\[.*?\]|\*", " ", text))
-    name = HEADER_LOOKUP.get(folded) or HEADER_LOOKUP.get(bare)
-    multiplier = 1
-    if name in MONEY_FIELDS:
-        multiplier = next((factor for unit, factor in MONEY_UNITS if unit in folded), 1)
-    return name, multiplier
+        return None
+    bare = fold(BRACKETS.sub(" ", text).replace("*", " "))
+    return HEADER_LOOKUP.get(fold(text)) or HEADER_LOOKUP.get(bare)
+
+
+def money_unit(name: str, text: str) -> tuple[int, int]:
+    """The unit and period a money header states in brackets: "Thu nhập (triệu đồng/người/tháng)" → 10⁶, 12.
+    Raises ValueError for words it cannot read: a unit guessed wrong would be a thousandfold error."""
+    unit, period = 1, 1
+    for inside in (round_ or square for round_, square in BRACKETS.findall(text)):
+        words = fold(inside)
+        for pattern, factor in MONEY_UNITS:
+            if pattern.search(words):
+                if unit != 1:  # two units, "(triệu tỷ)"
+                    words += " ?"
+                unit, words = factor, pattern.sub(" ", words)
+        if name in PER_YEAR_FIELDS and PER_MONTH.search(words):
+            period, words = 12, PER_MONTH.sub(" ", words)
+        if re.search(r"[a-z?]", UNIT_WORDS.sub(" ", words)):
+            raise ValueError(
+                _("Không hiểu đơn vị “%(unit)s”: hãy ghi (đồng), (nghìn đồng), (triệu đồng) hoặc (tỷ đồng).")
+                % {"unit": clean_text(inside)[:40]}
+            )
+    return unit, period
 
 
 def find_columns(values: Sequence) -> dict[str, Column] | None:
     """The columns of a header row, or None if the row is not the header (no registration code column)."""
     columns = {}
     for index, value in enumerate(values):
-        name, multiplier = header_field(value)
+        name = header_field(value)
         if name and name not in columns:
-            columns[name] = Column(index, name, clean_text(value), multiplier)
+            column = columns[name] = Column(index, name, clean_text(value))
+            if name in MONEY_FIELDS:
+                try:
+                    column.unit, column.period = money_unit(name, value)
+                except ValueError as error:
+                    column.error = str(error)
     if "registration_code" in columns and len(columns) >= 3:
         return columns
     return None
@@ -808,8 +852,9 @@ def parse(table: Table, on_progress: Callable[[int], None] | None = None) -> Par
     parsed = ParsedFile()
     rows = iter(table.rows)
     try:
-        columns = _header(rows)
+        number, columns = _header(rows)
         parsed.columns = columns
+        parsed.errors += [RowError(number, column.label, column.error) for column in columns.values() if column.error]
         _data_rows(rows, columns, parsed, on_progress)
     finally:
         table.close()
@@ -818,7 +863,7 @@ def parse(table: Table, on_progress: Callable[[int], None] | None = None) -> Par
     return parsed
 
 
-def _header(rows: Iterator) -> dict[str, Column]:
+def _header(rows: Iterator) -> tuple[int, dict[str, Column]]:
     searched = 0
     for number, values in rows:
         if number == 0:  # next sheet
@@ -826,7 +871,7 @@ def _header(rows: Iterator) -> dict[str, Column]:
             continue
         searched += 1
         if searched <= HEADER_SEARCH_ROWS and (columns := find_columns(values)):
-            return columns
+            return number, columns
     raise ImportFileError(
         _(
             "Không tìm thấy dòng tiêu đề: cần một dòng (trong %(rows)s dòng đầu) có cột “Mã số đăng ký” và "
@@ -840,7 +885,7 @@ def _data_rows(rows: Iterator, columns: dict[str, Column], parsed: ParsedFile, o
     codeless = []  # rows without a code: errors if data follows, a footer (totals, signatures) if not
     first = True
     memo = {}
-    readable = [(name, column) for name, column in columns.items() if name in PARSERS]
+    readable = [(name, column) for name, column in columns.items() if name in PARSERS and not column.error]
     for number, values in rows:
         if number == 0:
             break  # the end of the sheet holding the header
@@ -890,7 +935,7 @@ def _cell(column: Column, raw, memo: dict):
         key = None
     try:
         if column.field in MONEY_FIELDS:
-            found = parse_money(raw, column.multiplier), None
+            found = parse_money(raw, column.unit, column.period), None
         else:
             found = PARSERS[column.field](raw), None
     except (ValueError, ArithmeticError, InvalidOperation) as error:

@@ -255,3 +255,56 @@ def test_excels_unicode_text_export_utf16_with_tabs_is_read():
     text = "Mã số đăng ký\tTên tổ chức\tLoại hình\r\n2400000001\tHTX Hoà Bình\tTHT\r\n"
     record = parse(read_table(text.encode("utf-16"), "unicode.txt")).records[0]
     assert (record.values["name"], record.values["kind"]) == ("HTX Hoà Bình", "tht")
+
+
+def money(header, cell):
+    """What one money cell under `header` reads as: (value or None, errors)."""
+    result = parsed(["Mã số", "Tên", "Năm", header], ["2400000001", "HTX A", "2024", cell])
+    values = result.records[0].values
+    found = [value for name, value in values.items() if name in importing.MONEY_FIELDS]
+    return (found[0] if found else None), [error.as_list() for error in result.errors]
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "value"),
+    [
+        ("Doanh thu (Triệu đ)", "1.500", 1_500_000_000),
+        ("Vốn điều lệ (tr.đ)", "200", 200_000_000),
+        ("Doanh thu (Tr.đ)", "2,5", 2_500_000),
+        ("Lợi nhuận (trđ)", "12", 12_000_000),
+        ("Doanh thu\n(Tỷ đ)", "1,2", 1_200_000_000),
+        ("Doanh thu (tỷ đồng)", "3", 3_000_000_000),
+        ("Lợi nhuận (1.000 đ)", "350", 350_000),
+        ("Doanh thu (nghìn đồng)", "7", 7000),
+        ("Doanh thu (ngàn đ)", "7", 7000),
+        ("Doanh thu (VNĐ)", "1.500", 1500),
+        ("Doanh thu (đồng) (*)", "1.500", 1500),
+        ("Thu nhập bình quân (đồng/người/năm)", "54.000.000", 54_000_000),
+        ("Thu nhập bình quân (triệu đồng/người/năm)", "54", 54_000_000),
+        # The registry keeps a yearly income (YearlyFigures.average_income, đồng/người/năm).
+        ("Thu nhập bình quân (triệu đồng/người/tháng)", "4,5", 54_000_000),
+        ("Thu nhập bình quân (đồng/LĐ/tháng)", "4.500.000", 54_000_000),
+    ],
+)
+def test_money_headers_give_their_unit_in_the_ways_files_write_it(header, cell, value):
+    assert money(header, cell) == (Decimal(value), [])
+
+
+@pytest.mark.parametrize(
+    "header", ["Doanh thu (USD)", "Vốn điều lệ (triệu đồng/tháng)", "Doanh thu (triệu tỷ)", "Lợi nhuận (chục đồng)"]
+)
+def test_a_money_header_with_a_unit_it_cannot_read_is_an_error_for_the_column(header):
+    value, errors = money(header, "1.500")
+    assert value is None
+    [[row, column, message]] = errors
+    assert (row, column[0]) == (1, "D")
+    assert "Không hiểu đơn vị" in message
+
+
+def test_a_fraction_of_a_dong_in_a_column_in_dong_is_an_error_for_the_cell():
+    value, errors = money("Doanh thu (đồng)", "1,5")
+    assert value is None
+    assert [(row, column[0]) for row, column, _message in errors] == [(2, "D")]
+    assert "triệu đồng" in errors[0][2]  # says how to state the unit
+    assert money("Doanh thu (triệu đồng)", "1,5") == (Decimal(1_500_000), [])
+    assert money("Doanh thu (đồng)", 1_500_000 * 1.1) == (Decimal(1_650_000), [])  # Excel's float noise
