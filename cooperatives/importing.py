@@ -141,8 +141,15 @@ FIGURE_FIELDS = (
     "ocop_max_stars",
 )
 RATING_FIELDS = ("self_score", "verified_score", "level")
-TEXT_LIMITS = {"name": 255, "address": 255, "legal_representative": 150}
+TEXT_LIMITS = {
+    name: Organisation._meta.get_field(name).max_length for name in ("name", "address", "legal_representative")
+}
 MONEY_FIELDS = ("charter_capital", "revenue", "profit", "average_income")
+# Whole đồng each money column holds: beyond it PostgreSQL refuses the whole import.
+MONEY_DIGITS = {
+    name: YearlyFigures._meta.get_field(name).max_digits - YearlyFigures._meta.get_field(name).decimal_places
+    for name in MONEY_FIELDS
+}
 # The units a money header states in brackets, matched on its folded words: "(Triệu đ)", "(tr.đ)",
 # "(trđ)", "(Tỷ đồng)", "(1.000 đ)", "(nghìn đồng)".
 MONEY_UNITS = [
@@ -218,7 +225,7 @@ def parse_whole(value, *, low=0, high=2_000_000_000) -> int:
     return int(number)
 
 
-def parse_money(value, unit=1, period=1) -> Decimal:
+def parse_money(value, unit=1, period=1, *, digits=18) -> Decimal:
     """Đồng from a cell in `unit` đồng (10⁶: triệu đồng) for `period` (12: a month, when the field is yearly)."""
     number = parse_number(value)
     if isinstance(value, float):  # a formula's binary noise, 1650000.0000000002, is not a fraction of a đồng
@@ -228,8 +235,8 @@ def parse_money(value, unit=1, period=1) -> Decimal:
             _("số đồng không có phần lẻ: nếu số tính bằng triệu đồng, hãy ghi “(triệu đồng)” trong tiêu đề cột")
         )
     number = (number * unit * period).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    if abs(number) >= 10**18:
-        raise ValueError(_("số quá lớn"))
+    if abs(number) >= 10**digits:
+        raise ValueError(_("số quá lớn: tối đa %(digits)s chữ số khi tính bằng đồng") % {"digits": digits})
     return number
 
 
@@ -459,7 +466,7 @@ PARSERS: dict[str, Callable] = {
     "high_technology": parse_bool,
     "ocop_products": lambda value: parse_whole(value, high=1000),
     "ocop_max_stars": lambda value: parse_whole(value, low=3, high=5),
-    **{name: parse_money for name in MONEY_FIELDS},
+    **{name: functools.partial(parse_money, digits=MONEY_DIGITS[name]) for name in MONEY_FIELDS},
     "scheme": _choice_parser(SCHEME_WORDS, lambda: _("TT 01/2020 hoặc TT 09/2017")),
     "self_score": parse_score,
     "verified_score": parse_score,
@@ -935,7 +942,7 @@ def _cell(column: Column, raw, memo: dict):
         key = None
     try:
         if column.field in MONEY_FIELDS:
-            found = parse_money(raw, column.unit, column.period), None
+            found = PARSERS[column.field](raw, column.unit, column.period), None
         else:
             found = PARSERS[column.field](raw), None
     except (ValueError, ArithmeticError, InvalidOperation) as error:

@@ -439,7 +439,9 @@ def _insert(model, rows: list) -> None:
         quoted = {field: connection.ops.quote_name(field.column) for field in fields}
         nullable = ", ".join(name for field, name in quoted.items() if field.null)
         options = f"FORMAT csv, FORCE_NULL ({nullable})" if nullable else "FORMAT csv"
-        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(quoted.values())}) FROM STDIN WITH ({options})", out)
+        # The raw cursor's errors are psycopg's: turned into Django's, registry_import reports them.
+        with connection.wrap_database_errors:
+            cursor.cursor.copy_expert(f"COPY {table} ({', '.join(quoted.values())}) FROM STDIN WITH ({options})", out)
 
 
 def _history_copy(model, ids: list[int], change: str, user) -> None:

@@ -308,3 +308,14 @@ def test_a_fraction_of_a_dong_in_a_column_in_dong_is_an_error_for_the_cell():
     assert "triệu đồng" in errors[0][2]  # says how to state the unit
     assert money("Doanh thu (triệu đồng)", "1,5") == (Decimal(1_500_000), [])
     assert money("Doanh thu (đồng)", 1_500_000 * 1.1) == (Decimal(1_650_000), [])  # Excel's float noise
+
+
+def test_money_beyond_what_the_registry_column_holds_is_an_error_for_the_cell():
+    # YearlyFigures.average_income holds 14 digits of đồng, revenue 18.
+    header = "Thu nhập bình quân (triệu đồng/người/năm)"
+    assert money(header, "99.999.999") == (Decimal(99_999_999_000_000), [])
+    value, errors = money(header, "120.000.000")
+    assert value is None
+    assert [(row, column[0]) for row, column, _message in errors] == [(2, "D")]
+    assert "tối đa 14 chữ số" in errors[0][2]
+    assert money("Doanh thu (tỷ đồng)", "1.000.000.000")[1][0][2].startswith("Số quá lớn")
