@@ -7,6 +7,7 @@ import datetime
 import io
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as default
 from operator import attrgetter
@@ -474,12 +475,13 @@ def _history_copy(model, ids: list[int], change: str, user) -> None:
 def registry_import_check(*, upload_id: int) -> RegistryImport:
     """Preview an uploaded file: counts, rows and errors stored on the upload; nothing else written."""
     upload = RegistryImport.objects.get(pk=upload_id)
-    report = registry_import(
-        data=bytes(upload.content),
-        file_name=upload.file_name,
-        province=upload.province,
-        on_progress=_progress_saver(upload_id),
-    )
+    with _ended_on_crash(upload_id, RegistryImport.Status.INVALID):
+        report = registry_import(
+            data=bytes(upload.content),
+            file_name=upload.file_name,
+            province=upload.province,
+            on_progress=_progress_saver(upload_id),
+        )
     status = RegistryImport.Status.INVALID if report.errors else RegistryImport.Status.CHECKED
     return _report_save(upload, report, status)
 
@@ -495,19 +497,34 @@ def registry_import_commit(*, upload_id: int) -> RegistryImport | None:
     )
     if not waiting.update(status=RegistryImport.Status.COMMITTING, rows_done=0):
         return None
-    upload = RegistryImport.objects.select_related("created_by", "province").get(pk=upload_id)
-    report = registry_import(
-        data=bytes(upload.content),
-        file_name=upload.file_name,
-        province=upload.province,
-        user=upload.created_by,
-        commit=True,
-        on_progress=_progress_saver(upload_id),
-    )
+    with _ended_on_crash(upload_id, RegistryImport.Status.FAILED):
+        upload = RegistryImport.objects.select_related("created_by", "province").get(pk=upload_id)
+        report = registry_import(
+            data=bytes(upload.content),
+            file_name=upload.file_name,
+            province=upload.province,
+            user=upload.created_by,
+            commit=True,
+            on_progress=_progress_saver(upload_id),
+        )
     if report.committed:
         upload.committed_at = timezone.now()
         return _report_save(upload, report, RegistryImport.Status.COMMITTED)
     return _report_save(upload, report, RegistryImport.Status.FAILED)
+
+
+@contextmanager
+def _ended_on_crash(upload_id: int, status: str):
+    """On any exception, the upload ends in `status` with a message, then the exception goes on (to
+    the worker's log, or a 500): a crash otherwise leaves it "checking" or "committing" for ever,
+    its page polling and its commit refused. registry_import's transaction has rolled back by then,
+    so the update is a write of its own."""
+    try:
+        yield
+    except Exception:
+        message = _("Lỗi hệ thống khi xử lý tệp: chưa lưu gì. Hãy tải lên lại; nếu vẫn lỗi, hãy báo quản trị hệ thống.")
+        RegistryImport.objects.filter(pk=upload_id).update(status=status, errors=[[None, "", message]], error_count=1)
+        raise
 
 
 def _progress_saver(upload_id: int):

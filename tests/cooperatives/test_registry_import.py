@@ -5,10 +5,11 @@ import functools
 import pytest
 from django.db import connection
 
+from accounts.models import User
 from cooperatives import importing
-from cooperatives.models import Organisation, YearlyFigures
-from cooperatives.services import registry_import
-from tests.factories import commune, province, xlsx_bytes
+from cooperatives.models import Organisation, RegistryImport, YearlyFigures
+from cooperatives.services import registry_import, registry_import_check, registry_import_commit
+from tests.factories import commune, logged_in, province, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +42,35 @@ def test_a_value_the_database_refuses_in_the_copy_is_a_clear_message_and_nothing
     assert "Cơ sở dữ liệu từ chối" in report.errors[0].message
     assert not Organisation.objects.filter(registration_code="2409900006").exists()
     assert YearlyFigures.objects.count() == figures
+
+
+def uploaded(rows, status=RegistryImport.Status.CHECKING) -> RegistryImport:
+    user = User.objects.get(username="canbo.bacninh")
+    return RegistryImport.objects.create(
+        created_by=user, province=province("24"), file_name="x.xlsx", content=xlsx_bytes(rows), status=status
+    )
+
+
+def crash(*args, **kwargs):
+    raise RuntimeError("a bug, or the worker losing the database")
+
+
+@pytest.mark.parametrize(
+    ("step", "broken", "before", "after"),
+    [
+        (registry_import_check, "cooperatives.importing.plan", "checking", "invalid"),
+        (registry_import_commit, "cooperatives.services._plan_write", "checked", "failed"),
+    ],
+)
+def test_an_upload_that_crashes_is_not_left_running_and_says_so(client, monkeypatch, step, broken, before, after):
+    place = commune("24")
+    upload = uploaded([HEADER, new_row("2409900005", place)], status=before)
+    monkeypatch.setattr(broken, crash)
+    with pytest.raises(RuntimeError):
+        step(upload_id=upload.pk)
+    upload.refresh_from_db()
+    assert (upload.status, upload.error_count) == (after, 1)
+    assert "chưa lưu gì" in upload.errors[0][2]
+    assert not Organisation.objects.filter(registration_code="2409900005").exists()
+    page = logged_in(client, "canbo.bacninh").get(upload.get_absolute_url()).content.decode()
+    assert 'id="import-progress"' not in page and "chưa lưu gì" in page
