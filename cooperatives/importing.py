@@ -412,6 +412,11 @@ SCHEME_WORDS = _words(
 )
 
 
+# Tax codes (0101234567, 0101234567-001) and older registration numbers (12/2015/HTX-B, 27.A.000123):
+# digits, perhaps with capitals and . / -. Words in the column (a signature block's "Người lập biểu") are not one.
+REGISTRATION_CODE = re.compile(r"[0-9A-Z./-]*[0-9][0-9A-Z./-]*")
+
+
 def parse_code(value) -> str:
     """A registration code as text; Excel drops the leading zero of a 10-digit tax code stored as a number."""
     if isinstance(value, float) and value.is_integer():
@@ -419,8 +424,11 @@ def parse_code(value) -> str:
     code = re.sub(r"\s", "", clean_text(value)).upper()
     if re.fullmatch(r"\d{9}", code):
         code = "0" + code
-    if not code or len(code) > 20:
-        raise ValueError(_("mã số đăng ký phải có từ 1 đến 20 ký tự"))
+    if len(code) > 20 or not REGISTRATION_CODE.fullmatch(code):
+        raise ValueError(
+            _("“%(value)s” không phải mã số đăng ký (chữ số, có thể kèm chữ in hoa và . / -, tối đa 20 ký tự)")
+            % {"value": clean_text(value)[:40]}
+        )
     return code
 
 
@@ -909,22 +917,24 @@ def _data_rows(rows: Iterator, columns: dict[str, Column], parsed: ParsedFile, o
             continue  # blank in every column read (a numbered but empty row of a form counts as blank)
         first = False
         code_error = "registration_code" in record.failed
-        code = record.values.get("registration_code", "")
-        total = not any(ch.isdigit() for ch in code) and _is_total_row(values)  # "Tổng cộng" in the code column
-        if total or (not code and not code_error):
-            if not total and _looks_like_an_organisation(record):
+        code = record.values.get("registration_code")
+        if not code and (_is_total_row(values) or (code_error and not _has_data(record))):
+            codeless.append((number, values, errors))  # "Tổng cộng", "Người lập biểu": a footer, if last
+            continue
+        if not code and not code_error:
+            if _looks_like_an_organisation(record):
                 parsed.errors.append(_codeless_error(number, values, columns))
             else:
-                codeless.append((number, values))
+                codeless.append((number, values, []))
             continue
-        for row, row_values in codeless:
-            parsed.errors.append(_codeless_error(row, row_values, columns))
+        for row, row_values, row_errors in codeless:
+            parsed.errors += row_errors or [_codeless_error(row, row_values, columns)]
         codeless = []
         parsed.errors += errors
         if not code_error:
             parsed.records.append(record)  # planned even with errors, so that the plan's own errors show too
     if codeless:
-        rows_left = ", ".join(str(row) for row, _values in codeless[:10])
+        rows_left = ", ".join(str(row) for row, _values, _errors in codeless[:10])
         parsed.notes.append(
             _("Bỏ qua %(count)s dòng cuối không có mã số đăng ký (dòng tổng cộng, ghi chú, chữ ký): %(rows)s.")
             % {"count": len(codeless), "rows": rows_left + ("…" if len(codeless) > 10 else "")}
@@ -957,6 +967,15 @@ def _looks_like_an_organisation(record: RowRecord) -> bool:
     """A row without a code that names an organisation is an error even at the bottom: never drop one silently."""
     described = {"name", "kind", "sector", "commune_code", "commune_name", "founded_on"}
     return len(described & (set(record.values) | record.failed)) >= 2
+
+
+# Cells a footer's words can be read into: the signer's name under "Tên tổ chức", the place and date.
+FREE_TEXT_FIELDS = {"name", "address", "legal_representative", "commune_name"}
+
+
+def _has_data(record: RowRecord) -> bool:
+    """A row whose code cell holds words is a footer unless some cell reads as an organisation's data."""
+    return bool(set(record.values) - FREE_TEXT_FIELDS)
 
 
 def _codeless_error(row, values, columns) -> RowError:

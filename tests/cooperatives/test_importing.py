@@ -319,3 +319,49 @@ def test_money_beyond_what_the_registry_column_holds_is_an_error_for_the_cell():
     assert [(row, column[0]) for row, column, _message in errors] == [(2, "D")]
     assert "tối đa 14 chữ số" in errors[0][2]
     assert money("Doanh thu (tỷ đồng)", "1.000.000.000")[1][0][2].startswith("Số quá lớn")
+
+
+def test_a_signature_block_under_the_list_is_skipped_with_a_note():
+    result = parsed(
+        ["DANH SÁCH"],
+        HEADER,
+        [1, "2409900002", "HTX B", "HTX", "NN", "7210", "01/01/2020"],
+        [],
+        [None, None, None, None, "Bắc Ninh, ngày 10 tháng 1 năm 2025"],
+        [None, "Người lập biểu", None, None, "Giám đốc"],
+        [None, "(Ký, ghi rõ họ tên)", "(Ký tên, đóng dấu)"],
+        [],
+        [None, "Nguyễn Văn A", "Trần Văn B", None, None],
+        [None, "Bắc Ninh, ngày 10 tháng 01 năm 2025", None, None, "KT. GIÁM ĐỐC"],
+    )
+    assert result.errors == []
+    assert [record.code for record in result.records] == ["2409900002"]
+    assert "5 dòng cuối" in result.notes[0]
+
+
+@pytest.mark.parametrize("text", ["Người lập biểu", "Giám đốc", "HTX", "Bắc Ninh, ngày 10/1/2025", "A" * 20 + "1"])
+def test_a_registration_code_is_digits_with_perhaps_capitals_dots_slashes_and_dashes(text):
+    assert importing.parse_code("htx-01/2020.b") == "HTX-01/2020.B"
+    with pytest.raises(ValueError, match="không phải mã số đăng ký"):
+        importing.parse_code(text)
+
+
+def test_a_row_with_data_under_a_code_that_is_not_one_is_still_an_error():
+    result = parsed(
+        HEADER,
+        [1, "2409900002", "HTX B", "HTX", "NN", "7210", "01/01/2020"],
+        [2, "HTX Hoà Bình", "HTX Hoà Bình", "HTX", "NN", "7210", "01/01/2020"],
+    )
+    assert [(error.row, error.column[0]) for error in result.errors] == [(3, "B")]
+    assert "không phải mã số đăng ký" in result.errors[0].message
+
+
+def test_a_signature_like_row_with_more_rows_under_it_is_an_error():
+    result = parsed(
+        HEADER,
+        [1, "2409900002", "HTX B", "HTX", "NN", "7210", "01/01/2020"],
+        [None, "Người lập biểu", None, None, "Giám đốc"],
+        [3, "2409900003", "HTX C", "HTX", "NN", "7210", "01/01/2020"],
+    )
+    assert [(error.row, error.column[0]) for error in result.errors][:1] == [(3, "B")]
+    assert [record.code for record in result.records] == ["2409900002", "2409900003"]
