@@ -363,11 +363,17 @@ def _registry_for(parsed, province: AdminUnit) -> importing.Registry:
         code: importing.CommuneRef(pk, code, name, parent)
         for pk, code, name, parent in communes.values_list("pk", "code", "name", "parent_id")
     }
-    codes = sorted({record.code for record in parsed.records})
+    spellings = {}  # a code as the registry may hold it -> as the import reads it
+    for code in {record.code for record in parsed.records}:
+        spellings.update((spelling, code) for spelling in _code_spellings(code))
+    stored = sorted(spellings)
     organisations = {}
-    for start in range(0, len(codes), LOOKUP_BATCH):
-        batch = Organisation.objects.filter(registration_code__in=codes[start : start + LOOKUP_BATCH])
-        organisations.update((org.registration_code, org) for org in batch)
+    for start in range(0, len(stored), LOOKUP_BATCH):
+        batch = Organisation.objects.filter(registration_code__in=stored[start : start + LOOKUP_BATCH])
+        for org in batch:
+            code = spellings[org.registration_code]
+            if code not in organisations or org.registration_code == code:  # the code as read wins a tie
+                organisations[code] = org
     ids = sorted(org.pk for org in organisations.values() if org.province_id == province.pk)
     years = {record.values["year"] for record in parsed.records if "year" in record.values}
     figures, ratings = {}, {}
@@ -378,6 +384,15 @@ def _registry_for(parsed, province: AdminUnit) -> importing.Registry:
         for row in Rating.objects.filter(organisation_id__in=batch, year__in=years):
             ratings[(row.organisation_id, row.year, row.scheme)] = row
     return importing.Registry(province, refs, organisations, figures, ratings)
+
+
+def _code_spellings(code: str) -> set[str]:
+    """How the organisation form may have stored a code the import reads as `code`: as typed, so
+    without the zero Excel drops (101234567) or in lower case (2400123456-cn1)."""
+    spellings = {code, code.lower()}
+    if len(code) == 10 and code.startswith("0") and code.isdigit():
+        spellings.add(code[1:])
+    return spellings
 
 
 def _plan_write(plan: importing.Plan, user) -> None:

@@ -9,7 +9,7 @@ from accounts.models import User
 from cooperatives import importing
 from cooperatives.models import Organisation, RegistryImport, YearlyFigures
 from cooperatives.services import registry_import, registry_import_check, registry_import_commit
-from tests.factories import commune, logged_in, province, xlsx_bytes
+from tests.factories import OrganisationFactory, commune, logged_in, province, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +74,16 @@ def test_an_upload_that_crashes_is_not_left_running_and_says_so(client, monkeypa
     assert not Organisation.objects.filter(registration_code="2409900005").exists()
     page = logged_in(client, "canbo.bacninh").get(upload.get_absolute_url()).content.decode()
     assert 'id="import-progress"' not in page and "chưa lưu gì" in page
+
+
+@pytest.mark.parametrize(("stored", "written"), [("101234567", "101234567"), ("2400123456-cn1", "2400123456-CN1")])
+def test_an_organisation_stored_with_its_code_as_typed_is_matched_not_duplicated(stored, written):
+    # The organisation form keeps a code as typed; the import pads a 9-digit code and upper-cases.
+    place = commune("24")
+    existing = OrganisationFactory(registration_code=stored, commune=place, name="HTX cũ")
+    report = run([HEADER[:6], [written, "HTX cũ đổi tên", "HTX", "NN", place.code, "01/01/2020"]])
+    assert report.committed
+    assert report.counts["organisations"] == {"create": 0, "update": 1, "unchanged": 0}
+    existing.refresh_from_db()
+    assert existing.name == "HTX cũ đổi tên"
+    assert not Organisation.objects.filter(name__startswith="HTX cũ").exclude(pk=existing.pk).exists()
