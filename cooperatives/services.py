@@ -336,7 +336,7 @@ def registry_import(
         return ImportReport(errors=[importing.RowError(None, "", str(error))])
     try:
         with transaction.atomic():
-            plan = importing.plan(parsed, _registry_for(parsed, province))
+            plan = importing.plan(parsed, _registry_for(parsed, province, lock=commit))
             report = _report(parsed, plan)
             if commit and not plan.errors:
                 _plan_write(plan, user)
@@ -356,8 +356,17 @@ def _report(parsed, plan) -> ImportReport:
     return ImportReport(counts, errors, parsed.notes, plan.rows, parsed.rows_read)
 
 
-def _registry_for(parsed, province: AdminUnit) -> importing.Registry:
-    """The rows a file is checked against, in a handful of queries whatever its length."""
+def _registry_for(parsed, province: AdminUnit, *, lock: bool = False) -> importing.Registry:
+    """The rows a file is checked against, in a handful of queries whatever its length.
+
+    With `lock` (a commit), the organisations, figures and ratings matched are locked until the
+    write commits: an edit saved meanwhile through a form waits, rather than being overwritten by
+    values planned from what was read before it. Locked in id order, so two imports do not deadlock.
+    """
+
+    def rows(model):
+        return model.objects.select_for_update().order_by("pk") if lock else model.objects.all()
+
     communes = AdminUnit.objects.communes().of_structure(AdminUnit.Structure.FROM_2025)
     refs = {
         code: importing.CommuneRef(pk, code, name, parent)
@@ -369,7 +378,7 @@ def _registry_for(parsed, province: AdminUnit) -> importing.Registry:
     stored = sorted(spellings)
     organisations = {}
     for start in range(0, len(stored), LOOKUP_BATCH):
-        batch = Organisation.objects.filter(registration_code__in=stored[start : start + LOOKUP_BATCH])
+        batch = rows(Organisation).filter(registration_code__in=stored[start : start + LOOKUP_BATCH])
         for org in batch:
             code = spellings[org.registration_code]
             if code not in organisations or org.registration_code == code:  # the code as read wins a tie
@@ -379,9 +388,9 @@ def _registry_for(parsed, province: AdminUnit) -> importing.Registry:
     figures, ratings = {}, {}
     for start in range(0, len(ids) if years else 0, LOOKUP_BATCH):
         batch = ids[start : start + LOOKUP_BATCH]
-        for row in YearlyFigures.objects.filter(organisation_id__in=batch, year__in=years):
+        for row in rows(YearlyFigures).filter(organisation_id__in=batch, year__in=years):
             figures[(row.organisation_id, row.year)] = row
-        for row in Rating.objects.filter(organisation_id__in=batch, year__in=years):
+        for row in rows(Rating).filter(organisation_id__in=batch, year__in=years):
             ratings[(row.organisation_id, row.year, row.scheme)] = row
     return importing.Registry(province, refs, organisations, figures, ratings)
 

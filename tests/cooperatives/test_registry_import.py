@@ -4,12 +4,13 @@ import functools
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from cooperatives import importing
 from cooperatives.models import Organisation, RegistryImport, YearlyFigures
 from cooperatives.services import registry_import, registry_import_check, registry_import_commit
-from tests.factories import OrganisationFactory, commune, logged_in, province, xlsx_bytes
+from tests.factories import OrganisationFactory, YearlyFiguresFactory, commune, logged_in, province, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +88,23 @@ def test_an_organisation_stored_with_its_code_as_typed_is_matched_not_duplicated
     existing.refresh_from_db()
     assert existing.name == "HTX cũ đổi tên"
     assert not Organisation.objects.filter(name__startswith="HTX cũ").exclude(pk=existing.pk).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks")
+def test_a_commit_locks_the_rows_it_will_write_so_a_concurrent_edit_is_not_overwritten():
+    place = commune("24")
+    existing = OrganisationFactory(registration_code="2409900007", commune=place)
+    YearlyFiguresFactory(organisation=existing, year=2024)
+    rows = [[*HEADER, "Số thành viên"], [existing.registration_code, "HTX mới tên", *new_row("", place, 12)[2:]]]
+    with CaptureQueriesContext(connection) as preview:
+        run(rows, commit=False)
+    with CaptureQueriesContext(connection) as commit:
+        assert run(rows).committed
+    locked = [query["sql"] for query in commit.captured_queries if "FOR UPDATE" in query["sql"]]
+    tables = ("organisation", "yearlyfigures", "rating")
+    assert [table for table in tables if any(f'FROM "cooperatives_{table}"' in sql for sql in locked)] == [
+        "organisation",
+        "yearlyfigures",
+        "rating",
+    ]
+    assert not any("FOR UPDATE" in query["sql"] for query in preview.captured_queries)  # a preview waits for no one
