@@ -15,6 +15,7 @@ import csv
 import datetime
 import functools
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -31,8 +32,12 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from cooperatives.models import Organisation, Rating, YearlyFigures
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-# openpyxl inflates every member it reads; a real 35,000-row list is about 40 MB inflated.
-MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
+# openpyxl inflates every member it reads, and the sheet is held whole while its rows are read:
+# the template's 35,000 rows are 36 MB inflated (about 75,000 fit), a file saved by Excel less.
+MAX_UNCOMPRESSED_BYTES = 80 * 1024 * 1024
+# Spreadsheet XML deflates 10 to 20 times: a large member that deflates far more is crafted.
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECKED_FROM_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
 HEADER_SEARCH_ROWS = 30
@@ -523,7 +528,12 @@ def _read_xlsx(data: bytes) -> Table:
     # Python's zipfile never inflates a member beyond the size it declares, so the declared sizes
     # bound what openpyxl can read: refuse a zip bomb before any of it is inflated.
     if len(members) > 10_000 or sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
-        raise ImportFileError(_("Tệp Excel giải nén ra quá lớn (trên 300 MB): không đọc tệp này."))
+        raise ImportFileError(
+            _("Tệp Excel giải nén ra quá lớn (trên %(size)s MB): không đọc tệp này.")
+            % {"size": MAX_UNCOMPRESSED_BYTES // (1024 * 1024)}
+        )
+    if any(_overcompressed(member) for member in members):
+        raise ImportFileError(_("Tệp Excel có phần bị nén bất thường (hơn 100 lần): không đọc tệp này."))
     try:
         workbook = _open_workbook(data)
         sheets = list(workbook.worksheets)
@@ -534,6 +544,12 @@ def _read_xlsx(data: bytes) -> Table:
     table = Table(rows=(), close=workbook.close)
     table.rows = _xlsx_rows(sheets, table)
     return table
+
+
+def _overcompressed(member: zipfile.ZipInfo) -> bool:
+    return member.file_size > RATIO_CHECKED_FROM_BYTES and member.file_size > MAX_COMPRESSION_RATIO * max(
+        member.compress_size, 1
+    )
 
 
 class _Sheet(ReadOnlyWorksheet):
@@ -575,8 +591,10 @@ def _xlsx_rows(sheets, table: Table) -> Iterator[tuple[int, Sequence]]:
 def _sheet_values(sheet, table: Table) -> Iterator[tuple[int, Sequence]]:
     """A sheet's rows through the fast reader, or openpyxl's own if the XML is not as expected."""
     try:
-        rows = list(_fast_sheet_rows(sheet))
+        rows = _fast_sheet_rows(sheet)
         table.total = rows[-1][0] if rows else 0
+    except ImportFileError:
+        raise
     except Exception:
         rows = None
     if rows is None:
@@ -605,7 +623,15 @@ PLAIN_CELL_XML = re.compile(
 )
 
 
-def _fast_sheet_rows(sheet) -> Iterator[tuple[int, list]]:
+# Rows a sheet may have: the data rows `parse` accepts under the lowest header it looks for.
+MAX_SHEET_ROWS = MAX_ROWS + HEADER_SEARCH_ROWS
+
+
+class _NotPlain(Exception):
+    """A cell of the sheet is not written as PLAIN_CELL_XML expects."""
+
+
+def _fast_sheet_rows(sheet) -> list[tuple[int, list]]:
     from html import unescape
 
     from openpyxl.utils.datetime import from_excel
@@ -614,11 +640,33 @@ def _fast_sheet_rows(sheet) -> Iterator[tuple[int, list]]:
     strings, dates, epoch = book.shared_strings, book._date_formats, book.epoch
     with sheet._get_source() as source:
         xml = source.read().decode("utf-8")
-    cells = PLAIN_CELL_XML.findall(xml)
-    if cells and len(cells) == xml.count("<c ") + xml.count("<c>"):
-        yield from _plain_rows(cells, strings, dates, epoch, unescape, from_excel)
-    else:
-        yield from _general_rows(xml, strings, dates, epoch, unescape, from_excel)
+    cells = xml.count("<c ") + xml.count("<c>")
+    if cells:
+        plain = _all_plain(PLAIN_CELL_XML.finditer(xml), cells)
+        try:
+            return _at_most_max_rows(_plain_rows(plain, strings, dates, epoch, unescape, from_excel))
+        except _NotPlain:
+            pass
+    return _at_most_max_rows(_general_rows(xml, strings, dates, epoch, unescape, from_excel))
+
+
+def _all_plain(matches: Iterator[re.Match], cells: int) -> Iterator[tuple]:
+    """The plain cells, one at a time; raises _NotPlain at the end if some cell was not one."""
+    found = 0
+    for match in matches:
+        found += 1
+        yield match.groups("")  # as findall gives them: "" for a group that did not take part
+    if found != cells:
+        raise _NotPlain
+
+
+def _at_most_max_rows(rows: Iterator[tuple[int, list]]) -> list[tuple[int, list]]:
+    """The sheet's rows, stopping as soon as there are too many: a few bytes of XML can claim a
+    million (empty rows left out of the file are rows all the same)."""
+    kept = list(itertools.islice(rows, MAX_SHEET_ROWS + 1))
+    if len(kept) > MAX_SHEET_ROWS:
+        raise ImportFileError(_("Tệp có hơn %(rows)s dòng: hãy chia thành nhiều tệp.") % {"rows": MAX_ROWS})
+    return kept
 
 
 def _plain_rows(cells, strings, dates, epoch, unescape, from_excel) -> Iterator[tuple[int, list]]:

@@ -2,6 +2,8 @@
 
 import datetime
 import io
+import random
+import tracemalloc
 import unicodedata
 import zipfile
 from decimal import Decimal
@@ -365,3 +367,61 @@ def test_a_signature_like_row_with_more_rows_under_it_is_an_error():
     )
     assert [(error.row, error.column[0]) for error in result.errors][:1] == [(3, "B")]
     assert [record.code for record in result.records] == ["2409900002", "2409900003"]
+
+
+def with_member(data: bytes, name: str, content: bytes) -> bytes:
+    """An .xlsx with one more member: what a crafted file can carry besides its sheets."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename))
+        target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_a_member_compressed_more_than_a_hundredfold_is_refused():
+    data = with_member(xlsx([HEADER, [1, "2400000001", "HTX A"]]), "xl/media/image1.png", b"\x00" * 12_000_000)
+    with pytest.raises(ImportFileError, match="nén bất thường"):
+        read_table(data, "bomb.xlsx")
+
+
+def test_more_than_about_80_mb_inflated_is_refused():
+    # Compressed about 30:1, as XML is: under the ratio refused above, 85 MB once inflated.
+    noise = random.Random(1)
+    content = b"".join(noise.randbytes(30) + b" " * 994 for _ in range(85 * 1024))
+    data = with_member(xlsx([HEADER, [1, "2400000001", "HTX A"]]), "xl/media/image1.png", content)
+    assert len(data) < importing.MAX_UPLOAD_BYTES
+    with pytest.raises(ImportFileError, match="giải nén ra quá lớn"):
+        read_table(data, "big.xlsx")
+
+
+def test_a_sheet_claiming_a_million_rows_is_refused_without_reading_them_all():
+    data = xlsx([HEADER, [1, "2400000001", "HTX A"]])
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(
+                    b"</sheetData>", b'<row r="1048576"><c r="A1048576"><v>1</v></c></row></sheetData>'
+                )
+            target.writestr(item, content)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ImportFileError, match="hơn 100000 dòng"):
+            parse(read_table(out.getvalue(), "long.xlsx"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 * 1024 * 1024
+
+
+def test_a_sheet_written_by_openpyxl_in_write_only_mode_takes_the_fast_reader():
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Danh sách")
+    for row in (HEADER, [1, "2400000001", "HTX A", "", None, "7210", datetime.datetime(2020, 1, 2)]):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    rows = importing._fast_sheet_rows(importing._open_workbook(out.getvalue()).worksheets[0])
+    assert rows[1] == (2, [1, "2400000001", "HTX A", "", None, "7210", datetime.datetime(2020, 1, 2)])
