@@ -860,22 +860,21 @@ def header_field(text) -> str | None:
 def money_unit(name: str, text: str) -> tuple[int, int]:
     """The unit and period a money header states in brackets: "Thu nhập (triệu đồng/người/tháng)" → 10⁶, 12.
     Raises ValueError for words it cannot read: a unit guessed wrong would be a thousandfold error."""
-    unit, period = 1, 1
+    units, period = [], 1
     for inside in (round_ or square for round_, square in BRACKETS.findall(text)):
         words = fold(inside)
         for pattern, factor in MONEY_UNITS:
             if pattern.search(words):
-                if unit != 1:  # two units, "(triệu tỷ)"
-                    words += " ?"
-                unit, words = factor, pattern.sub(" ", words)
+                units.append(factor)
+                words = pattern.sub(" ", words)
         if name in PER_YEAR_FIELDS and PER_MONTH.search(words):
             period, words = 12, PER_MONTH.sub(" ", words)
-        if re.search(r"[a-z?]", UNIT_WORDS.sub(" ", words)):
+        if len(units) > 1 or re.search(r"[a-z]", UNIT_WORDS.sub(" ", words)):  # "(USD)", "(triệu tỷ)"
             raise ValueError(
                 _("Không hiểu đơn vị “%(unit)s”: hãy ghi (đồng), (nghìn đồng), (triệu đồng) hoặc (tỷ đồng).")
                 % {"unit": clean_text(inside)[:40]}
             )
-    return unit, period
+    return (units[0] if units else 1), period
 
 
 def find_columns(values: Sequence) -> dict[str, Column] | None:
