@@ -15,6 +15,7 @@ import csv
 import datetime
 import functools
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -31,8 +32,12 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from cooperatives.models import Organisation, Rating, YearlyFigures
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-# openpyxl inflates every member it reads; a real 35,000-row list is about 40 MB inflated.
-MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
+# openpyxl inflates every member it reads, and the sheet is held whole while its rows are read:
+# the template's 35,000 rows are 36 MB inflated (about 75,000 fit), a file saved by Excel less.
+MAX_UNCOMPRESSED_BYTES = 80 * 1024 * 1024
+# Spreadsheet XML deflates 10 to 20 times: a large member that deflates far more is crafted.
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECKED_FROM_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
 HEADER_SEARCH_ROWS = 30
@@ -141,11 +146,28 @@ FIGURE_FIELDS = (
     "ocop_max_stars",
 )
 RATING_FIELDS = ("self_score", "verified_score", "level")
-TEXT_LIMITS = {"name": 255, "address": 255, "legal_representative": 150}
+TEXT_LIMITS = {
+    name: Organisation._meta.get_field(name).max_length for name in ("name", "address", "legal_representative")
+}
 MONEY_FIELDS = ("charter_capital", "revenue", "profit", "average_income")
-# What a header in words says about its unit ("Doanh thu (triệu đồng)").
-MONEY_UNITS = [("ty dong", 10**9), ("trieu dong", 10**6), ("tr dong", 10**6), ("trd", 10**6), ("nghin dong", 10**3)]
-MONEY_UNITS += [("ngan dong", 10**3)]
+# Whole đồng each money column holds: beyond it PostgreSQL refuses the whole import.
+MONEY_DIGITS = {
+    name: YearlyFigures._meta.get_field(name).max_digits - YearlyFigures._meta.get_field(name).decimal_places
+    for name in MONEY_FIELDS
+}
+# The units a money header states in brackets, matched on its folded words: "(Triệu đ)", "(tr.đ)",
+# "(trđ)", "(Tỷ đồng)", "(1.000 đ)", "(nghìn đồng)".
+MONEY_UNITS = [
+    (re.compile(r"\b(trieu|tr|trd)\b"), 10**6),
+    (re.compile(r"\b(ty|ti)\b"), 10**9),
+    (re.compile(r"\b(nghin|ngan|1 ?000)\b"), 10**3),
+]
+# What else those brackets may say: the currency, per whom, per year ("đồng/người/năm").
+UNIT_WORDS = re.compile(r"\b(dong|d|vnd|nguoi|ng|lao dong|ld|thanh vien|tv|nam)\b")
+PER_MONTH = re.compile(r"\bthang\b")
+# The money the registry keeps per year (YearlyFigures.average_income is "đồng/người/năm"): a header
+# per month is multiplied by 12. Capital, revenue and profit have no period to convert.
+PER_YEAR_FIELDS = ("average_income",)
 
 
 # Text -------------------------------------------------------------------------------------
@@ -208,10 +230,18 @@ def parse_whole(value, *, low=0, high=2_000_000_000) -> int:
     return int(number)
 
 
-def parse_money(value, multiplier=1) -> Decimal:
-    number = (parse_number(value) * multiplier).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    if abs(number) >= 10**18:
-        raise ValueError(_("số quá lớn"))
+def parse_money(value, unit=1, period=1, *, digits=18) -> Decimal:
+    """Đồng from a cell in `unit` đồng (10⁶: triệu đồng) for `period` (12: a month, when the field is yearly)."""
+    number = parse_number(value)
+    if isinstance(value, float):  # a formula's binary noise, 1650000.0000000002, is not a fraction of a đồng
+        number = number.quantize(Decimal("0.000001"))
+    if unit == 1 and number != number.to_integral_value():
+        raise ValueError(
+            _("số đồng không có phần lẻ: nếu số tính bằng triệu đồng, hãy ghi “(triệu đồng)” trong tiêu đề cột")
+        )
+    number = (number * unit * period).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    if abs(number) >= 10**digits:
+        raise ValueError(_("số quá lớn: tối đa %(digits)s chữ số khi tính bằng đồng") % {"digits": digits})
     return number
 
 
@@ -387,6 +417,11 @@ SCHEME_WORDS = _words(
 )
 
 
+# Tax codes (0101234567, 0101234567-001) and older registration numbers (12/2015/HTX-B, 27.A.000123):
+# digits, perhaps with capitals and . / -. Words in the column (a signature block's "Người lập biểu") are not one.
+REGISTRATION_CODE = re.compile(r"[0-9A-Z./-]*[0-9][0-9A-Z./-]*")
+
+
 def parse_code(value) -> str:
     """A registration code as text; Excel drops the leading zero of a 10-digit tax code stored as a number."""
     if isinstance(value, float) and value.is_integer():
@@ -394,8 +429,11 @@ def parse_code(value) -> str:
     code = re.sub(r"\s", "", clean_text(value)).upper()
     if re.fullmatch(r"\d{9}", code):
         code = "0" + code
-    if not code or len(code) > 20:
-        raise ValueError(_("mã số đăng ký phải có từ 1 đến 20 ký tự"))
+    if len(code) > 20 or not REGISTRATION_CODE.fullmatch(code):
+        raise ValueError(
+            _("“%(value)s” không phải mã số đăng ký (chữ số, có thể kèm chữ in hoa và . / -, tối đa 20 ký tự)")
+            % {"value": clean_text(value)[:40]}
+        )
     return code
 
 
@@ -441,7 +479,7 @@ PARSERS: dict[str, Callable] = {
     "high_technology": parse_bool,
     "ocop_products": lambda value: parse_whole(value, high=1000),
     "ocop_max_stars": lambda value: parse_whole(value, low=3, high=5),
-    **{name: parse_money for name in MONEY_FIELDS},
+    **{name: functools.partial(parse_money, digits=MONEY_DIGITS[name]) for name in MONEY_FIELDS},
     "scheme": _choice_parser(SCHEME_WORDS, lambda: _("TT 01/2020 hoặc TT 09/2017")),
     "self_score": parse_score,
     "verified_score": parse_score,
@@ -490,7 +528,12 @@ def _read_xlsx(data: bytes) -> Table:
     # Python's zipfile never inflates a member beyond the size it declares, so the declared sizes
     # bound what openpyxl can read: refuse a zip bomb before any of it is inflated.
     if len(members) > 10_000 or sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
-        raise ImportFileError(_("Tệp Excel giải nén ra quá lớn (trên 300 MB): không đọc tệp này."))
+        raise ImportFileError(
+            _("Tệp Excel giải nén ra quá lớn (trên %(size)s MB): không đọc tệp này.")
+            % {"size": MAX_UNCOMPRESSED_BYTES // (1024 * 1024)}
+        )
+    if any(_overcompressed(member) for member in members):
+        raise ImportFileError(_("Tệp Excel có phần bị nén bất thường (hơn 100 lần): không đọc tệp này."))
     try:
         workbook = _open_workbook(data)
         sheets = list(workbook.worksheets)
@@ -501,6 +544,12 @@ def _read_xlsx(data: bytes) -> Table:
     table = Table(rows=(), close=workbook.close)
     table.rows = _xlsx_rows(sheets, table)
     return table
+
+
+def _overcompressed(member: zipfile.ZipInfo) -> bool:
+    return member.file_size > RATIO_CHECKED_FROM_BYTES and member.file_size > MAX_COMPRESSION_RATIO * max(
+        member.compress_size, 1
+    )
 
 
 class _Sheet(ReadOnlyWorksheet):
@@ -542,8 +591,10 @@ def _xlsx_rows(sheets, table: Table) -> Iterator[tuple[int, Sequence]]:
 def _sheet_values(sheet, table: Table) -> Iterator[tuple[int, Sequence]]:
     """A sheet's rows through the fast reader, or openpyxl's own if the XML is not as expected."""
     try:
-        rows = list(_fast_sheet_rows(sheet))
+        rows = _fast_sheet_rows(sheet)
         table.total = rows[-1][0] if rows else 0
+    except ImportFileError:
+        raise
     except Exception:
         rows = None
     if rows is None:
@@ -572,7 +623,15 @@ PLAIN_CELL_XML = re.compile(
 )
 
 
-def _fast_sheet_rows(sheet) -> Iterator[tuple[int, list]]:
+# Rows a sheet may have: the data rows `parse` accepts under the lowest header it looks for.
+MAX_SHEET_ROWS = MAX_ROWS + HEADER_SEARCH_ROWS
+
+
+class _NotPlain(Exception):
+    """A cell of the sheet is not written as PLAIN_CELL_XML expects."""
+
+
+def _fast_sheet_rows(sheet) -> list[tuple[int, list]]:
     from html import unescape
 
     from openpyxl.utils.datetime import from_excel
@@ -581,11 +640,33 @@ def _fast_sheet_rows(sheet) -> Iterator[tuple[int, list]]:
     strings, dates, epoch = book.shared_strings, book._date_formats, book.epoch
     with sheet._get_source() as source:
         xml = source.read().decode("utf-8")
-    cells = PLAIN_CELL_XML.findall(xml)
-    if cells and len(cells) == xml.count("<c ") + xml.count("<c>"):
-        yield from _plain_rows(cells, strings, dates, epoch, unescape, from_excel)
-    else:
-        yield from _general_rows(xml, strings, dates, epoch, unescape, from_excel)
+    cells = xml.count("<c ") + xml.count("<c>")
+    if cells:
+        plain = _all_plain(PLAIN_CELL_XML.finditer(xml), cells)
+        try:
+            return _at_most_max_rows(_plain_rows(plain, strings, dates, epoch, unescape, from_excel))
+        except _NotPlain:
+            pass
+    return _at_most_max_rows(_general_rows(xml, strings, dates, epoch, unescape, from_excel))
+
+
+def _all_plain(matches: Iterator[re.Match], cells: int) -> Iterator[tuple]:
+    """The plain cells, one at a time; raises _NotPlain at the end if some cell was not one."""
+    found = 0
+    for match in matches:
+        found += 1
+        yield match.groups("")  # as findall gives them: "" for a group that did not take part
+    if found != cells:
+        raise _NotPlain
+
+
+def _at_most_max_rows(rows: Iterator[tuple[int, list]]) -> list[tuple[int, list]]:
+    """The sheet's rows, stopping as soon as there are too many: a few bytes of XML can claim a
+    million (empty rows left out of the file are rows all the same)."""
+    kept = list(itertools.islice(rows, MAX_SHEET_ROWS + 1))
+    if len(kept) > MAX_SHEET_ROWS:
+        raise ImportFileError(_("Tệp có hơn %(rows)s dòng: hãy chia thành nhiều tệp.") % {"rows": MAX_ROWS})
+    return kept
 
 
 def _plain_rows(cells, strings, dates, epoch, unescape, from_excel) -> Iterator[tuple[int, list]]:
@@ -726,7 +807,9 @@ class Column:
     index: int
     field: str
     header: str
-    multiplier: int = 1
+    unit: int = 1  # đồng a number in a money column stands for
+    period: int = 1  # 12: the header gives a month's money for a yearly field
+    error: str | None = None  # the header cannot be read: its cells are not either
 
     @property
     def label(self) -> str:
@@ -763,26 +846,49 @@ HEADER_LOOKUP.update({fold(header.split("(")[0]): name for name, header in TEMPL
 HEADER_LOOKUP.update({synonym: name for name, synonyms in SYNONYMS.items() for synonym in synonyms})
 
 
-def header_field(text) -> tuple[str | None, int]:
-    """Which field a header names, and the unit multiplier it states: "Doanh thu (triệu đồng)" → revenue, 10⁶."""
+BRACKETS = re.compile(r"\((.*?)\)|\[(.*?)\]", re.S)
+
+
+def header_field(text) -> str | None:
+    """Which field a header names: "Doanh thu (triệu đồng)" → revenue."""
     if is_blank(text) or not isinstance(text, str):
-        return None, 1
-    folded = fold(text)
-    bare = fold(re.sub(r"\(.*?\)|\[.*?\]|\*", " ", text))
-    name = HEADER_LOOKUP.get(folded) or HEADER_LOOKUP.get(bare)
-    multiplier = 1
-    if name in MONEY_FIELDS:
-        multiplier = next((factor for unit, factor in MONEY_UNITS if unit in folded), 1)
-    return name, multiplier
+        return None
+    bare = fold(BRACKETS.sub(" ", text).replace("*", " "))
+    return HEADER_LOOKUP.get(fold(text)) or HEADER_LOOKUP.get(bare)
+
+
+def money_unit(name: str, text: str) -> tuple[int, int]:
+    """The unit and period a money header states in brackets: "Thu nhập (triệu đồng/người/tháng)" → 10⁶, 12.
+    Raises ValueError for words it cannot read: a unit guessed wrong would be a thousandfold error."""
+    units, period = [], 1
+    for inside in (round_ or square for round_, square in BRACKETS.findall(text)):
+        words = fold(inside)
+        for pattern, factor in MONEY_UNITS:
+            if pattern.search(words):
+                units.append(factor)
+                words = pattern.sub(" ", words)
+        if name in PER_YEAR_FIELDS and PER_MONTH.search(words):
+            period, words = 12, PER_MONTH.sub(" ", words)
+        if len(units) > 1 or re.search(r"[a-z]", UNIT_WORDS.sub(" ", words)):  # "(USD)", "(triệu tỷ)"
+            raise ValueError(
+                _("Không hiểu đơn vị “%(unit)s”: hãy ghi (đồng), (nghìn đồng), (triệu đồng) hoặc (tỷ đồng).")
+                % {"unit": clean_text(inside)[:40]}
+            )
+    return (units[0] if units else 1), period
 
 
 def find_columns(values: Sequence) -> dict[str, Column] | None:
     """The columns of a header row, or None if the row is not the header (no registration code column)."""
     columns = {}
     for index, value in enumerate(values):
-        name, multiplier = header_field(value)
+        name = header_field(value)
         if name and name not in columns:
-            columns[name] = Column(index, name, clean_text(value), multiplier)
+            column = columns[name] = Column(index, name, clean_text(value))
+            if name in MONEY_FIELDS:
+                try:
+                    column.unit, column.period = money_unit(name, value)
+                except ValueError as error:
+                    column.error = str(error)
     if "registration_code" in columns and len(columns) >= 3:
         return columns
     return None
@@ -808,8 +914,9 @@ def parse(table: Table, on_progress: Callable[[int], None] | None = None) -> Par
     parsed = ParsedFile()
     rows = iter(table.rows)
     try:
-        columns = _header(rows)
+        number, columns = _header(rows)
         parsed.columns = columns
+        parsed.errors += [RowError(number, column.label, column.error) for column in columns.values() if column.error]
         _data_rows(rows, columns, parsed, on_progress)
     finally:
         table.close()
@@ -818,7 +925,7 @@ def parse(table: Table, on_progress: Callable[[int], None] | None = None) -> Par
     return parsed
 
 
-def _header(rows: Iterator) -> dict[str, Column]:
+def _header(rows: Iterator) -> tuple[int, dict[str, Column]]:
     searched = 0
     for number, values in rows:
         if number == 0:  # next sheet
@@ -826,7 +933,7 @@ def _header(rows: Iterator) -> dict[str, Column]:
             continue
         searched += 1
         if searched <= HEADER_SEARCH_ROWS and (columns := find_columns(values)):
-            return columns
+            return number, columns
     raise ImportFileError(
         _(
             "Không tìm thấy dòng tiêu đề: cần một dòng (trong %(rows)s dòng đầu) có cột “Mã số đăng ký” và "
@@ -840,7 +947,7 @@ def _data_rows(rows: Iterator, columns: dict[str, Column], parsed: ParsedFile, o
     codeless = []  # rows without a code: errors if data follows, a footer (totals, signatures) if not
     first = True
     memo = {}
-    readable = [(name, column) for name, column in columns.items() if name in PARSERS]
+    readable = [(name, column) for name, column in columns.items() if name in PARSERS and not column.error]
     for number, values in rows:
         if number == 0:
             break  # the end of the sheet holding the header
@@ -857,22 +964,24 @@ def _data_rows(rows: Iterator, columns: dict[str, Column], parsed: ParsedFile, o
             continue  # blank in every column read (a numbered but empty row of a form counts as blank)
         first = False
         code_error = "registration_code" in record.failed
-        code = record.values.get("registration_code", "")
-        total = not any(ch.isdigit() for ch in code) and _is_total_row(values)  # "Tổng cộng" in the code column
-        if total or (not code and not code_error):
-            if not total and _looks_like_an_organisation(record):
+        code = record.values.get("registration_code")
+        if not code and (_is_total_row(values) or (code_error and not _has_data(record))):
+            codeless.append((number, values, errors))  # "Tổng cộng", "Người lập biểu": a footer, if last
+            continue
+        if not code and not code_error:
+            if _looks_like_an_organisation(record):
                 parsed.errors.append(_codeless_error(number, values, columns))
             else:
-                codeless.append((number, values))
+                codeless.append((number, values, []))
             continue
-        for row, row_values in codeless:
-            parsed.errors.append(_codeless_error(row, row_values, columns))
+        for row, row_values, row_errors in codeless:
+            parsed.errors += row_errors or [_codeless_error(row, row_values, columns)]
         codeless = []
         parsed.errors += errors
         if not code_error:
             parsed.records.append(record)  # planned even with errors, so that the plan's own errors show too
     if codeless:
-        rows_left = ", ".join(str(row) for row, _values in codeless[:10])
+        rows_left = ", ".join(str(row) for row, _values, _errors in codeless[:10])
         parsed.notes.append(
             _("Bỏ qua %(count)s dòng cuối không có mã số đăng ký (dòng tổng cộng, ghi chú, chữ ký): %(rows)s.")
             % {"count": len(codeless), "rows": rows_left + ("…" if len(codeless) > 10 else "")}
@@ -890,7 +999,7 @@ def _cell(column: Column, raw, memo: dict):
         key = None
     try:
         if column.field in MONEY_FIELDS:
-            found = parse_money(raw, column.multiplier), None
+            found = PARSERS[column.field](raw, column.unit, column.period), None
         else:
             found = PARSERS[column.field](raw), None
     except (ValueError, ArithmeticError, InvalidOperation) as error:
@@ -905,6 +1014,15 @@ def _looks_like_an_organisation(record: RowRecord) -> bool:
     """A row without a code that names an organisation is an error even at the bottom: never drop one silently."""
     described = {"name", "kind", "sector", "commune_code", "commune_name", "founded_on"}
     return len(described & (set(record.values) | record.failed)) >= 2
+
+
+# Cells a footer's words can be read into: the signer's name under "Tên tổ chức", the place and date.
+FREE_TEXT_FIELDS = {"name", "address", "legal_representative", "commune_name"}
+
+
+def _has_data(record: RowRecord) -> bool:
+    """A row whose code cell holds words is a footer unless some cell reads as an organisation's data."""
+    return bool(set(record.values) - FREE_TEXT_FIELDS)
 
 
 def _codeless_error(row, values, columns) -> RowError:

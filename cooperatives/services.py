@@ -6,6 +6,7 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as default
 from operator import attrgetter
@@ -332,7 +333,7 @@ def registry_import(
         return ImportReport(errors=[importing.RowError(None, "", str(error))])
     try:
         with transaction.atomic():
-            plan = importing.plan(parsed, _registry_for(parsed, province))
+            plan = importing.plan(parsed, _registry_for(parsed, province, lock=commit))
             report = _report(parsed, plan)
             if commit and not plan.errors:
                 _plan_write(plan, user)
@@ -352,28 +353,52 @@ def _report(parsed, plan) -> ImportReport:
     return ImportReport(counts, errors, parsed.notes, plan.rows, parsed.rows_read)
 
 
-def _registry_for(parsed, province: AdminUnit) -> importing.Registry:
-    """The rows a file is checked against, in a handful of queries whatever its length."""
+def _registry_for(parsed, province: AdminUnit, *, lock: bool = False) -> importing.Registry:
+    """The rows a file is checked against, in a handful of queries whatever its length.
+
+    With `lock` (a commit), the organisations, figures and ratings matched are locked until the
+    write commits: an edit saved meanwhile through a form waits, rather than being overwritten by
+    values planned from what was read before it. Locked in id order, so two imports do not deadlock.
+    """
+
+    def rows(model):
+        return model.objects.select_for_update().order_by("pk") if lock else model.objects.all()
+
     communes = AdminUnit.objects.communes().of_structure(AdminUnit.Structure.FROM_2025)
     refs = {
         code: importing.CommuneRef(pk, code, name, parent)
         for pk, code, name, parent in communes.values_list("pk", "code", "name", "parent_id")
     }
-    codes = sorted({record.code for record in parsed.records})
+    spellings = {}  # a code as the registry may hold it -> as the import reads it
+    for code in {record.code for record in parsed.records}:
+        spellings.update((spelling, code) for spelling in _code_spellings(code))
+    stored = sorted(spellings)
     organisations = {}
-    for start in range(0, len(codes), LOOKUP_BATCH):
-        batch = Organisation.objects.filter(registration_code__in=codes[start : start + LOOKUP_BATCH])
-        organisations.update((org.registration_code, org) for org in batch)
+    for start in range(0, len(stored), LOOKUP_BATCH):
+        batch = rows(Organisation).filter(registration_code__in=stored[start : start + LOOKUP_BATCH])
+        for org in batch:
+            code = spellings[org.registration_code]
+            if code not in organisations or org.registration_code == code:  # the code as read wins a tie
+                organisations[code] = org
     ids = sorted(org.pk for org in organisations.values() if org.province_id == province.pk)
     years = {record.values["year"] for record in parsed.records if "year" in record.values}
     figures, ratings = {}, {}
     for start in range(0, len(ids) if years else 0, LOOKUP_BATCH):
         batch = ids[start : start + LOOKUP_BATCH]
-        for row in YearlyFigures.objects.filter(organisation_id__in=batch, year__in=years):
+        for row in rows(YearlyFigures).filter(organisation_id__in=batch, year__in=years):
             figures[(row.organisation_id, row.year)] = row
-        for row in Rating.objects.filter(organisation_id__in=batch, year__in=years):
+        for row in rows(Rating).filter(organisation_id__in=batch, year__in=years):
             ratings[(row.organisation_id, row.year, row.scheme)] = row
     return importing.Registry(province, refs, organisations, figures, ratings)
+
+
+def _code_spellings(code: str) -> set[str]:
+    """How the organisation form may have stored a code the import reads as `code`: as typed, so
+    without the zero Excel drops (101234567) or in lower case (2400123456-cn1)."""
+    spellings = {code, code.lower()}
+    if len(code) == 10 and code.startswith("0") and code.isdigit():
+        spellings.add(code[1:])
+    return spellings
 
 
 def _plan_write(plan: importing.Plan, user) -> None:
@@ -436,7 +461,9 @@ def _insert(model, rows: list) -> None:
         quoted = {field: connection.ops.quote_name(field.column) for field in fields}
         nullable = ", ".join(name for field, name in quoted.items() if field.null)
         options = f"FORMAT csv, FORCE_NULL ({nullable})" if nullable else "FORMAT csv"
-        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(quoted.values())}) FROM STDIN WITH ({options})", out)
+        # The raw cursor's errors are psycopg's: turned into Django's, registry_import reports them.
+        with connection.wrap_database_errors:
+            cursor.cursor.copy_expert(f"COPY {table} ({', '.join(quoted.values())}) FROM STDIN WITH ({options})", out)
 
 
 def _history_copy(model, ids: list[int], change: str, user) -> None:
@@ -469,12 +496,13 @@ def _history_copy(model, ids: list[int], change: str, user) -> None:
 def registry_import_check(*, upload_id: int) -> RegistryImport:
     """Preview an uploaded file: counts, rows and errors stored on the upload; nothing else written."""
     upload = RegistryImport.objects.get(pk=upload_id)
-    report = registry_import(
-        data=bytes(upload.content),
-        file_name=upload.file_name,
-        province=upload.province,
-        on_progress=_progress_saver(upload_id),
-    )
+    with _ended_on_crash(upload_id, RegistryImport.Status.INVALID):
+        report = registry_import(
+            data=bytes(upload.content),
+            file_name=upload.file_name,
+            province=upload.province,
+            on_progress=_progress_saver(upload_id),
+        )
     status = RegistryImport.Status.INVALID if report.errors else RegistryImport.Status.CHECKED
     return _report_save(upload, report, status)
 
@@ -490,19 +518,34 @@ def registry_import_commit(*, upload_id: int) -> RegistryImport | None:
     )
     if not waiting.update(status=RegistryImport.Status.COMMITTING, rows_done=0):
         return None
-    upload = RegistryImport.objects.select_related("created_by", "province").get(pk=upload_id)
-    report = registry_import(
-        data=bytes(upload.content),
-        file_name=upload.file_name,
-        province=upload.province,
-        user=upload.created_by,
-        commit=True,
-        on_progress=_progress_saver(upload_id),
-    )
+    with _ended_on_crash(upload_id, RegistryImport.Status.FAILED):
+        upload = RegistryImport.objects.select_related("created_by", "province").get(pk=upload_id)
+        report = registry_import(
+            data=bytes(upload.content),
+            file_name=upload.file_name,
+            province=upload.province,
+            user=upload.created_by,
+            commit=True,
+            on_progress=_progress_saver(upload_id),
+        )
     if report.committed:
         upload.committed_at = timezone.now()
         return _report_save(upload, report, RegistryImport.Status.COMMITTED)
     return _report_save(upload, report, RegistryImport.Status.FAILED)
+
+
+@contextmanager
+def _ended_on_crash(upload_id: int, status: str):
+    """On any exception, the upload ends in `status` with a message, then the exception goes on (to
+    the worker's log, or a 500): a crash otherwise leaves it "checking" or "committing" for ever,
+    its page polling and its commit refused. registry_import's transaction has rolled back by then,
+    so the update is a write of its own."""
+    try:
+        yield
+    except Exception:
+        message = _("Lỗi hệ thống khi xử lý tệp: chưa lưu gì. Hãy tải lên lại; nếu vẫn lỗi, hãy báo quản trị hệ thống.")
+        RegistryImport.objects.filter(pk=upload_id).update(status=status, errors=[[None, "", message]], error_count=1)
+        raise
 
 
 def _progress_saver(upload_id: int):

@@ -2,6 +2,8 @@
 
 import datetime
 import io
+import random
+import tracemalloc
 import unicodedata
 import zipfile
 from decimal import Decimal
@@ -255,3 +257,171 @@ def test_excels_unicode_text_export_utf16_with_tabs_is_read():
     text = "Mã số đăng ký\tTên tổ chức\tLoại hình\r\n2400000001\tHTX Hoà Bình\tTHT\r\n"
     record = parse(read_table(text.encode("utf-16"), "unicode.txt")).records[0]
     assert (record.values["name"], record.values["kind"]) == ("HTX Hoà Bình", "tht")
+
+
+def money(header, cell):
+    """What one money cell under `header` reads as: (value or None, errors)."""
+    result = parsed(["Mã số", "Tên", "Năm", header], ["2400000001", "HTX A", "2024", cell])
+    values = result.records[0].values
+    found = [value for name, value in values.items() if name in importing.MONEY_FIELDS]
+    return (found[0] if found else None), [error.as_list() for error in result.errors]
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "value"),
+    [
+        ("Doanh thu (Triệu đ)", "1.500", 1_500_000_000),
+        ("Vốn điều lệ (tr.đ)", "200", 200_000_000),
+        ("Doanh thu (Tr.đ)", "2,5", 2_500_000),
+        ("Lợi nhuận (trđ)", "12", 12_000_000),
+        ("Doanh thu\n(Tỷ đ)", "1,2", 1_200_000_000),
+        ("Doanh thu (tỷ đồng)", "3", 3_000_000_000),
+        ("Lợi nhuận (1.000 đ)", "350", 350_000),
+        ("Doanh thu (nghìn đồng)", "7", 7000),
+        ("Doanh thu (ngàn đ)", "7", 7000),
+        ("Doanh thu (VNĐ)", "1.500", 1500),
+        ("Doanh thu (đồng) (*)", "1.500", 1500),
+        ("Thu nhập bình quân (đồng/người/năm)", "54.000.000", 54_000_000),
+        ("Thu nhập bình quân (triệu đồng/người/năm)", "54", 54_000_000),
+        # The registry keeps a yearly income (YearlyFigures.average_income, đồng/người/năm).
+        ("Thu nhập bình quân (triệu đồng/người/tháng)", "4,5", 54_000_000),
+        ("Thu nhập bình quân (đồng/LĐ/tháng)", "4.500.000", 54_000_000),
+    ],
+)
+def test_money_headers_give_their_unit_in_the_ways_files_write_it(header, cell, value):
+    assert money(header, cell) == (Decimal(value), [])
+
+
+@pytest.mark.parametrize(
+    "header", ["Doanh thu (USD)", "Vốn điều lệ (triệu đồng/tháng)", "Doanh thu (triệu tỷ)", "Lợi nhuận (chục đồng)"]
+)
+def test_a_money_header_with_a_unit_it_cannot_read_is_an_error_for_the_column(header):
+    value, errors = money(header, "1.500")
+    assert value is None
+    [[row, column, message]] = errors
+    assert (row, column[0]) == (1, "D")
+    assert "Không hiểu đơn vị" in message
+
+
+def test_a_fraction_of_a_dong_in_a_column_in_dong_is_an_error_for_the_cell():
+    value, errors = money("Doanh thu (đồng)", "1,5")
+    assert value is None
+    assert [(row, column[0]) for row, column, _message in errors] == [(2, "D")]
+    assert "triệu đồng" in errors[0][2]  # says how to state the unit
+    assert money("Doanh thu (triệu đồng)", "1,5") == (Decimal(1_500_000), [])
+    assert money("Doanh thu (đồng)", 1_500_000 * 1.1) == (Decimal(1_650_000), [])  # Excel's float noise
+
+
+def test_money_beyond_what_the_registry_column_holds_is_an_error_for_the_cell():
+    # YearlyFigures.average_income holds 14 digits of đồng, revenue 18.
+    header = "Thu nhập bình quân (triệu đồng/người/năm)"
+    assert money(header, "99.999.999") == (Decimal(99_999_999_000_000), [])
+    value, errors = money(header, "120.000.000")
+    assert value is None
+    assert [(row, column[0]) for row, column, _message in errors] == [(2, "D")]
+    assert "tối đa 14 chữ số" in errors[0][2]
+    assert money("Doanh thu (tỷ đồng)", "1.000.000.000")[1][0][2].startswith("Số quá lớn")
+
+
+def test_a_signature_block_under_the_list_is_skipped_with_a_note():
+    result = parsed(
+        ["DANH SÁCH"],
+        HEADER,
+        [1, "2409900002", "HTX B", "HTX", "NN", "7210", "01/01/2020"],
+        [],
+        [None, None, None, None, "Bắc Ninh, ngày 10 tháng 1 năm 2025"],
+        [None, "Người lập biểu", None, None, "Giám đốc"],
+        [None, "(Ký, ghi rõ họ tên)", "(Ký tên, đóng dấu)"],
+        [],
+        [None, "Nguyễn Văn A", "Trần Văn B", None, None],
+        [None, "Bắc Ninh, ngày 10 tháng 01 năm 2025", None, None, "KT. GIÁM ĐỐC"],
+    )
+    assert result.errors == []
+    assert [record.code for record in result.records] == ["2409900002"]
+    assert "5 dòng cuối" in result.notes[0]
+
+
+@pytest.mark.parametrize("text", ["Người lập biểu", "Giám đốc", "HTX", "Bắc Ninh, ngày 10/1/2025", "A" * 20 + "1"])
+def test_a_registration_code_is_digits_with_perhaps_capitals_dots_slashes_and_dashes(text):
+    assert importing.parse_code("htx-01/2020.b") == "HTX-01/2020.B"
+    with pytest.raises(ValueError, match="không phải mã số đăng ký"):
+        importing.parse_code(text)
+
+
+def test_a_row_with_data_under_a_code_that_is_not_one_is_still_an_error():
+    result = parsed(
+        HEADER,
+        [1, "2409900002", "HTX B", "HTX", "NN", "7210", "01/01/2020"],
+        [2, "HTX Hoà Bình", "HTX Hoà Bình", "HTX", "NN", "7210", "01/01/2020"],
+    )
+    assert [(error.row, error.column[0]) for error in result.errors] == [(3, "B")]
+    assert "không phải mã số đăng ký" in result.errors[0].message
+
+
+def test_a_signature_like_row_with_more_rows_under_it_is_an_error():
+    result = parsed(
+        HEADER,
+        [1, "2409900002", "HTX B", "HTX", "NN", "7210", "01/01/2020"],
+        [None, "Người lập biểu", None, None, "Giám đốc"],
+        [3, "2409900003", "HTX C", "HTX", "NN", "7210", "01/01/2020"],
+    )
+    assert [(error.row, error.column[0]) for error in result.errors][:1] == [(3, "B")]
+    assert [record.code for record in result.records] == ["2409900002", "2409900003"]
+
+
+def with_member(data: bytes, name: str, content: bytes) -> bytes:
+    """An .xlsx with one more member: what a crafted file can carry besides its sheets."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename))
+        target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_a_member_compressed_more_than_a_hundredfold_is_refused():
+    data = with_member(xlsx([HEADER, [1, "2400000001", "HTX A"]]), "xl/media/image1.png", b"\x00" * 12_000_000)
+    with pytest.raises(ImportFileError, match="nén bất thường"):
+        read_table(data, "bomb.xlsx")
+
+
+def test_more_than_about_80_mb_inflated_is_refused():
+    # Compressed about 30:1, as XML is: under the ratio refused above, 85 MB once inflated.
+    noise = random.Random(1)
+    content = b"".join(noise.randbytes(30) + b" " * 994 for _ in range(85 * 1024))
+    data = with_member(xlsx([HEADER, [1, "2400000001", "HTX A"]]), "xl/media/image1.png", content)
+    assert len(data) < importing.MAX_UPLOAD_BYTES
+    with pytest.raises(ImportFileError, match="giải nén ra quá lớn"):
+        read_table(data, "big.xlsx")
+
+
+def test_a_sheet_claiming_a_million_rows_is_refused_without_reading_them_all():
+    data = xlsx([HEADER, [1, "2400000001", "HTX A"]])
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(
+                    b"</sheetData>", b'<row r="1048576"><c r="A1048576"><v>1</v></c></row></sheetData>'
+                )
+            target.writestr(item, content)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ImportFileError, match="hơn 100000 dòng"):
+            parse(read_table(out.getvalue(), "long.xlsx"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 * 1024 * 1024
+
+
+def test_a_sheet_written_by_openpyxl_in_write_only_mode_takes_the_fast_reader():
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Danh sách")
+    for row in (HEADER, [1, "2400000001", "HTX A", "", None, "7210", datetime.datetime(2020, 1, 2)]):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    rows = importing._fast_sheet_rows(importing._open_workbook(out.getvalue()).worksheets[0])
+    assert rows[1] == (2, [1, "2400000001", "HTX A", "", None, "7210", datetime.datetime(2020, 1, 2)])
