@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import visible
-from cooperatives.importing import MAX_UPLOAD_BYTES
+from cooperatives.importing import FIGURE_FIELDS, MAX_UPLOAD_BYTES, MONEY_FIELDS
 from cooperatives.models import AdminUnit, Organisation, Rating, SupportAction, YearlyFigures
 
 
@@ -136,20 +136,9 @@ class YearlyFiguresForm(OrganisationPartForm):
 
     class Meta:
         model = YearlyFigures
-        fields = [
-            "year",
-            "members",
-            "workers",
-            "charter_capital",
-            "revenue",
-            "profit",
-            "average_income",
-            "linked_with_enterprise",
-            "high_technology",
-            "ocop_products",
-            "ocop_max_stars",
-        ]
-        field_classes = {name: LocalDecimalField for name in ("charter_capital", "revenue", "profit", "average_income")}
+        # The same columns as the import's (cooperatives.importing), one list for both.
+        fields = ["year", *FIGURE_FIELDS]
+        field_classes = dict.fromkeys(MONEY_FIELDS, LocalDecimalField)
 
 
 class RatingForm(OrganisationPartForm):
