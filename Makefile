@@ -4,13 +4,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ADMIN_UNITS ?= ../shared/data/admin_units/derived
 
+# `var` is a folder, made before anything writes there (the SQLite database, static files).
 .PHONY: run serve test lint fmt migrate demo bench clean messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# Debian packages (libpq-dev; Chromium for the browser tests) are installed when missing:
+# bin/system-packages says what to run where it is not root.
 $(VENV)/.installed: requirements.txt | $(PY)
+	bin/system-packages run
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
@@ -24,8 +28,10 @@ messages: $(VENV)/.installed
 	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore .venv --ignore var -v0; \
 	else echo "gettext is not installed: using the committed .mo files"; fi
 
-migrate: $(VENV)/.installed messages
+var:
 	mkdir -p var
+
+migrate: $(VENV)/.installed messages | var
 	$(PY) manage.py migrate --no-input
 
 demo: migrate
@@ -49,7 +55,8 @@ serve: $(VENV)/.installed messages
 	DEBUG=false $(PY) manage.py collectstatic --no-input -v0
 	DEBUG=false PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bin/serve
 
-test: $(VENV)/.installed-dev messages
+test: $(VENV)/.installed-dev messages | var
+	bin/system-packages test
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
