@@ -1,23 +1,27 @@
-"""How each derived indicator is measured from the registry, for many places and years at once.
+"""How each derived indicator is measured from the registry, for many places and years at once,
+and which rows stand behind each figure.
 
-A rule never runs a query per organisation or per target. The recompute asks every
-rule which conditional aggregates it needs; `Aggregates` then runs one grouped query
-per source table (organisations by founding year, yearly figures, ratings, support
-actions…) holding all of them, grouped by (area, year); and each rule reads its
-cells from those rows. Queries therefore grow with the number of sources, not with
-organisations, targets or indicators.
+Every rule is stated once, as a numerator and (for shares and averages) a denominator. Each is a
+`Part`: the rows of one source table that meet a condition, and how they total (counted, a field
+summed, the distinct values of a field counted), in the year or up to the year's end. The same
+Part serves twice:
+- the recompute asks every rule for its Parts; `Aggregates` runs one grouped query per source
+  table (organisations by founding year, yearly figures, ratings, support actions…) holding all
+  of them as conditional aggregates, grouped by (area, year), and each rule reads its cells. So
+  queries grow with the number of sources, not with organisations, targets or indicators;
+- a drill-down ("the organisations counted") lists the Part's rows for one area and year: the
+  very rows its aggregate counted, placed the same way.
 
-Places: an organisation counts in every area its commune lies in (the lineage, so
-old and new provinces both work across the 2025 merger). For the 34 current
-provinces the organisation's own `province` column gives the same answer faster
-(every old province went whole into one new one), so those areas group on it.
+Places: an organisation counts in every area its commune lies in (the lineage, so old and new
+provinces both work across the 2025 merger). For the 34 current provinces the organisation's own
+`province` column gives the same answer faster (every old province went whole into one new one),
+so those areas read it, in the grouped queries and in the lists alike.
 
-Definitions (domain primer): effective = rated Tốt or Khá, over rated HTX unless the
-target names another denominator; the verified score counts where there is one
-(the level already follows it); size bands by members (TT 01/2020 art. 4).
+Definitions (domain primer): effective = rated Tốt or Khá, over rated HTX unless the target names
+another denominator; one rating counts per HTX and year (`Rating.objects.counted()`); size bands
+by members (TT 01/2020 art. 4).
 """
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -37,11 +41,16 @@ ZERO = Decimal(0)
 
 @dataclass(frozen=True)
 class Measure:
-    """An indicator's value in one place and year, with the inputs that make it."""
+    """An indicator's value in one place and year, with the inputs that make it (for a count, the
+    numerator is the count itself)."""
 
     value: Decimal | None
     numerator: Decimal | None = None
     denominator: Decimal | None = None
+
+
+def count(numerator, denominator=None) -> Measure:
+    return Measure(Decimal(numerator), Decimal(numerator))
 
 
 def share(numerator, denominator) -> Measure:
@@ -50,10 +59,10 @@ def share(numerator, denominator) -> Measure:
     return Measure(Decimal(100) * numerator / denominator, Decimal(numerator), Decimal(denominator))
 
 
-def average(total, count) -> Measure:
-    if not count:
+def average(total, how_many) -> Measure:
+    if not how_many:
         return Measure(None, Decimal(total or 0), Decimal(0))
-    return Measure(Decimal(total) / count, Decimal(total), Decimal(count))
+    return Measure(Decimal(total) / how_many, Decimal(total), Decimal(how_many))
 
 
 # Sources ----------------------------------------------------------------------------------
@@ -61,10 +70,11 @@ def average(total, count) -> Measure:
 
 @dataclass(frozen=True)
 class Source:
-    """One table to group by (area, year): its rows, its year, and the path to its place."""
+    """One table to group by (area, year): its rows, its year, and the paths to its place."""
 
     name: str
     org_prefix: str  # path from the row to its organisation ("" for organisations)
+    count_field: str = "pk"  # what a plain count counts (a column of a covering index where there is one)
 
     def rows(self, first, last):
         raise NotImplementedError
@@ -72,8 +82,33 @@ class Source:
     def year(self, first):
         raise NotImplementedError
 
+    def rows_of_year(self, year):
+        """The rows a list of one year starts from: those of the one-year window."""
+        return self.rows(year, year)
+
     def commune_path(self):
         return f"{self.org_prefix}commune"
+
+    def province_path(self):
+        return f"{self.org_prefix}province"
+
+    def organisation_path(self):
+        return self.org_prefix.removesuffix("__") or "pk"
+
+    def lineage_path(self):
+        return f"{self.commune_path()}__lineage_ancestors__ancestor"
+
+    def in_area(self, area: AdminUnit) -> Q:
+        """The rows placed in `area`, as the grouped queries place them (`Aggregates._groupings`)."""
+        if area.level == AdminUnit.Level.NATION:
+            return Q()
+        if is_current_province(area):
+            return Q(**{self.province_path(): area.pk})
+        return Q(**{self.lineage_path(): area.pk})
+
+
+def is_current_province(area: AdminUnit) -> bool:
+    return area.level == AdminUnit.Level.PROVINCE and area.structure == AdminUnit.Structure.FROM_2025
 
 
 class FoundedSource(Source):
@@ -87,8 +122,9 @@ class FoundedSource(Source):
 
 
 class DissolvedSource(Source):
+    # Never before the founding year (a database constraint), so the dissolved are among the founded.
     def rows(self, first, last):
-        return Organisation.objects.filter(dissolved_on__isnull=False, dissolved_on__year__lte=last)
+        return Organisation.objects.filter(dissolved_on__year__lte=last)
 
     def year(self, first):
         return Greatest(ExtractYear("dissolved_on"), Value(first - 1))
@@ -106,15 +142,31 @@ def _trainings():
     return SupportAction.objects.filter(organisation=OuterRef("pk"), kind=SupportAction.Kind.MANAGER_TRAINING)
 
 
-class FirstTrainingSource(Source):
-    # Organisations whose key officers were ever trained, by the year of their first training
-    # (bucketed like founding years), so "trained by then" is a running sum like a stock.
+def _first_training_year():
+    first = _trainings().order_by().values("organisation").annotate(y=Min(ExtractYear("occurred_on")))
+    return Subquery(first.values("y"))
+
+
+class TrainedSource(Source):
+    # Organisations founded and trained by then, in the year both were true: the later of their
+    # founding and their first training of key officers (bucketed like founding years).
     def rows(self, first, last):
-        return Organisation.objects.filter(Exists(_trainings().filter(occurred_on__year__lte=last)))
+        trained = _trainings().filter(occurred_on__year__lte=last)
+        return Organisation.objects.filter(Exists(trained), founded_on__year__lte=last)
 
     def year(self, first):
-        first_training = _trainings().order_by().values("organisation").annotate(y=Min(ExtractYear("occurred_on")))
-        return Greatest(Subquery(first_training.values("y")), Value(first - 1))
+        return Greatest(_first_training_year(), ExtractYear("founded_on"), Value(first - 1))
+
+
+class TrainedEndedSource(Source):
+    # The trained organisations that ended, in the year they leave the count: the later of their
+    # dissolution and their first training (dissolution is never before founding).
+    def rows(self, first, last):
+        trained = _trainings().filter(occurred_on__year__lte=last)
+        return Organisation.objects.filter(Exists(trained), dissolved_on__year__lte=last)
+
+    def year(self, first):
+        return Greatest(_first_training_year(), ExtractYear("dissolved_on"), Value(first - 1))
 
 
 class FiguresSource(Source):
@@ -126,18 +178,12 @@ class FiguresSource(Source):
 
 
 class RatingsSource(Source):
-    # One rating counts per HTX and year: TT 01/2020 (all HTX since 1/4/2020) where it
-    # exists, else the agricultural scheme TT 09/2017. The de-duplicating subquery is
-    # only added when some TT 09/2017 rating is in the window (it slows the query 1.5×).
+    # The one rating that counts per HTX and year (cooperatives.models.RatingQuerySet.counted).
     def rows(self, first, last):
-        ratings = Rating.objects.filter(year__range=(first, last), organisation__kind=HTX)
-        agricultural = Rating.objects.filter(year__range=(first, last), scheme=Rating.Scheme.TT09_2017)
-        if not agricultural.exists():
-            return ratings
-        general = Rating.objects.filter(
-            organisation=OuterRef("organisation"), year=OuterRef("year"), scheme=Rating.Scheme.TT01_2020
-        )
-        return ratings.filter(Q(scheme=Rating.Scheme.TT01_2020) | ~Exists(general))
+        return Rating.objects.counted(years=(first, last))
+
+    def rows_of_year(self, year):
+        return Rating.objects.counted().filter(year=year)  # a list needs no query to skip the subquery
 
     def year(self, first):
         return F("year")
@@ -155,12 +201,16 @@ class ActionsSource(Source):
     def commune_path(self):
         return "area"
 
+    def organisation_path(self):
+        return "organisation"
+
 
 FOUNDED = FoundedSource("founded", "")
 DISSOLVED = DissolvedSource("dissolved", "")
 JOINED = JoinedSource("joined", "")
-TRAINED = FirstTrainingSource("trained", "")
-FIGURES = FiguresSource("figures", "organisation__")
+TRAINED = TrainedSource("trained", "")
+TRAINED_ENDED = TrainedEndedSource("trained_ended", "")
+FIGURES = FiguresSource("figures", "organisation__", count_field="organisation")
 RATINGS = RatingsSource("ratings", "organisation__")
 ACTIONS = ActionsSource("actions", "")
 
@@ -169,13 +219,15 @@ class Aggregates:
     """The grouped rows of every source, computed once per recompute for a set of areas and years.
 
     `need(source, name, aggregate)` registers a column; `get(source, area, year, name)`
-    reads it (0 where no row matched), running each source's query on first use.
+    reads it (0 where no row matched), running each source's query on first use. `parts`
+    keeps each target key's numerator and denominator between `need` and `measure`.
     """
 
     def __init__(self, areas: list[AdminUnit], first: int, last: int):
         self.areas, self.first, self.last = areas, first, last
         self.columns: dict[Source, dict] = defaultdict(dict)
         self.tables: dict[Source, dict] = {}
+        self.parts: dict[str, tuple] = {}
 
     @cached_property
     def current_province_count(self) -> int:
@@ -209,11 +261,11 @@ class Aggregates:
         return table
 
     def _groupings(self, source: Source):
-        """Filters and area expressions: the nation, current provinces, then everything else."""
+        """Filters and area expressions: the nation, current provinces, then everything else
+        (the same placing as `Source.in_area`, for many areas at once)."""
         nation = [a.pk for a in self.areas if a.level == AdminUnit.Level.NATION]
-        current = [a.pk for a in self.areas if a.level == "province" and a.structure == AdminUnit.Structure.FROM_2025]
+        current = [a.pk for a in self.areas if is_current_province(a)]
         others = [a.pk for a in self.areas if a.pk not in nation and a.pk not in current]
-        lineage = f"{source.commune_path()}__lineage_ancestors__ancestor"
         if nation:
             yield {}, Value(nation[0])
         if current:
@@ -221,32 +273,127 @@ class Aggregates:
             # scans and hashes like the hand-written floor instead of probing the index 35,000 times.
             every = len(current) == self.current_province_count
             where = (
-                {f"{source.org_prefix}province__isnull": False}
-                if every
-                else {f"{source.org_prefix}province__in": current}
+                {f"{source.province_path()}__isnull": False} if every else {f"{source.province_path()}__in": current}
             )
-            yield where, F(f"{source.org_prefix}province")
+            yield where, F(source.province_path())
         if others:
-            yield {f"{lineage}__in": others}, F(lineage)
+            yield {f"{source.lineage_path()}__in": others}, F(source.lineage_path())
+
+
+# Parts: what a numerator or denominator counts --------------------------------------------
+
+COUNT, SUM, DISTINCT = "count", "sum", "distinct"
+
+
+@dataclass(frozen=True)
+class Part:
+    """The rows of one source meeting `condition`, totalled by COUNT, by the SUM of `field`, or by
+    the number of DISTINCT values of `field`; in the year, or with `to_year_end` every row up to the
+    year's end (the source buckets earlier years, so a stock is a running sum)."""
+
+    source: Source
+    condition: Q = Q()
+    total: str = COUNT
+    field: str = ""
+    to_year_end: bool = False
+
+    def aggregate(self):
+        if self.total == SUM:
+            return Sum(self.field, filter=self.condition)
+        if self.total == DISTINCT:
+            return Count(self.field, distinct=True, filter=self.condition)
+        return Count(self.source.count_field, filter=self.condition)
+
+    def need(self, agg: Aggregates, key: str) -> None:
+        agg.need(self.source, key, self.aggregate())
+
+    def value(self, agg: Aggregates, area_id: int, year: int, key: str):
+        if self.to_year_end:
+            return agg.years_up_to(self.source, area_id, year, key)
+        return agg.get(self.source, area_id, year, key)
+
+    def rows(self, area: AdminUnit, year: int):
+        """The source's rows this Part counts for `area` and `year`."""
+        rows = self.source.rows_of_year(year).filter(self.source.in_area(area), self.condition)
+        if self.to_year_end:
+            return rows
+        return rows.annotate(cell_year=self.source.year(year)).filter(cell_year=year)
+
+    @property
+    def lists_actions(self) -> bool:
+        """Summed support actions (people trained, projects financed) are listed as the actions."""
+        return self.source is ACTIONS and self.total == SUM
+
+    def listed(self, area: AdminUnit, year: int):
+        """What a page lists behind the figure: the organisations of the rows, or the actions."""
+        rows = self.rows(area, year)
+        if self.source.organisation_path() == "pk" or self.lists_actions:
+            return rows
+        return Organisation.objects.filter(pk__in=rows.values(self.source.organisation_path()))
+
+
+@dataclass(frozen=True)
+class Stock:
+    """Organisations in by the year's end less those out by then (founded less dissolved): two
+    running sums; the list is the first Part's rows without the second's."""
+
+    added: Part
+    removed: Part
+    total = COUNT
+    field = ""
+    lists_actions = False
+
+    def need(self, agg: Aggregates, key: str) -> None:
+        self.added.need(agg, key)
+        self.removed.need(agg, key)
+
+    def value(self, agg: Aggregates, area_id: int, year: int, key: str):
+        return self.added.value(agg, area_id, year, key) - self.removed.value(agg, area_id, year, key)
+
+    def rows(self, area: AdminUnit, year: int):
+        return self.added.rows(area, year).exclude(pk__in=self.removed.rows(area, year).values("pk"))
+
+    listed = rows
+
+
+def active(condition: Q) -> Stock:
+    """Organisations meeting `condition` active at the year's end: founded by then, not dissolved by then."""
+    return Stock(Part(FOUNDED, condition, to_year_end=True), Part(DISSOLVED, condition, to_year_end=True))
 
 
 # Rules ------------------------------------------------------------------------------------
 
 
 class Rule:
-    """Measures one kind of indicator. `params` come from the indicator, `denominator` from the target."""
+    """Measures one kind of indicator. `params` come from the indicator, `denominator` from the target.
+
+    A rule states its numerator and, for shares and averages, its denominator (`parts`); `combine`
+    makes the figure of the two values. Counts have no denominator."""
 
     denominators: tuple[str, ...] = ("",)
+    combine = staticmethod(count)
 
-    def need(self, agg: Aggregates, params: dict, denominator: str, key: str):
+    def numerator(self, params: dict, denominator: str) -> Part | Stock:
         raise NotImplementedError
 
-    def measure(self, agg: Aggregates, area_id: int, year: int, params: dict, denominator: str, key: str) -> Measure:
-        raise NotImplementedError
+    def denominator(self, params: dict, denominator: str) -> Part | Stock | None:
+        return None
 
-    def organisations(self, area, year, params, denominator):
-        """The organisations behind a figure, for drill-down pages."""
-        return Organisation.objects.in_area(area)
+    def parts(self, params: dict, denominator: str):
+        return self.numerator(params, denominator), self.denominator(params, denominator)
+
+    def need(self, agg: Aggregates, params: dict, denominator: str, key: str) -> None:
+        numerator, below = agg.parts[key] = self.parts(params, denominator)
+        numerator.need(agg, key + "_n")
+        if below is not None:
+            below.need(agg, key + "_d")
+
+    def measure(self, agg: Aggregates, area_id: int, year: int, params, denominator, key: str) -> Measure:
+        numerator, below = agg.parts[key]
+        value = numerator.value(agg, area_id, year, key + "_n")
+        if below is None:
+            return self.combine(value)
+        return self.combine(value, below.value(agg, area_id, year, key + "_d"))
 
 
 def org_filter(params, prefix=""):
@@ -264,257 +411,159 @@ def org_filter(params, prefix=""):
 class Founded(Rule):
     """Organisations founded in the year (a flow)."""
 
-    def need(self, agg, params, denominator, key):
-        agg.need(FOUNDED, key, Count("pk", filter=org_filter(params)))
-
-    def measure(self, agg, area_id, year, params, denominator, key):
-        return Measure(Decimal(agg.get(FOUNDED, area_id, year, key)))
-
-    def organisations(self, area, year, params, denominator):
-        return super().organisations(area, year, params, denominator).filter(org_filter(params), founded_on__year=year)
+    def numerator(self, params, denominator):
+        return Part(FOUNDED, org_filter(params))
 
 
 class Active(Rule):
     """Organisations active at the year's end: founded by then and not dissolved by then."""
 
-    def need(self, agg, params, denominator, key):
-        agg.need(FOUNDED, key, Count("pk", filter=org_filter(params)))
-        agg.need(DISSOLVED, key, Count("pk", filter=org_filter(params)))
-
-    def measure(self, agg, area_id, year, params, denominator, key):
-        founded = agg.years_up_to(FOUNDED, area_id, year, key)
-        dissolved = agg.years_up_to(DISSOLVED, area_id, year, key)
-        return Measure(Decimal(founded - dissolved), Decimal(founded), Decimal(dissolved))
-
-    def organisations(self, area, year, params, denominator):
-        return (
-            super().organisations(area, year, params, denominator).filter(org_filter(params)).active_on(_year_end(year))
-        )
+    def numerator(self, params, denominator):
+        return active(org_filter(params))
 
 
 class AllianceJoined(Rule):
     """Member units admitted to the provincial alliance in the year."""
 
-    def need(self, agg, params, denominator, key):
-        agg.need(JOINED, key, Count("pk", filter=org_filter(params)))
-
-    def measure(self, agg, area_id, year, params, denominator, key):
-        return Measure(Decimal(agg.get(JOINED, area_id, year, key)))
-
-    def organisations(self, area, year, params, denominator):
-        return super().organisations(area, year, params, denominator).filter(alliance_joined_on__year=year)
+    def numerator(self, params, denominator):
+        return Part(JOINED, org_filter(params))
 
 
 class SupportActions(Rule):
     """Support actions of one kind in the year: the sum of their counts (people trained, projects
     financed), or with `distinct_organisations` the number of organisations reached."""
 
-    def _filter(self, params):
-        return Q(kind=params["action"]) & org_filter(params, "organisation__")
-
-    def need(self, agg, params, denominator, key):
+    def numerator(self, params, denominator):
+        condition = Q(kind=params["action"]) & org_filter(params, "organisation__")
         if params.get("distinct_organisations"):
-            agg.need(ACTIONS, key, Count("organisation", distinct=True, filter=self._filter(params)))
-        else:
-            agg.need(ACTIONS, key, Sum("count", filter=self._filter(params)))
+            return Part(ACTIONS, condition, DISTINCT, "organisation")
+        return Part(ACTIONS, condition, SUM, "count")
 
-    def measure(self, agg, area_id, year, params, denominator, key):
-        return Measure(Decimal(agg.get(ACTIONS, area_id, year, key)))
 
-    def organisations(self, area, year, params, denominator):
-        actions = SupportAction.objects.filter(
-            self._filter(params), occurred_on__year=year, area__lineage_ancestors__ancestor=area
-        )
-        return Organisation.objects.filter(support_actions__in=actions).distinct()
+def rated(params) -> Q:
+    """The counted ratings at the indicator's levels, of the organisations it names."""
+    return Q(level__in=params["levels"]) & org_filter(params, "organisation__")
 
 
 class RatedCount(Rule):
     """HTX rated at the given levels in the year."""
 
-    def need(self, agg, params, denominator, key):
-        agg.need(RATINGS, key, Count("pk", filter=_rated(params)))
-
-    def measure(self, agg, area_id, year, params, denominator, key):
-        return Measure(Decimal(agg.get(RATINGS, area_id, year, key)))
-
-    def organisations(self, area, year, params, denominator):
-        return _rated_organisations(area, year, params)
+    def numerator(self, params, denominator):
+        return Part(RATINGS, rated(params))
 
 
 class RatingShare(Rule):
-    """Share of HTX rated at the given levels, over rated HTX (default) or every HTX active at the year's end."""
+    """Share of HTX rated at the given levels, over rated HTX (default) or every HTX active at the
+    year's end, of the same kind and sector as the numerator."""
 
     denominators = (Target.Denominator.RATED_HTX, Target.Denominator.ACTIVE_HTX)
-
-    def need(self, agg, params, denominator, key):
-        agg.need(RATINGS, key, Count("pk", filter=_rated(params)))
-        if denominator == Target.Denominator.ACTIVE_HTX:
-            ACTIVE_RULE.need(agg, {"kind": HTX}, "", key + "_active")
-        else:
-            agg.need(RATINGS, key + "_rated", Count("pk", filter=~Q(level=Rating.Level.UNRATED)))
-
-    def measure(self, agg, area_id, year, params, denominator, key):
-        numerator = agg.get(RATINGS, area_id, year, key)
-        if denominator == Target.Denominator.ACTIVE_HTX:
-            return share(numerator, ACTIVE_RULE.measure(agg, area_id, year, {}, "", key + "_active").value)
-        return share(numerator, agg.get(RATINGS, area_id, year, key + "_rated"))
-
-    def organisations(self, area, year, params, denominator):
-        return _rated_organisations(area, year, params)
-
-
-class FiguresRatio(Rule):
-    """A ratio of two aggregates of the HTX's yearly figures (averages and shares).
-
-    Aggregates count `organisation` rather than `pk`: every column they read is in the
-    yearly figures' covering index, so PostgreSQL answers from the index alone."""
-
     combine = staticmethod(share)
 
-    def numerator_aggregate(self, params):
-        raise NotImplementedError
+    def numerator(self, params, denominator):
+        return Part(RATINGS, rated(params))
 
-    def denominator_aggregate(self, params):
-        raise NotImplementedError
-
-    def need(self, agg, params, denominator, key):
-        agg.need(FIGURES, key + "_n", self.numerator_aggregate(params))
-        agg.need(FIGURES, key + "_d", self.denominator_aggregate(params))
-
-    def measure(self, agg, area_id, year, params, denominator, key):
-        return self.combine(agg.get(FIGURES, area_id, year, key + "_n"), agg.get(FIGURES, area_id, year, key + "_d"))
-
-    def organisations(self, area, year, params, denominator):
-        figures = YearlyFigures.objects.filter(year=year, organisation__kind=HTX)
-        return Organisation.objects.in_area(area).filter(yearly_figures__in=figures)
+    def denominator(self, params, denominator):
+        if denominator == Target.Denominator.ACTIVE_HTX:
+            return active(Q(kind=HTX) & org_filter(params))
+        return Part(RATINGS, ~Q(level=Rating.Level.UNRATED) & org_filter(params, "organisation__"))
 
 
 HTX_FIGURES = Q(organisation__kind=HTX)
 AGRI_HTX_FIGURES = Q(organisation__kind=HTX, organisation__sector=AGRI)
 
 
-class AverageRevenue(FiguresRatio):
+class AverageRevenue(Rule):
     """Revenue per HTX: total revenue over the HTX that reported one."""
 
     combine = staticmethod(average)
 
-    def numerator_aggregate(self, params):
-        return Sum("revenue", filter=HTX_FIGURES)
+    def numerator(self, params, denominator):
+        return Part(FIGURES, HTX_FIGURES & Q(revenue__isnull=False), SUM, "revenue")
 
-    def denominator_aggregate(self, params):
-        return Count("revenue", filter=HTX_FIGURES)
+    def denominator(self, params, denominator):
+        return Part(FIGURES, HTX_FIGURES & Q(revenue__isnull=False))
 
 
-class AverageIncome(FiguresRatio):
+class AverageIncome(Rule):
     """Average income of members and workers: the mean over HTX that reported it."""
 
     combine = staticmethod(average)
 
-    def numerator_aggregate(self, params):
-        return Sum("average_income", filter=HTX_FIGURES)
+    def numerator(self, params, denominator):
+        return Part(FIGURES, HTX_FIGURES & Q(average_income__isnull=False), SUM, "average_income")
 
-    def denominator_aggregate(self, params):
-        return Count("average_income", filter=HTX_FIGURES)
+    def denominator(self, params, denominator):
+        return Part(FIGURES, HTX_FIGURES & Q(average_income__isnull=False))
 
 
-class SizeShare(FiguresRatio):
+class SizeShare(Rule):
     """Share of HTX small or larger (50 members or more, TT 01/2020 art. 4) among HTX reporting members."""
 
     denominators = (Target.Denominator.ACTIVE_HTX,)
+    combine = staticmethod(share)
 
-    def numerator_aggregate(self, params):
-        return Count("organisation", filter=HTX_FIGURES & Q(members__gte=SMALL_OR_LARGER_FROM))
+    def numerator(self, params, denominator):
+        return Part(FIGURES, HTX_FIGURES & Q(members__gte=SMALL_OR_LARGER_FROM))
 
-    def denominator_aggregate(self, params):
-        return Count("members", filter=HTX_FIGURES)
+    def denominator(self, params, denominator):
+        return Part(FIGURES, HTX_FIGURES & Q(members__isnull=False))
 
 
-class LinkedShare(FiguresRatio):
+class LinkedShare(Rule):
     """Share of agricultural HTX linked with an enterprise, among agricultural HTX reporting that year."""
 
     denominators = (Target.Denominator.AGRICULTURAL_HTX,)
+    combine = staticmethod(share)
 
-    def numerator_aggregate(self, params):
-        return Count("organisation", filter=AGRI_HTX_FIGURES & Q(linked_with_enterprise=True))
+    def numerator(self, params, denominator):
+        return Part(FIGURES, AGRI_HTX_FIGURES & Q(linked_with_enterprise=True))
 
-    def denominator_aggregate(self, params):
-        return Count("organisation", filter=AGRI_HTX_FIGURES)
+    def denominator(self, params, denominator):
+        return Part(FIGURES, AGRI_HTX_FIGURES)
+
+
+AGRI_HTX = Q(kind=HTX, sector=AGRI)
 
 
 class TrainedShare(Rule):
     """Share of agricultural HTX active at the year's end whose key officers were trained at least
-    once by then: trained ones (by first training) less trained ones dissolved, over active ones."""
+    once by then, over agricultural HTX active at the year's end."""
 
     denominators = (Target.Denominator.AGRICULTURAL_HTX,)
-    AGRI_HTX = {"kind": HTX, "sector": AGRI}
+    combine = staticmethod(share)
 
-    def need(self, agg, params, denominator, key):
-        agg.need(TRAINED, key, Count("pk", filter=org_filter(self.AGRI_HTX)))
-        agg.need(DISSOLVED, key + "_trained", Count("pk", filter=org_filter(self.AGRI_HTX) & Q(Exists(_trainings()))))
-        ACTIVE_RULE.need(agg, self.AGRI_HTX, "", key + "_active")
+    def numerator(self, params, denominator):
+        return Stock(Part(TRAINED, AGRI_HTX, to_year_end=True), Part(TRAINED_ENDED, AGRI_HTX, to_year_end=True))
 
-    def measure(self, agg, area_id, year, params, denominator, key):
-        trained = agg.years_up_to(TRAINED, area_id, year, key)
-        gone = agg.years_up_to(DISSOLVED, area_id, year, key + "_trained")
-        active = ACTIVE_RULE.measure(agg, area_id, year, self.AGRI_HTX, "", key + "_active").value
-        return share(trained - gone, active)
-
-    def organisations(self, area, year, params, denominator):
-        trained = _trainings().filter(occurred_on__year__lte=year)
-        return ACTIVE_RULE.organisations(area, year, self.AGRI_HTX, "").filter(Exists(trained))
+    def denominator(self, params, denominator):
+        return active(AGRI_HTX)
 
 
 class Members(Rule):
     """Members of the organisations of the given kinds, as reported in the year's figures."""
 
-    def need(self, agg, params, denominator, key):
-        agg.need(FIGURES, key, Sum("members", filter=org_filter(params, "organisation__")))
-
-    def measure(self, agg, area_id, year, params, denominator, key):
-        return Measure(Decimal(agg.get(FIGURES, area_id, year, key)))
+    def numerator(self, params, denominator):
+        return Part(FIGURES, org_filter(params, "organisation__"), SUM, "members")
 
 
 class AllianceShare(Rule):
     """Share of effective HTX (rated Tốt or Khá) that are alliance members at the year's end."""
 
     denominators = (Target.Denominator.EFFECTIVE_HTX,)
+    combine = staticmethod(share)
 
-    def need(self, agg, params, denominator, key):
-        member = Q(organisation__alliance_joined_on__year__lte=F("year"))
-        agg.need(RATINGS, key + "_n", Count("pk", filter=Q(level__in=EFFECTIVE) & member))
-        agg.need(RATINGS, key + "_d", Count("pk", filter=Q(level__in=EFFECTIVE)))
+    def numerator(self, params, denominator):
+        return Part(RATINGS, Q(level__in=EFFECTIVE, organisation__alliance_joined_on__year__lte=F("year")))
 
-    def measure(self, agg, area_id, year, params, denominator, key):
-        return share(agg.get(RATINGS, area_id, year, key + "_n"), agg.get(RATINGS, area_id, year, key + "_d"))
-
-    def organisations(self, area, year, params, denominator):
-        return _rated_organisations(area, year, {"levels": EFFECTIVE})
+    def denominator(self, params, denominator):
+        return Part(RATINGS, Q(level__in=EFFECTIVE))
 
 
 class Ntm13Communes(Rule):
     """Communes meeting new-rural criterion 13 (QĐ 318/QĐ-TTg): at least one effective HTX in the commune."""
 
-    def need(self, agg, params, denominator, key):
-        agg.need(RATINGS, key, Count("organisation__commune", distinct=True, filter=Q(level__in=EFFECTIVE)))
-
-    def measure(self, agg, area_id, year, params, denominator, key):
-        return Measure(Decimal(agg.get(RATINGS, area_id, year, key)))
-
-    def organisations(self, area, year, params, denominator):
-        return _rated_organisations(area, year, {"levels": EFFECTIVE})
-
-
-def _rated(params) -> Q:
-    return Q(level__in=params["levels"]) & org_filter(params, "organisation__")
-
-
-def _rated_organisations(area, year, params):
-    ratings = Rating.objects.filter(_rated(params), year=year)
-    return Organisation.objects.in_area(area).filter(ratings__in=ratings).distinct()
-
-
-def _year_end(year):
-    return datetime.date(year, 12, 31)
+    def numerator(self, params, denominator):
+        return Part(RATINGS, Q(level__in=EFFECTIVE), DISTINCT, "organisation__commune")
 
 
 ACTIVE_RULE = Active()

@@ -18,7 +18,7 @@ from accounts.permissions import get_editable_or_404, get_visible_or_404, requir
 from coop_tracker.history import history_of
 from cooperatives.charts import rating_chart
 from cooperatives.models import AdminUnit, Organisation, Rating
-from cooperatives.tables import CountedOrganisationTable
+from cooperatives.tables import CountedOrganisationTable, SupportActionTable
 from plans import charts
 from plans.exports import progress_report_workbook
 from plans.filters import OverviewFilter
@@ -120,6 +120,7 @@ def target_detail(request, pk):
     target = get_visible_or_404(Target.objects.for_rows(), request.user, pk=pk)
     progress = getattr(target, "progress", None)
     area_htx = visible(Organisation.objects.in_place(target.area).cooperatives(), request.user)
+    table, listing = _inputs_table(request, target, progress)
     context = {
         "target": target,
         "progress": progress,
@@ -127,7 +128,8 @@ def target_detail(request, pk):
         "trend_chart": charts.trend_chart(target, list(target.progress_years.order_by("year"))),
         "comparison_chart": _comparison(request.user, target),
         "rating_chart": rating_chart(Rating.objects.counted().of_organisations(area_htx).level_counts_by_year()),
-        "table": _inputs_table(request, target, progress),
+        "table": table,
+        "listing": listing,
         "recompute": RecomputeSchedule.current(),
         "history": history_of(target.history.all()),
     }
@@ -147,15 +149,29 @@ def _comparison(user, target):
     return charts.comparison_chart(rows, highlighted or {target.area_id})
 
 
+LISTS = ("numerator", "denominator")
+
+
 def _inputs_table(request, target, progress):
-    """The organisations a derived figure counted, or the entered values a manual one read."""
+    """What a figure read: the entered values of a manual one; for a derived one, the rows its
+    numerator counted (?list=denominator: its denominator's), from the rule's own Part, so the
+    list totals the stored figure. Returns the table and what the heading says of it."""
     if target.indicator.is_manual:
-        table = EnteredValueTable(EnteredValue.objects.behind(target))
+        return _paginated(request, EnteredValueTable(EnteredValue.objects.behind(target))), None
+    year = progress.year if progress and progress.year else target.year_to
+    numerator, denominator = RULES[target.indicator.rule].parts(target.indicator.rule_params, target.denominator)
+    chosen = "denominator" if request.GET.get("list") == "denominator" and denominator is not None else "numerator"
+    part = denominator if chosen == "denominator" else numerator
+    rows = visible(part.listed(target.area, year), request.user)
+    if part.lists_actions:
+        table = SupportActionTable(rows.select_related("organisation", "area"))
     else:
-        year = progress.year if progress and progress.year else target.year_to
-        rule, params = RULES[target.indicator.rule], target.indicator.rule_params
-        organisations = rule.organisations(target.area, year, params, target.denominator)
-        table = CountedOrganisationTable(visible(organisations, request.user).select_related("commune"))
+        table = CountedOrganisationTable(rows.select_related("commune"))
+    listing = {"year": year, "chosen": chosen, "has_denominator": denominator is not None, "part": part}
+    return _paginated(request, table), listing
+
+
+def _paginated(request, table):
     RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE}).configure(table)
     return table
 

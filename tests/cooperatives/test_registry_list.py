@@ -42,6 +42,24 @@ def test_filters_by_kind_and_rating_level_in_a_year(national):
     assert {row.get_cell("rating_level") for row in table.page.object_list} == {Rating.Level.GOOD.label}
 
 
+def test_the_rating_column_and_filter_show_the_rating_that_counts(national):
+    """TT 01/2020 over TT 09/2017 for an HTX (Rating.objects.counted, as the figures read it)."""
+    htx = Organisation.objects.create(
+        kind="htx",
+        name="HTX Hai Văn Bản",
+        sector="agriculture",
+        commune=AdminUnit.objects.communes()[0],
+        founded_on="2019-01-01",
+        registration_code="9700000001",
+    )
+    Rating.objects.create(organisation=htx, year=2024, scheme="tt09_2017", verified_score=40)
+    Rating.objects.create(organisation=htx, year=2024, scheme="tt01_2020", verified_score=85)
+    shown = national.get(URL, {"q": htx.registration_code, "rating_year": "2024"}).context["table"]
+    assert [row.get_cell("rating_level") for row in shown.page.object_list] == [Rating.Level.GOOD.label]
+    weak = national.get(URL, {"q": htx.registration_code, "rating": "weak", "rating_year": "2024"}).context["table"]
+    assert weak.paginator.count == 0
+
+
 def test_filter_by_commune_includes_organisations_of_the_old_communes_that_went_into_it(national):
     organisation = Organisation.objects.filter(commune__structure="63").order_by("pk").first()
     new_commune = organisation.commune.successions.order_by("pk").first().successor

@@ -181,6 +181,23 @@ def test_trained_share_counts_training_up_to_the_year(here):
     assert (trained.numerator, trained.denominator) == (1, 3)
 
 
+def test_trained_share_counts_an_htx_once_it_is_both_founded_and_trained_and_not_after_it_ended(here):
+    area, communes = here
+    ended = org(communes, founded_on=day(2019, 1, 1), dissolved_on=day(2021, 6, 1), status="dissolved")
+    trained_before_founding = org(communes, founded_on=day(2023, 2, 1))
+    for who, on in ((ended, day(2022, 3, 1)), (trained_before_founding, day(2021, 3, 1))):
+        SupportAction.objects.create(kind="manager_training", occurred_on=on, organisation=who)
+    by_year = {
+        year: measure("htx_agri_trained_share", area, year, Target.Denominator.AGRICULTURAL_HTX, years=(2020, 2024))
+        for year in (2020, 2022, 2023)
+    }
+    assert {year: (m.numerator, m.denominator) for year, m in by_year.items()} == {
+        2020: (0, 1),  # the first HTX, not trained yet
+        2022: (0, 0),  # it ended in 2021, before its (recorded) training; the second is not founded yet
+        2023: (1, 1),
+    }
+
+
 def test_alliance_share_is_over_effective_htx_members_by_year_end(here):
     area, communes = here
     rate(communes, ["good"], alliance_joined_on=day(2020, 1, 1))

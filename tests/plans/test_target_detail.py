@@ -101,3 +101,24 @@ def test_a_target_not_yet_measured_shows_dashes_not_an_error(national):
     response = national.get(new.get_absolute_url())
     assert response.status_code == 200
     assert "Chưa có số liệu" in response.content.decode()
+
+
+def test_every_derived_target_lists_what_its_stored_figure_counted(national):
+    """Numerator and denominator lists of each demo target total its stored figure (see
+    tests/plans/test_rule_lists.py for random registries)."""
+    from plans.rules import RULES
+    from tests.plans.test_rule_lists import total
+
+    derived = Target.objects.filter(indicator__method="derived").select_related("progress", "indicator", "area")
+    assert derived.count() > 20
+    for one in derived:
+        progress = one.progress
+        numerator, denominator = RULES[one.indicator.rule].parts(one.indicator.rule_params, one.denominator)
+        lists = [("numerator", numerator, progress.numerator)]
+        if denominator is not None:
+            lists.append(("denominator", denominator, progress.denominator))
+        for name, part, stored in lists:
+            response = national.get(one.get_absolute_url(), {"list": name})
+            assert response.context["listing"]["chosen"] == name
+            listed = response.context["table"].data.data
+            assert total(part, listed, progress.year) == (stored or 0), f"{one.wording}: {name}"

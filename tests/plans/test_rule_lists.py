@@ -1,0 +1,194 @@
+"""The organisations listed behind a figure are exactly the ones it counted.
+
+For small random registries (HTX, THT and unions; ratings under both schemes, unrated and
+unscored; organisations dissolved, joining the alliance, trained; support actions with and
+without an organisation; communes of the old map and of the new one, on both sides of the
+1/7/2025 merger), every derived indicator of the catalogue is recomputed and stored as usual
+(`progress_recompute`), then, for every denominator its rule allows and each area and year,
+the list its rule gives (`Part.listed`, what the target page shows) is totalled the way the
+figure totals it and compared with the stored numerator and denominator.
+
+Places: Quảng Trị (new 44, formed of old 44 Quảng Bình and old 45 Quảng Trị), read on its own
+province column; old Quảng Bình, read through the lineage; and the nation (demo data included).
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from django.db.models import Sum
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cooperatives.models import AdminUnit, Organisation, Rating, SupportAction, YearlyFigures
+from plans.models import Indicator, ProgressYear
+from plans.rules import ACTIONS, COUNT, DISTINCT, RULES, SUM
+from plans.services import progress_recompute
+from tests.factories import PlanFactory, TargetFactory, province
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 3, 1)
+YEARS = (2020, 2023, 2025)
+KINDS = [Organisation.Kind.COOPERATIVE, Organisation.Kind.COOPERATIVE, Organisation.Kind.COOPERATIVE_GROUP, "lhhtx"]
+SECTORS = [Organisation.Sector.AGRICULTURE, Organisation.Sector.TRANSPORT]
+ACTION_KINDS = [SupportAction.Kind.MANAGER_TRAINING, SupportAction.Kind.CONSOLIDATION, SupportAction.Kind.TRADE_FAIR]
+LEVELS = [level for level, _label in Rating.Level.choices]
+
+
+def a_day(first=2018, last=2026):
+    return st.dates(datetime.date(first, 1, 1), datetime.date(last, 12, 31)) | st.sampled_from(
+        [datetime.date(year, month, day) for year in (2020, 2023, 2025) for month, day in ((1, 1), (12, 31))]
+    )
+
+
+rating = st.fixed_dictionaries(
+    {
+        "year": st.sampled_from(YEARS),
+        "scheme": st.sampled_from([s for s, _label in Rating.Scheme.choices]),
+        "score": st.none() | st.integers(0, 100),
+        "level": st.sampled_from(LEVELS),
+    }
+)
+figures = st.fixed_dictionaries(
+    {
+        "year": st.sampled_from(YEARS),
+        "members": st.none() | st.integers(0, 400),
+        "revenue": st.none() | st.integers(0, 10**10),
+        "average_income": st.none() | st.integers(0, 10**8),
+        "linked_with_enterprise": st.booleans(),
+    }
+)
+action = st.fixed_dictionaries(
+    {"kind": st.sampled_from(ACTION_KINDS), "on": a_day(2018, 2025), "count": st.integers(1, 30), "own": st.booleans()}
+)
+organisation = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from(KINDS),
+        "sector": st.sampled_from(SECTORS),
+        "commune": st.integers(0, 5),
+        "founded_on": a_day(2016, 2025),
+        "lasted_days": st.none() | st.integers(0, 3000),
+        "joined_after_days": st.none() | st.integers(0, 3000),
+        "ratings": st.lists(rating, max_size=3),
+        "figures": st.lists(figures, max_size=3, unique_by=lambda f: f["year"]),
+        "actions": st.lists(action, max_size=3),
+    }
+)
+registries = st.fixed_dictionaries(
+    {
+        "organisations": st.lists(organisation, max_size=8),
+        "place_actions": st.lists(action, max_size=2),  # for a commune or the province, no organisation
+    }
+)
+
+
+@pytest.fixture
+def places():
+    new = province("44")
+    old = AdminUnit.objects.get(level="province", structure="63", code="44")
+    communes = []
+    for unit, structure in (
+        (new, "34"),
+        (old, "63"),
+        (AdminUnit.objects.get(level="province", structure="63", code="45"), "63"),
+    ):
+        communes += list(AdminUnit.objects.communes().of_structure(structure).inside(unit).order_by("code")[:2])
+    nation = AdminUnit.objects.get(level=AdminUnit.Level.NATION)
+    return {"areas": [new, old, nation], "communes": communes, "province": new}
+
+
+@pytest.fixture
+def targets(places):
+    """A term target 2020–2025 on every derived indicator of the catalogue, for every denominator
+    its rule allows, in every area."""
+    made = []
+    for area in places["areas"]:
+        plans = {}  # one target per indicator and place in a plan: a plan for each denominator
+        for indicator in Indicator.objects.filter(method=Indicator.Method.DERIVED):
+            for denominator in sorted({"", *RULES[indicator.rule].denominators}):
+                if denominator not in plans:
+                    plans[denominator] = PlanFactory(area=area, first_year=2020, last_year=2025)
+                plan = plans[denominator]
+                made.append(
+                    TargetFactory(
+                        plan=plan,
+                        area=area,
+                        indicator=indicator,
+                        period="term",
+                        year_from=2020,
+                        year_to=2025,
+                        denominator=denominator,
+                        value=Decimal(1),
+                    )
+                )
+    return made
+
+
+def build(registry, places):
+    communes = places["communes"]
+    for i, spec in enumerate(registry["organisations"]):
+        founded = spec["founded_on"]
+        ended = None if spec["lasted_days"] is None else founded + datetime.timedelta(days=spec["lasted_days"])
+        joined = None if spec["joined_after_days"] is None else founded + datetime.timedelta(spec["joined_after_days"])
+        org = Organisation.objects.create(
+            kind=spec["kind"],
+            sector=spec["sector"],
+            name=f"Tổ chức ngẫu nhiên {i}",
+            registration_code=f"98{i:08d}" if spec["kind"] != Organisation.Kind.COOPERATIVE_GROUP else "",
+            commune=communes[spec["commune"]],
+            founded_on=founded,
+            dissolved_on=ended,
+            status=Organisation.Status.DISSOLVED if ended else Organisation.Status.ACTIVE,
+            alliance_joined_on=joined,
+        )
+        seen = set()
+        for r in spec["ratings"]:
+            if (r["year"], r["scheme"]) in seen:
+                continue
+            seen.add((r["year"], r["scheme"]))
+            scored = {"verified_score": r["score"]} if r["score"] is not None else {"level": r["level"]}
+            Rating.objects.create(organisation=org, year=r["year"], scheme=r["scheme"], **scored)
+        for f in spec["figures"]:
+            YearlyFigures.objects.create(organisation=org, **f)
+        for a in spec["actions"]:
+            SupportAction.objects.create(kind=a["kind"], occurred_on=a["on"], count=a["count"], organisation=org)
+    for a in registry["place_actions"]:
+        area = communes[0] if a["own"] else places["province"]
+        SupportAction.objects.create(kind=a["kind"], occurred_on=a["on"], count=a["count"], area=area)
+
+
+def total(part, listed, year):
+    """The list totalled as its figure totals it, from the listed rows themselves."""
+    if part.total == COUNT or (part.total == DISTINCT and part.field == "organisation"):
+        return Decimal(listed.count())
+    if part.total == DISTINCT:  # communes with an effective HTX (criterion 13)
+        return Decimal(len({o.commune_id for o in listed}))
+    assert part.total == SUM
+    if part.source is ACTIONS:
+        return Decimal(sum(a.count for a in listed))
+    rows = YearlyFigures.objects.filter(organisation__in=listed, year=year)
+    return Decimal(rows.aggregate(total=Sum(part.field))["total"] or 0)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(registry=registries)
+def test_every_list_totals_the_stored_figure(registry, places, targets):
+    with transaction.atomic():
+        build(registry, places)
+        progress_recompute(targets=type(targets[0]).objects.filter(pk__in=[t.pk for t in targets]), today=TODAY)
+        stored = {
+            (row.target_id, row.year): row
+            for row in ProgressYear.objects.filter(target__in=[t.pk for t in targets], year__in=YEARS)
+        }
+        for target in targets:
+            numerator, denominator = RULES[target.indicator.rule].parts(
+                target.indicator.rule_params, target.denominator
+            )
+            for year in YEARS:
+                row = stored[(target.pk, year)]
+                what = f"{target.indicator.code} / {target.denominator or '-'} in {target.area} {year}"
+                assert total(numerator, numerator.listed(target.area, year), year) == row.numerator, what
+                if denominator is not None:
+                    assert total(denominator, denominator.listed(target.area, year), year) == row.denominator, what
+        transaction.set_rollback(True)
