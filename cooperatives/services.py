@@ -16,7 +16,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coop_tracker.history import RESTORED
+from coop_tracker.lib.history import RESTORED
 
 from . import importing
 from .models import (

@@ -14,7 +14,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from accounts.permissions import get_editable_or_404, get_visible_or_404, require_registry_editor, visible
-from coop_tracker.history import history_of
+from coop_tracker.lib.history import history_of
 from cooperatives import charts, importing, services, tasks
 from cooperatives.filters import RegistryFilter
 from cooperatives.forms import (

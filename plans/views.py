@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from accounts.permissions import get_editable_or_404, get_visible_or_404, require_registry_editor, visible
-from coop_tracker.history import history_of
+from coop_tracker.lib.history import history_of
 from cooperatives.charts import rating_chart
 from cooperatives.models import AdminUnit, Organisation, Rating
 from cooperatives.tables import CountedOrganisationTable
