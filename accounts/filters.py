@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from cooperatives.filters import ALL, BootstrapFilterSet
+from coop_tracker.lib.filters import ALL, BootstrapFilterSet
 from cooperatives.models import AdminUnit
 
 ACTIVE_CHOICES = [("1", _("Đang hoạt động")), ("0", _("Đã khóa"))]

@@ -5,7 +5,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from cooperatives.forms import style_fields
+from coop_tracker.lib.forms import style_fields
 from cooperatives.models import AdminUnit
 
 

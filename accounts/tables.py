@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from cooperatives.tables import WIDE_ONLY
+from coop_tracker.lib.tables import WIDE_ONLY
 
 
 class AccountTable(tables.Table):

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from coop_tracker.lib.admin import ReadOnlyAdmin
 from cooperatives import services
 from cooperatives.models import (
     AdminUnit,
@@ -19,19 +20,6 @@ from cooperatives.models import (
 admin.site.site_header = _("Quản trị Coop Tracker")
 admin.site.site_title = _("Quản trị Coop Tracker")
 admin.site.index_title = _("Quản lý dữ liệu")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """For rows the system computes: shown, never typed in."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 ORGANISATION_SEARCH_FIELDS = ["organisation__name", "organisation__registration_code"]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,11 @@ class CooperativesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "cooperatives"
     verbose_name = _("Tổ chức kinh tế hợp tác")
+
+    def ready(self):
+        from cooperatives import signals
+
+        # Every save and delete of a registry row announces itself (signals.registry_changed).
+        for model in signals.KINDS:
+            post_save.connect(signals.row_saved, sender=model)
+            post_delete.connect(signals.row_deleted, sender=model)

@@ -1,25 +1,15 @@
 """The registry list's filters: search, kind, sector, status, rating in a year, province, commune."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import visible
-from cooperatives.forms import PlainSelect, style_fields
+from coop_tracker.lib.filters import ALL, BootstrapFilterSet, as_number
 from cooperatives.models import AdminUnit, Organisation, Rating
-
-ALL = _("Tất cả")
 
 
 def visible_provinces(request):
     return visible(AdminUnit.objects.current_provinces(), request.user)
-
-
-def as_number(value) -> int | None:
-    """A whole number from a query string (an id, a year), or None: digits only, and few enough
-    to fit a 64-bit integer column (a longer one is an error in SQLite, not an empty result)."""
-    text = str(value or "")
-    return int(text) if text.isdecimal() and len(text) <= 18 else None
 
 
 def communes_of_chosen_province(request):
@@ -29,19 +19,6 @@ def communes_of_chosen_province(request):
         return AdminUnit.objects.none()
     communes = AdminUnit.objects.communes().of_structure(AdminUnit.Structure.FROM_2025).filter(parent=province)
     return visible(communes, request.user)
-
-
-class BootstrapFilterSet(django_filters.FilterSet):
-    """A filter form whose fields carry Bootstrap's classes, so templates just print `{{ field }}`."""
-
-    @property
-    def form(self):
-        form = super().form
-        for field in form.fields.values():
-            if type(field.widget) is forms.Select:
-                field.widget = PlainSelect(attrs=field.widget.attrs, choices=field.widget.choices)
-        style_fields(form.fields, size="sm")
-        return form
 
 
 class RegistryFilter(BootstrapFilterSet):

@@ -1142,17 +1142,18 @@ class Plan:
     update_fields: dict[str, set] = field(
         default_factory=lambda: {"organisations": set(), "figures": set(), "ratings": set()}
     )
-    places: dict[str, set[int]] = field(default_factory=dict)  # PendingRecompute source -> commune ids
+    places: dict[str, set[int]] = field(default_factory=dict)  # kind of row -> communes whose rows change
 
-    def mark(self, source: str, *communes):
-        places = self.places.get(source)
+    def mark(self, what: str, *communes):
+        places = self.places.get(what)
         if places is None:
-            places = self.places[source] = set()
+            places = self.places[what] = set()
         places.update(communes)
 
-
-# The organisation columns the progress rules read (plans.signals.MEASURED_FIELDS, by field name).
-MEASURED = ("kind", "sector", "commune_id", "founded_on", "dissolved_on")
+    def changed_fields(self, what: str) -> frozenset[str] | None:
+        """The attnames the updates of one kind of row change, or None when a row is created (all of it
+        is new); as cooperatives.signals.registry_changed says it."""
+        return None if self.create[what] else frozenset(self.update_fields[what])
 
 
 def plan(parsed: ParsedFile, registry: Registry) -> Plan:
@@ -1212,10 +1213,7 @@ def _organisation(record: RowRecord, registry: Registry, seen: dict, result: Pla
     action = CREATE if existing is None else UPDATE if changed else UNCHANGED
     if action == UPDATE:
         result.update_fields["organisations"].update(changed)
-        measured = changed & set(MEASURED)
-        source = "organisations" if measured else "alliance" if "alliance_joined_on" in changed else None
-        if source:
-            result.mark(source, before["commune_id"], organisation.commune_id)
+        result.mark("organisations", before["commune_id"], organisation.commune_id)  # a move changes both
     elif action == CREATE:
         result.mark("organisations", organisation.commune_id)
     seen[code] = (organisation, action, record)

@@ -375,10 +375,39 @@ class Organisation(models.Model):
     def save(self, *args, **kwargs):
         # Derived, never typed: the progress rules group current provinces on this column.
         self.province = self.commune.current_province()
-        super().save(*args, **kwargs)
+        super().save(*args, **kwargs)  # post_save announces what changed (cooperatives.signals)
+        self._remember_values(kwargs.get("update_fields"))
 
     def get_absolute_url(self):
         return reverse("organisation_detail", args=[self.pk])
+
+    # The row as read from the database or last saved, attname -> value; None for a new instance.
+    _loaded_values: dict | None = None
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_values = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def changed_fields(self, among=None) -> frozenset[str] | None:
+        """The attnames whose values differ from the row as loaded or last saved (of `among`, field
+        names, if given); None for an instance never read nor saved: all of it is new.
+
+        A field deferred when loaded and set since counts as changed; one never loaded does not."""
+        if self._loaded_values is None:
+            return None
+        loaded, now = self._loaded_values, self.__dict__
+        return frozenset(name for name in self._attnames(among) if name not in loaded or loaded[name] != now[name])
+
+    def _remember_values(self, update_fields):
+        saved = {name: self.__dict__[name] for name in self._attnames(update_fields)}
+        self._loaded_values = {**(self._loaded_values or {}), **saved}
+
+    def _attnames(self, among) -> list[str]:
+        """The loaded or set attnames (an unloaded deferred field is missing from __dict__)."""
+        fields = self._meta.concrete_fields if among is None else [self._meta.get_field(name) for name in among]
+        return [field.attname for field in fields if field.attname in self.__dict__]
 
     @property
     def is_alliance_member(self) -> bool:

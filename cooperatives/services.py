@@ -16,7 +16,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coop_tracker.history import RESTORED
+from coop_tracker.lib.history import RESTORED
 
 from . import importing
 from .models import (
@@ -32,6 +32,7 @@ from .models import (
     UnitSuccession,
     YearlyFigures,
 )
+from .signals import registry_changed
 
 Level = AdminUnit.Level
 Structure = AdminUnit.Structure
@@ -235,8 +236,8 @@ def organisation_delete(*, organisation: Organisation, user) -> None:
     """Delete an organisation with its yearly figures, ratings and support actions.
 
     Every history row the deletion writes carries one time and the user, so a restore finds
-    exactly the rows that went with the organisation. Each delete fires the signals that queue
-    the progress recompute of its place.
+    exactly the rows that went with the organisation. Each row is deleted through the ORM, so its
+    post_delete announces it (cooperatives.signals.registry_changed, with its place).
     """
     stamp = timezone.now()
     rows = [row for model in DELETED_WITH_ORGANISATION for row in model.objects.filter(organisation=organisation)]
@@ -250,9 +251,9 @@ def organisation_restore(*, deletion, user) -> Organisation:
     """Recreate a deleted organisation with its id from its last history row (`deletion`, the
     row its deletion wrote), and the rows deleted with it.
 
-    Saving through the ORM writes history rows naming `user` and fires the signals that queue
-    the progress recompute. Refused with a ValidationError when the organisation is back
-    already or another one has taken its registration code.
+    Saving through the ORM writes history rows naming `user` and announces each row as created
+    (cooperatives.signals.registry_changed). Refused with a ValidationError when the organisation
+    is back already or another one has taken its registration code.
     """
     back = _("%(name)s đã có trong sổ đăng ký; không cần khôi phục.") % {"name": deletion.name}
     if deletion.history_type != "-" or Organisation.objects.filter(pk=deletion.id).exists():
@@ -323,7 +324,8 @@ def registry_import(
 
     All or nothing: the plan and the writes share one transaction, and any error anywhere in the
     file writes nothing. Rows whose commune lies outside `province`, or whose registration code
-    belongs to another province's organisation, are errors. Queues one progress recompute.
+    belongs to another province's organisation, are errors. A commit announces what it wrote, once
+    per kind of row (cooperatives.signals.registry_changed).
     """
     try:
         table = importing.read_table(data, file_name)
@@ -402,8 +404,7 @@ def _code_spellings(code: str) -> set[str]:
 
 
 def _plan_write(plan: importing.Plan, user) -> None:
-    from plans.signals import request_recompute  # plans reads the registry; the registry only tells it
-
+    """Write what an import planned, and announce it (rows written in bulk fire no model signal)."""
     now = timezone.now()
     for organisation in plan.update["organisations"]:
         organisation.updated_at = now
@@ -412,8 +413,9 @@ def _plan_write(plan: importing.Plan, user) -> None:
         for row in plan.create[what]:
             row.organisation_id = row.imported_for.pk  # organisations created just above
         _bulk_write(model, plan, what, user)
-    for source, communes in plan.places.items():
-        request_recompute(communes - {None}, source)
+    models = {"organisations": Organisation, "figures": YearlyFigures, "ratings": Rating}
+    for what, communes in plan.places.items():
+        registry_changed.send(models[what], kind=what, places=communes - {None}, fields=plan.changed_fields(what))
 
 
 def _bulk_write(model, plan: importing.Plan, what: str, user, extra_fields=()) -> None:

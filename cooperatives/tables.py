@@ -3,10 +3,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from coop_tracker.lib.tables import WIDE_ONLY
 from cooperatives.models import Organisation, Rating, SupportAction
-
-# Columns a phone leaves out: name, code, kind, status and rating fit 375 px.
-WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
 
 
 class OrganisationTable(tables.Table):

@@ -3,7 +3,6 @@ from django.urls import path, re_path
 from cooperatives import views
 
 urlpatterns = [
-    path("provinces/<str:code>/", views.province_detail, name="province_detail"),
     path("registry/", views.RegistryListView.as_view(), name="registry_list"),
     path("registry/new/", views.organisation_create, name="organisation_create"),
     path("registry/import/", views.registry_import, name="registry_import"),

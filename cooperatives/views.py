@@ -1,6 +1,6 @@
-"""The registry pages: a province in numbers, the filtered, exportable registry list, an
-organisation's own page with its history and the forms that change it, and the organisations
-deleted from the registry, which staff can restore."""
+"""The registry pages: the filtered, exportable registry list, an organisation's own page with
+its history and the forms that change it, and the organisations deleted from the registry, which
+staff can restore."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,8 +14,8 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from accounts.permissions import get_editable_or_404, get_visible_or_404, require_registry_editor, visible
-from coop_tracker.history import history_of
-from cooperatives import charts, importing, services, tasks
+from coop_tracker.lib.history import history_of
+from cooperatives import importing, services, tasks
 from cooperatives.filters import RegistryFilter
 from cooperatives.forms import (
     OrganisationForm,
@@ -26,38 +26,6 @@ from cooperatives.forms import (
 )
 from cooperatives.models import AdminUnit, Organisation, Rating, RegistryImport, SupportAction, YearlyFigures
 from cooperatives.tables import OrganisationTable, SupportActionTable
-from plans.models import Plan
-
-
-def province_detail(request, code):
-    """A province of today's map, or with ?structure=63 one of the 63 before 1/7/2025."""
-    structure = request.GET.get("structure", AdminUnit.Structure.FROM_2025)
-    province = get_visible_or_404(AdminUnit.objects.provinces(), request.user, structure=structure, code=code)
-    organisations = visible(Organisation.objects.in_place(province), request.user)
-    ratings = list(Rating.objects.counted().of_organisations(organisations.cooperatives()).level_counts_by_year())
-    figures = YearlyFigures.objects.of_cooperatives().filter(organisation__in=organisations.values("pk"))
-    latest = max((row["year"] for row in ratings), default=None)
-    predecessors = list(AdminUnit.objects.filter(successions__successor=province).exclude(pk=province.pk))
-    context = {
-        "province": province,
-        "numbers": charts.registry_numbers(
-            organisations.kind_sector_status_counts(), figures.filter(year=latest).size_counts(), ratings
-        ),
-        "founded_chart": charts.founded_chart(organisations.founded_by_year()),
-        "rating_chart": charts.rating_chart(ratings),
-        "plans": visible(Plan.objects.about_place(province), request.user).select_related("area"),
-        "predecessors": predecessors,
-        "successors": AdminUnit.objects.filter(predecessions__predecessor=province).exclude(pk=province.pk),
-        "history_chart": charts.history_chart(
-            Organisation.objects.cooperatives()
-            .in_area_of_any(predecessors)
-            .founded_by_year(place="commune__lineage_ancestors__ancestor"),
-            predecessors,
-        )
-        if len(predecessors) > 1
-        else None,
-    }
-    return render(request, "cooperatives/province_detail.html", context)
 
 
 class RegistryListView(ExportMixin, SingleTableMixin, FilterView):

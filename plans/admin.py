@@ -7,7 +7,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cooperatives.admin import ReadOnlyAdmin
+from coop_tracker.lib.admin import ReadOnlyAdmin
 from plans.models import (
     EnteredValue,
     Indicator,

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import visible
-from cooperatives.filters import BootstrapFilterSet, as_number
+from coop_tracker.lib.filters import BootstrapFilterSet, as_number
 from cooperatives.models import AdminUnit
 from plans.models import Indicator, Plan, Target
 

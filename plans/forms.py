@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import visible
-from cooperatives.forms import LocalDecimalField, PlainSelect, style_fields
+from coop_tracker.lib.forms import LocalDecimalField, PlainSelect, style_fields
 from cooperatives.models import AdminUnit
 from plans.models import EnteredValue, Indicator, Plan, Target, Task
 

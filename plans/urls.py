@@ -13,4 +13,5 @@ urlpatterns = [
     path("entries/", views.entered_value_list, name="entered_value_list"),
     path("entries/new/", views.entered_value_form, name="entered_value_create"),
     path("entries/<int:pk>/", views.entered_value_form, name="entered_value_update"),
+    path("provinces/<str:code>/", views.province_detail, name="province_detail"),
 ]

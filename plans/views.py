@@ -1,4 +1,5 @@
-"""The leaders' pages: every plan's targets at a glance, a plan, a target and what is behind it.
+"""The leaders' pages: every plan's targets at a glance, a plan, a target and what is behind it,
+and a province with its registry in numbers and its plans.
 
 Pages read stored progress (plans.services writes it); they only add small grouped queries.
 """
@@ -15,9 +16,9 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from accounts.permissions import get_editable_or_404, get_visible_or_404, require_registry_editor, visible
-from coop_tracker.history import history_of
-from cooperatives.charts import rating_chart
-from cooperatives.models import AdminUnit, Organisation, Rating
+from coop_tracker.lib.history import history_of
+from cooperatives.charts import founded_chart, history_chart, rating_chart, registry_numbers
+from cooperatives.models import AdminUnit, Organisation, Rating, YearlyFigures
 from cooperatives.tables import CountedOrganisationTable, SupportActionTable
 from plans import charts
 from plans.exports import progress_report_workbook
@@ -205,3 +206,35 @@ def task_status(request, pk):
         messages.success(request, _("Đã lưu."))
         return redirect(task.plan)
     return render(request, "plans/task_status_form.html", {"form": form, "task": task})
+
+
+def province_detail(request, code):
+    """A province of today's map, or with ?structure=63 one of the 63 before 1/7/2025: its registry
+    in numbers, trends and plans, and where it came from or went in 2025."""
+    structure = request.GET.get("structure", AdminUnit.Structure.FROM_2025)
+    province = get_visible_or_404(AdminUnit.objects.provinces(), request.user, structure=structure, code=code)
+    organisations = visible(Organisation.objects.in_place(province), request.user)
+    ratings = list(Rating.objects.counted().of_organisations(organisations.cooperatives()).level_counts_by_year())
+    figures = YearlyFigures.objects.of_cooperatives().filter(organisation__in=organisations.values("pk"))
+    latest = max((row["year"] for row in ratings), default=None)
+    predecessors = list(AdminUnit.objects.filter(successions__successor=province).exclude(pk=province.pk))
+    context = {
+        "province": province,
+        "numbers": registry_numbers(
+            organisations.kind_sector_status_counts(), figures.filter(year=latest).size_counts(), ratings
+        ),
+        "founded_chart": founded_chart(organisations.founded_by_year()),
+        "rating_chart": rating_chart(ratings),
+        "plans": visible(Plan.objects.about_place(province), request.user).select_related("area"),
+        "predecessors": predecessors,
+        "successors": AdminUnit.objects.filter(predecessions__predecessor=province).exclude(pk=province.pk),
+        "history_chart": history_chart(
+            Organisation.objects.cooperatives()
+            .in_area_of_any(predecessors)
+            .founded_by_year(place="commune__lineage_ancestors__ancestor"),
+            predecessors,
+        )
+        if len(predecessors) > 1
+        else None,
+    }
+    return render(request, "plans/province_detail.html", context)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalChanges
 
 from accounts.models import User
-from cooperatives.admin import ReadOnlyAdmin
+from coop_tracker.lib.admin import ReadOnlyAdmin
 from cooperatives.models import AdminUnit, Organisation, UnitLineage, YearlyFigures
 from plans.models import EnteredValue, Indicator
 

@@ -12,10 +12,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cooperatives.management.commands.bench_import import Command as BenchImport
 from cooperatives.models import AdminUnit, Organisation, Rating, RegistryImport
 from cooperatives.services import registry_import
 from cooperatives.views import LARGE_IMPORT_ROWS, LARGE_UPLOAD_BYTES
+from plans.management.commands.bench_import import Command as BenchImport
 from tests.factories import logged_in, remove_committed_imports
 from tests.workers import REQUIRED, SERVICES, wait_for
 

@@ -6,9 +6,11 @@ import pytest
 from django.utils import timezone
 
 from cooperatives.models import Organisation, Rating
+from cooperatives.services import registry_import
+from cooperatives.signals import registry_changed
 from plans.models import Indicator, PendingRecompute, Progress, RecomputeSchedule
 from plans.services import progress_recompute_pending
-from tests.factories import OrganisationFactory, PlanFactory, TargetFactory, commune, province
+from tests.factories import OrganisationFactory, PlanFactory, TargetFactory, commune, province, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +115,34 @@ def test_an_alliance_date_recomputes_only_the_alliance_targets():
     organisation.sector = Organisation.Sector.TRANSPORT
     organisation.save()
     assert set(PendingRecompute.objects.values_list("source", flat=True)) == {"alliance", "organisations"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "sources"),
+    [
+        ("organisations", None, {"organisations"}),
+        ("organisations", {"name", "address", "updated_at"}, set()),
+        ("organisations", {"alliance_joined_on", "updated_at"}, {"alliance"}),
+        ("organisations", {"alliance_joined_on", "dissolved_on"}, {"organisations"}),
+        ("figures", {"members"}, {"figures"}),
+        ("ratings", None, {"ratings"}),
+        ("actions", None, {"actions"}),
+    ],
+)
+def test_the_registrys_announcements_mark_the_sources_whose_figures_they_move(kind, fields, sources):
+    places = {commune("04").pk, commune("11").pk}
+    registry_changed.send(Organisation, kind=kind, places=places, fields=fields and frozenset(fields))
+    assert set(PendingRecompute.objects.values_list("source", flat=True)) == sources
+    assert pending() == (places if sources else set())
+
+
+def test_an_import_of_new_alliance_dates_and_names_recomputes_only_the_alliance_targets():
+    place = commune("24")
+    OrganisationFactory(commune=place, registration_code="2409900201")
+    OrganisationFactory(commune=place, registration_code="2409900202")
+    PendingRecompute.objects.all().delete()
+    header = ["Mã số đăng ký", "Tên tổ chức", "Ngày gia nhập Liên minh HTX tỉnh"]
+    rows = [header, ["2409900201", "HTX Tên Mới", None], ["2409900202", None, "01/05/2024"]]
+    report = registry_import(data=xlsx_bytes(rows), file_name="x.xlsx", province=province("24"), commit=True)
+    assert report.committed, report.errors
+    assert list(PendingRecompute.objects.values_list("area_id", "source")) == [(place.pk, "alliance")]

@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from accounts.models import User
-from coop_tracker.history import history_of
+from coop_tracker.lib.history import history_of
 from cooperatives.models import AdminUnit, Rating, YearlyFigures
 from tests.factories import OrganisationFactory, RatingFactory, YearlyFiguresFactory, commune, province
 

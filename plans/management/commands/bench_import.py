@@ -6,6 +6,9 @@ of Hồ Chí Minh city, each with its figures and rating for 2024; then times `r
 reading, checking and committing it (history rows included), and again re-importing it (every
 row matched and left unchanged). The imported rows are removed afterwards, so the progress
 benchmark's data set stays as it was. Prints one JSON line.
+
+It measures the registry's import but lives in plans because it also cleans up the recompute
+requests the import queued (PendingRecompute, RecomputeSchedule): the registry never imports plans.
 """
 
 import io

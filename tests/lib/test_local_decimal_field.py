@@ -1,4 +1,4 @@
-"""Numbers typed as people write them here (cooperatives.forms.LocalDecimalField)."""
+"""Numbers typed as people write them here (coop_tracker.lib.forms.LocalDecimalField)."""
 
 from decimal import Decimal
 
@@ -7,7 +7,7 @@ from django import forms
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cooperatives.forms import LocalDecimalField
+from coop_tracker.lib.forms import LocalDecimalField
 
 
 @pytest.mark.parametrize(

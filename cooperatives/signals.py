@@ -1,0 +1,44 @@
+"""The registry says what changed in it: `registry_changed`, for the apps that read it.
+
+Sent for every change of organisations, yearly figures, ratings and support actions: a save or
+delete of one row (the receivers below, connected in CooperativesConfig.ready; the deletion and
+restore of an organisation in cooperatives.services go row by row through them), and once per
+kind of row for an import (cooperatives.services._plan_write), whose rows are written in bulk
+and fire no model signal. The registry does not know who listens: plans queues its recompute.
+
+Keyword arguments:
+- `kind`: "organisations", "figures", "ratings" or "actions";
+- `places`: the ids of the AdminUnits whose contents changed: the rows' communes (a support
+  action's area), both communes of an organisation moved from one to the other;
+- `fields`: the attnames an update of existing rows changed, or None when the whole row changed
+  (created, deleted, restored), and for a save of figures, a rating or an action, which keep no
+  loaded values to compare with.
+"""
+
+from django.dispatch import Signal
+
+from cooperatives.models import Organisation, Rating, SupportAction, YearlyFigures
+
+registry_changed = Signal()
+
+KINDS = {Organisation: "organisations", YearlyFigures: "figures", Rating: "ratings", SupportAction: "actions"}
+
+
+def places_of(instance) -> set[int]:
+    """The units whose contents change when `instance` changes."""
+    if isinstance(instance, Organisation):
+        loaded = instance._loaded_values or {}
+        return {instance.commune_id, loaded.get("commune_id")} - {None}
+    if isinstance(instance, SupportAction):
+        return {instance.area_id} - {None}
+    organisation = Organisation.objects.filter(pk=instance.organisation_id)  # YearlyFigures, Rating
+    return set(organisation.values_list("commune_id", flat=True))
+
+
+def row_saved(sender, instance, created, update_fields=None, **kwargs):
+    changed = instance.changed_fields(update_fields) if sender is Organisation and not created else None
+    registry_changed.send(sender, kind=KINDS[sender], places=places_of(instance), fields=changed)
+
+
+def row_deleted(sender, instance, **kwargs):
+    registry_changed.send(sender, kind=KINDS[sender], places=places_of(instance), fields=None)

@@ -1,0 +1,73 @@
+"""The apps' imports run one way (README, "Architecture"): plans → cooperatives → coop_tracker.lib;
+accounts → coop_tracker.lib and cooperatives.models; coop_tracker.lib imports no app."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHECKED = ("accounts", "cooperatives", "plans", "coop_tracker/lib")
+APPS = ("accounts", "cooperatives", "plans")
+
+
+def within(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+def refused(path: str, name: str) -> bool:
+    """Whether the file at `path` (from the project's root) must not import `name`."""
+    if path.startswith("cooperatives/"):
+        return within(name, "plans")
+    if path.startswith("accounts/"):
+        return within(name, "plans") or (within(name, "cooperatives") and not within(name, "cooperatives.models"))
+    if path.startswith("coop_tracker/lib/"):
+        return any(within(name, app) for app in APPS)
+    return False
+
+
+def imported(path: str, source: str):
+    """(line, name) of every absolute import in a module's source, in function bodies too; a name
+    from `from x import y` is `x.y`. A relative import stays inside its own top-level package, so
+    it never crosses from one app to another."""
+    for node in ast.walk(ast.parse(source, path)):
+        if isinstance(node, ast.Import):
+            yield from ((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            yield from ((node.lineno, f"{node.module}.{alias.name}") for alias in node.names)
+
+
+def violations(path: str, source: str) -> list[str]:
+    return [f"{path}:{line} imports {name}" for line, name in imported(path, source) if refused(path, name)]
+
+
+def checked_files() -> list[str]:
+    paths = (path.relative_to(ROOT) for folder in CHECKED for path in (ROOT / folder).rglob("*.py"))
+    return sorted(str(path) for path in paths if "migrations" not in path.parts)
+
+
+def test_the_apps_import_one_way():
+    files = checked_files()
+    assert {"cooperatives/management/commands/import_registry.py", "coop_tracker/lib/forms.py"} <= set(files)
+    found = [problem for path in files for problem in violations(path, (ROOT / path).read_text())]
+    assert not found, "Imports against the architecture:\n" + "\n".join(found)
+
+
+def test_the_check_reports_every_import_against_the_arrows():
+    assert violations("cooperatives/views.py", "from plans.models import Plan\n") == [
+        "cooperatives/views.py:1 imports plans.models.Plan"
+    ]
+    assert violations("accounts/forms.py", "import os\nfrom cooperatives.forms import X\n") == [
+        "accounts/forms.py:2 imports cooperatives.forms.X"
+    ]
+    in_a_function = "def f():\n    import plans.signals\n"
+    assert violations("cooperatives/management/commands/x.py", in_a_function) == [
+        "cooperatives/management/commands/x.py:2 imports plans.signals"
+    ]
+    assert violations("coop_tracker/lib/forms.py", "from cooperatives import models\n") == [
+        "coop_tracker/lib/forms.py:1 imports cooperatives.models"
+    ]
+
+
+def test_the_check_lets_the_allowed_arrows_through():
+    allowed = "from cooperatives.models import AdminUnit\nfrom coop_tracker.lib.forms import style_fields\n"
+    assert violations("accounts/forms.py", allowed) == []
+    assert violations("plans/views.py", "from cooperatives.charts import rating_chart\n") == []
