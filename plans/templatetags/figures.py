@@ -1,5 +1,5 @@
-"""The filters of plans.figures, for templates: `{{ value|number }}`, `{{ value|figure:target }}`
-and `{{ target|formula }}`."""
+"""The filters of plans.figures, for templates: `{{ value|number }}`, `{{ value|figure:target }}`,
+`{{ target|formula }}` and `{{ target|explain:progress.explanation }}`."""
 
 from django import template
 
@@ -10,3 +10,4 @@ register = template.Library()
 register.filter("number", figures.number)
 register.filter("figure", figures.figure)
 register.filter("formula", figures.formula)
+register.filter("explain", figures.explain)

@@ -38,6 +38,8 @@ def test_one_row_per_target_with_each_year_s_actual_and_the_stored_status(client
     row = rows[targets.index(weak)]
     assert row[5] == "< 9%" and row[4] == "%"
     assert row[-2] == weak.progress.get_status_display()
+    numbers = f"({int(weak.progress.numerator)}/{int(weak.progress.denominator)})"
+    assert row[-1].startswith("Năm 2025: thực hiện ") and row[-1].endswith(f"{numbers}; mục tiêu < 9%.")
     # Each year's figure is the stored one, as a number Excel can sum.
     for year_row in weak.progress_years.all():
         value = row[6 + list(plan.years).index(year_row.year)]

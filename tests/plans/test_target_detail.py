@@ -25,7 +25,9 @@ def test_it_shows_numerator_denominator_and_explanation_of_a_share(national):
     response = national.get(good_or_fair.get_absolute_url())
     html = response.content.decode()
     progress = good_or_fair.progress
-    assert escape(progress.explanation) in html
+    numbers = f"({int(progress.numerator)}/{int(progress.denominator)})"
+    assert f"<strong>Giải thích:</strong> Năm {progress.year}: thực hiện " in html
+    assert escape(f"{numbers}; mục tiêu > 50%.") in html
     assert f"{int(progress.numerator)}" in html and f"{int(progress.denominator)}" in html
     assert "HTX được xếp loại" in html  # the denominator in words
 
