@@ -113,6 +113,13 @@ def test_a_badge_explains_its_status_on_hover(national):
     assert 'title="Năm 2025: thực hiện 50 HTX; mục tiêu ≥ 50 HTX. Các năm không đạt: 2021, 2024."' in html
 
 
+def test_in_english_the_badge_explains_its_status_in_english(national):
+    national.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = national.get(reverse("overview")).content.decode()
+    assert 'title="2025: actual 50 HTX; target ≥ 50 HTX. Years missed: 2021, 2024."' in html
+    assert "Các năm không đạt" not in html
+
+
 def test_cached_rows_never_outlive_a_change_of_what_they_show(national):
     # The rows are cached under a digest of their fields (plans.views.rows_stamp): a new status,
     # actual or wording is a new key, so the next page shows it at once.
