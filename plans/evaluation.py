@@ -289,5 +289,5 @@ def _parts(shown: YearResult, closed: bool, missed_years: list[int] | None = Non
 
 
 def _exact(value: Decimal) -> str:
-    """ "64.898", "27000000000", "-2.1": no exponent, no trailing zeros, no negative zero."""
+    """A Decimal as JSON keeps it: "64.898", "27000000000", "-2.1" (no exponent, no trailing zeros)."""
     return format((Decimal(value).quantize(FOUR_PLACES) + 0).normalize(), "f")
