@@ -174,7 +174,7 @@ USE_I18N = True
 USE_TZ = True
 # Vietnamese formats of the domain primer (1.234,5 and dd/mm/yyyy): Django's own `vi`
 # formats group no thousands and write dates d-m-Y. Years stay ungrouped because pages
-# group numbers explicitly (plans.templatetags.figures) rather than through
+# group numbers explicitly (plans.figures) rather than through
 # USE_THOUSAND_SEPARATOR, which would print the year 2025 as "2.025" everywhere.
 FORMAT_MODULE_PATH = ["coop_tracker.formats"]
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from coop_tracker.lib.admin import ReadOnlyAdmin
+from plans.figures import explain
 from plans.models import (
     EnteredValue,
     Indicator,
@@ -123,8 +124,14 @@ class EnteredValueAdmin(SimpleHistoryAdmin):
 class ProgressAdmin(ReadOnlyAdmin):
     list_display = ["target", "status", "year", "actual", "ratio", "computed_at"]
     list_filter = ["status", "target__plan"]
-    search_fields = ["target__wording", "explanation"]
+    search_fields = ["target__wording"]
     list_select_related = ["target"]
+    exclude = ["explanation"]
+    readonly_fields = ["explanation_text"]
+
+    @admin.display(description=_("giải thích"))
+    def explanation_text(self, obj):
+        return explain(obj.target, obj.explanation)
 
 
 @admin.register(ProgressYear)

@@ -2,7 +2,8 @@
 
 `evaluate(target, measures, today)` takes a Target (with its indicator), the
 indicator's `Measure` for each year around the target's period, and the date to
-judge on; it returns the overall result and one result per year. The status rules
+judge on; it returns the overall result, with the parts of its explanation (no text:
+plans.figures words them in the reader's language), and one result per year. The status rules
 are written for leaders in the README ("How a status is decided"); the constants
 below are the ones named there.
 """
@@ -46,7 +47,7 @@ class Result:
     numerator: Decimal | None = None
     denominator: Decimal | None = None
     band: str = ""
-    explanation: str = ""
+    explanation: dict = field(default_factory=dict)  # the parts: see _parts
     years: list[YearResult] = field(default_factory=list)
 
 
@@ -208,7 +209,7 @@ def evaluate(target: Target, measures: dict[int, Measure], today: datetime.date)
 
 def _closed(target: Target, years: list[YearResult]) -> Result:
     final = years[-1] if years else YearResult(target.year_to)
-    return _result(target, final.status, final, years, _sentence(target, final, closed=True))
+    return _result(target, final.status, final, years, _parts(final, closed=True))
 
 
 def _open(target: Target, series: Series, years: list[YearResult], today: datetime.date) -> Result:
@@ -216,11 +217,11 @@ def _open(target: Target, series: Series, years: list[YearResult], today: dateti
         status, actual, expected = open_flow(target, series, today)
         current = years[-1] if years else YearResult(today.year)
         current.expected = expected
-        return _result(target, status, current, years, _sentence(target, current, closed=False))
+        return _result(target, status, current, years, _parts(current, closed=False))
     status, latest, expected = open_level(target, series, years)
     latest = latest or YearResult(today.year)
     latest.expected = expected
-    return _result(target, status, latest, years, _sentence(target, latest, closed=False))
+    return _result(target, status, latest, years, _parts(latest, closed=False))
 
 
 def _every_year(target: Target, series: Series, years: list[YearResult], today: datetime.date) -> Result:
@@ -238,13 +239,11 @@ def _every_year(target: Target, series: Series, years: list[YearResult], today: 
         status = Status.MISSED if missed else Status.NO_DATA if gaps else Status.ACHIEVED
     else:
         status = Status.OFF_TRACK if missed else latest.status
-    explanation = _sentence(target, latest, closed=today > period_end(target))
-    if missed:
-        explanation += f" Các năm không đạt: {', '.join(map(str, missed))}."
-    return _result(target, status, latest, years, explanation)
+    parts = _parts(latest, closed=today > period_end(target), missed_years=missed)
+    return _result(target, status, latest, years, parts)
 
 
-def _result(target, status, shown: YearResult, years, explanation) -> Result:
+def _result(target, status, shown: YearResult, years, explanation: dict) -> Result:
     return Result(
         status=status,
         year=shown.year,
@@ -259,37 +258,36 @@ def _result(target, status, shown: YearResult, years, explanation) -> Result:
     )
 
 
-SYMBOLS = {C.AT_LEAST: "≥", C.ABOVE: ">", C.AT_MOST: "≤", C.BELOW: "<", C.ABOUT: "≈"}
-UNITS = {Target.Measure.GROWTH_PCT: "%", Target.Measure.CHANGE_PP: " điểm %"}
+# What the explanation is built from -------------------------------------------------------
+
+FOUR_PLACES = Decimal("0.0001")
 
 
-def target_phrase(target: Target) -> str:
-    """The target as a short formula: "≥ 50", "< 9", "6–8%"."""
-    unit = UNITS.get(target.measure, "")
-    if target.comparator == C.BETWEEN:
-        return f"{_number(target.value)}–{_number(target.value_high)}{unit}"
-    return f"{SYMBOLS[target.comparator]} {_number(target.value)}{unit}"
+def _parts(shown: YearResult, closed: bool, missed_years: list[int] | None = None) -> dict:
+    """What a leader's one-line explanation says, as JSON-safe parts (plans.figures.explain
+    turns them into a sentence in the reader's language): the year shown; its actual (absent:
+    no data for that year); the value and base a growth or change is measured from; numerator
+    and denominator; the level expected on the path while the period is open; whether the
+    period is closed; the band of a range; the missed years of an every-year target. Numbers
+    are Decimal strings at the four places the progress columns keep, so that a recompute
+    over unchanged figures gives equal parts."""
+    parts = {"year": shown.year, "closed": closed}
+    numbers = {
+        "actual": shown.actual,
+        "value": shown.value if shown.base is not None else None,
+        "base": shown.base,
+        "numerator": shown.numerator,
+        "denominator": shown.denominator,
+        "expected": None if closed else shown.expected,
+    }
+    parts.update({name: _exact(value) for name, value in numbers.items() if value is not None})
+    if shown.band:
+        parts["band"] = shown.band
+    if missed_years:
+        parts["missed_years"] = missed_years
+    return parts
 
 
-def _sentence(target: Target, shown: YearResult, closed: bool) -> str:
-    """One line a leader can read: what was measured, from what, against what."""
-    if shown.actual is None:
-        return f"Chưa có số liệu năm {shown.year}."
-    unit = UNITS.get(target.measure, "")
-    text = f"Năm {shown.year}: thực hiện {_number(shown.actual)}{unit}"
-    if shown.base is not None:
-        text += f" ({_number(shown.value)} so với {_number(shown.base)} năm gốc)"
-    elif shown.denominator:
-        text += f" ({_number(shown.numerator)}/{_number(shown.denominator)})"
-    text += f"; mục tiêu {target_phrase(target)}"
-    if shown.expected is not None and not closed:
-        text += f"; theo tiến độ cần {_number(shown.expected)}{unit}"
-    return text + "."
-
-
-def _number(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    rounded = round(value, 1)
-    text = f"{rounded:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    return text[:-2] if text.endswith(",0") else text
+def _exact(value: Decimal) -> str:
+    """A Decimal as JSON keeps it: "64.898", "27000000000", "-2.1" (no exponent, no trailing zeros)."""
+    return format((Decimal(value).quantize(FOUR_PLACES) + 0).normalize(), "f")

@@ -18,8 +18,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from plans.figures import explain, formula, unit_of
 from plans.models import Progress
-from plans.templatetags.figures import formula, unit_of
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 THIN = Side(style="thin", color="999999")
@@ -50,7 +50,7 @@ def progress_report_workbook(plan, targets) -> bytes:
             progress.year if progress else None,
             float(round(progress.percent, 1)) if progress and progress.percent is not None else None,
             str(STATUS_LABELS[progress.status if progress else Progress.Status.NO_DATA]),
-            progress.explanation if progress else "",
+            explain(target, progress.explanation) if progress else "",
         ]
         _append(by_target, row)
     _table_style(by_target, widths=[5, 50, 30, 18, 12, 16] + [12] * len(years) + [10, 12, 18, 50])

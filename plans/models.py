@@ -415,7 +415,9 @@ class Progress(models.Model):
     denominator = models.DecimalField(_("mẫu số"), max_digits=24, decimal_places=4, null=True, blank=True)
     band = models.CharField(_("so với khoảng"), max_length=6, choices=Band.choices, blank=True)
     status = models.CharField(_("tình trạng"), max_length=9, choices=Status.choices)
-    explanation = models.TextField(_("giải thích"), blank=True)
+    # The parts of the one-line explanation (plans.evaluation._parts), worded when shown, in
+    # the reader's language, by plans.figures.explain.
+    explanation = models.JSONField(_("giải thích"), default=dict, blank=True)
     computed_at = models.DateTimeField(_("tính lúc"))
 
     objects = ProgressQuerySet.as_manager()

@@ -3,8 +3,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from plans.figures import number
 from plans.models import EnteredValue
-from plans.templatetags.figures import number
 
 
 class EnteredValueTable(tables.Table):

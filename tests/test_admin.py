@@ -11,7 +11,7 @@ from simple_history.models import HistoricalChanges
 from accounts.models import User
 from coop_tracker.lib.admin import ReadOnlyAdmin
 from cooperatives.models import AdminUnit, Organisation, UnitLineage, YearlyFigures
-from plans.models import EnteredValue, Indicator
+from plans.models import EnteredValue, Indicator, Progress
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +173,10 @@ def test_in_the_django_admin_a_staff_account_cannot_be_made_a_superuser(superuse
     assert response.status_code == 302, response.content.decode()[:2000]
     staff.refresh_from_db()
     assert (staff.is_superuser, staff.is_staff) == (False, False)
+
+
+def test_a_progress_row_shows_its_explanation_as_a_sentence_not_its_parts(superuser_client):
+    progress = Progress.objects.get(target__wording="Hàng năm thành lập mới ít nhất 50 HTX")
+    page = superuser_client.get(admin_url(Progress, "change", progress.pk)).text
+    assert "Năm 2025: thực hiện 50 HTX; mục tiêu ≥ 50 HTX. Các năm không đạt: 2021, 2024." in page
+    assert "missed_years" not in page

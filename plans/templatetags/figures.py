@@ -1,75 +1,13 @@
-"""How figures read on the pages: grouped by the active language (1.234,5 in Vietnamese),
-with the unit a leader expects (%, điểm %, tỷ đồng, the indicator's count noun)."""
-
-from decimal import Decimal
+"""The filters of plans.figures, for templates: `{{ value|number }}`, `{{ value|figure:target }}`,
+`{{ target|formula }}` and `{{ target|explain:progress.explanation }}`."""
 
 from django import template
-from django.template.defaultfilters import floatformat
-from django.utils.translation import gettext as _
 
-from plans.models import Indicator, Target
+from plans import figures
 
 register = template.Library()
 
-BILLION = Decimal(1_000_000_000)
-MILLION = Decimal(1_000_000)
-SYMBOLS = {
-    Target.Comparator.AT_LEAST: "≥",
-    Target.Comparator.ABOVE: ">",
-    Target.Comparator.AT_MOST: "≤",
-    Target.Comparator.BELOW: "<",
-    Target.Comparator.ABOUT: "≈",
-}
-
-
-@register.filter
-def number(value, digits=1):
-    """A number grouped in the active language, with at most `digits` decimals."""
-    if value is None or value == "":
-        return "—"
-    return floatformat(value, f"-{digits}g")
-
-
-def unit_of(value: Decimal, target: Target) -> tuple[Decimal, str]:
-    """How a value of this target is printed: the divisor (money in tỷ or triệu đồng, by the
-    value's size) and the unit: %, điểm %, đồng, km or the indicator's count noun."""
-    if target.measure == Target.Measure.GROWTH_PCT:
-        return Decimal(1), "%"
-    if target.measure == Target.Measure.CHANGE_PP:
-        return Decimal(1), " " + _("điểm %")
-    unit = target.indicator.unit
-    if unit == Indicator.Unit.PERCENT:
-        return Decimal(1), "%"
-    if unit == Indicator.Unit.VND:
-        if abs(value) >= BILLION:
-            return BILLION, " " + _("tỷ đồng")
-        if abs(value) >= MILLION:
-            return MILLION, " " + _("triệu đồng")
-        return Decimal(1), " " + _("đồng")
-    if unit == Indicator.Unit.KM:
-        return Decimal(1), " km"
-    return Decimal(1), f" {target.indicator.count_noun}" if target.indicator.count_noun else ""
-
-
-def _scale(value: Decimal, target: Target) -> tuple[Decimal, str]:
-    divisor, unit = unit_of(value, target)
-    return value / divisor, unit
-
-
-@register.filter
-def figure(value, target: Target):
-    """An actual or target value in the target's terms: "62,1%", "27 tỷ đồng", "50 HTX"
-    ("—" for none, and for the empty string a missing progress row reads as)."""
-    if value is None or value == "":
-        return "—"
-    scaled, unit = _scale(Decimal(value), target)
-    return f"{number(scaled)}{unit}"
-
-
-@register.filter
-def formula(target: Target):
-    """The target as a short formula with its unit: "≥ 50 HTX", "6–8%", "> 50%"."""
-    if target.comparator == Target.Comparator.BETWEEN:
-        low, _unit = _scale(target.value, target)
-        return f"{number(low)}–{figure(target.value_high, target)}"
-    return f"{SYMBOLS[target.comparator]} {figure(target.value, target)}"
+register.filter("number", figures.number)
+register.filter("figure", figures.figure)
+register.filter("formula", figures.formula)
+register.filter("explain", figures.explain)

@@ -4,8 +4,10 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
+from django.utils import translation
 
 from plans.evaluation import evaluate
+from plans.figures import explain
 from plans.models import Indicator, Progress, Target
 from plans.rules import Measure
 
@@ -28,7 +30,7 @@ def target(
     baseline_value=None,
 ) -> Target:
     return Target(
-        indicator=Indicator(shape=shape),
+        indicator=Indicator(shape=shape, unit=Indicator.Unit.PERCENT if shape == SHARE else Indicator.Unit.COUNT),
         comparator=comparator,
         value=D(value),
         value_high=None if high is None else D(high),
@@ -127,7 +129,7 @@ def test_every_year_gives_a_result_per_year_and_one_for_the_term():
         (2022, S.ACHIEVED),
         (2023, S.ACHIEVED),
     ]
-    assert result.status == S.MISSED and "2021" in result.explanation
+    assert result.status == S.MISSED and result.explanation["missed_years"] == [2021]
     assert evaluate(yearly, values(y2020=52, y2021=50, y2022=55, y2023=50), AFTER).status == S.ACHIEVED
 
 
@@ -180,5 +182,54 @@ def test_no_figures_means_no_data():
 def test_the_explanation_names_the_inputs():
     share = target("gt", 50, shape=SHARE, period="term", years=(2020, 2025))
     result = evaluate(share, {2025: Measure(D("64.9"), D(318), D(490))}, AFTER)
-    assert result.explanation == "Năm 2025: thực hiện 64,9 (318/490); mục tiêu > 50."
+    assert result.explanation == {
+        "year": 2025,
+        "closed": True,
+        "actual": "64.9",
+        "numerator": "318",
+        "denominator": "490",
+    }
     assert (result.numerator, result.denominator) == (D(318), D(490))
+    with translation.override("vi"):
+        assert explain(share, result.explanation) == "Năm 2025: thực hiện 64,9% (318/490); mục tiêu > 50%."
+
+
+def test_the_explanation_of_a_growth_names_its_value_and_base_and_the_band():
+    grow = target("between", 6, 8, shape=LEVEL, measure="growth_pct")
+    result = evaluate(grow, values(y2021=100, y2022=107), AFTER)
+    assert result.explanation == {
+        "year": 2022,
+        "closed": True,
+        "actual": "7",
+        "value": "107",
+        "base": "100",
+        "band": "within",
+    }
+
+
+def test_the_explanation_of_an_open_target_gives_the_level_expected_on_the_path():
+    # 30 June 2022: 35 × 181/365 of the year expected, kept at the four places the columns hold.
+    result = evaluate(target("gte", 35), values(y2022=13), datetime.date(2022, 6, 30))
+    assert result.explanation == {"year": 2022, "closed": False, "actual": "13", "expected": "17.3562"}
+    with translation.override("vi"):
+        assert explain(target("gte", 35), result.explanation) == (
+            "Năm 2022: thực hiện 13; mục tiêu ≥ 35; theo tiến độ cần 17,4."
+        )
+
+
+def test_the_explanation_of_an_every_year_target_lists_the_years_missed():
+    yearly = target("gte", 50, period="every_year", years=(2020, 2023))
+    result = evaluate(yearly, values(y2020=52, y2021=47, y2022=45, y2023=50), AFTER)
+    assert result.explanation == {"year": 2023, "closed": True, "actual": "50", "missed_years": [2021, 2022]}
+    with translation.override("vi"):
+        assert (
+            explain(yearly, result.explanation)
+            == "Năm 2023: thực hiện 50; mục tiêu ≥ 50. Các năm không đạt: 2021, 2022."
+        )
+
+
+def test_without_figures_the_explanation_says_which_year_has_no_data():
+    result = evaluate(target(), {}, AFTER)
+    assert result.explanation == {"year": 2022, "closed": True}
+    with translation.override("vi"):
+        assert explain(target(), result.explanation) == "Chưa có số liệu năm 2022."

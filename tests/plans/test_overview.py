@@ -110,9 +110,14 @@ def test_the_province_filter_keeps_the_plans_about_that_province(national):
 
 def test_a_badge_explains_its_status_on_hover(national):
     html = national.get(reverse("overview")).content.decode()
-    every_year = Progress.objects.get(target__wording="Hàng năm thành lập mới ít nhất 50 HTX")
-    assert f'title="{every_year.explanation}"' in html
-    assert "Các năm không đạt: 2021, 2024" in every_year.explanation
+    assert 'title="Năm 2025: thực hiện 50 HTX; mục tiêu ≥ 50 HTX. Các năm không đạt: 2021, 2024."' in html
+
+
+def test_in_english_the_badge_explains_its_status_in_english(national):
+    national.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = national.get(reverse("overview")).content.decode()
+    assert 'title="2025: actual 50 HTX; target ≥ 50 HTX. Years missed: 2021, 2024."' in html
+    assert "Các năm không đạt" not in html
 
 
 def test_cached_rows_never_outlive_a_change_of_what_they_show(national):
@@ -146,6 +151,20 @@ def test_the_rows_stamp_follows_every_field_of_target_indicator_and_progress():
     changed = rows_stamp(targets)
     targets[1].value_high = 12345
     assert len({before, changed, rows_stamp(targets)}) == 3
+
+
+def test_the_rows_stamp_is_the_same_on_every_load_and_follows_the_explanation_parts():
+    def stamp():
+        plan = Plan.objects.for_overview().get(title__startswith="Nghị quyết Đại hội Liên minh HTX tỉnh Bắc Giang")
+        return rows_stamp(plan.targets.all())
+
+    before = stamp()
+    assert stamp() == before  # the JSON comes back with its keys in the same order
+    progress = Progress.objects.filter(
+        target__plan__title__startswith="Nghị quyết Đại hội Liên minh HTX tỉnh Bắc Giang"
+    ).first()
+    Progress.objects.filter(pk=progress.pk).update(explanation={**progress.explanation, "year": 1999})
+    assert stamp() != before
 
 
 def test_the_pages_say_when_the_figures_were_last_recomputed(national):

@@ -38,10 +38,26 @@ def test_one_row_per_target_with_each_year_s_actual_and_the_stored_status(client
     row = rows[targets.index(weak)]
     assert row[5] == "< 9%" and row[4] == "%"
     assert row[-2] == weak.progress.get_status_display()
+    numbers = f"({int(weak.progress.numerator)}/{int(weak.progress.denominator)})"
+    assert row[-1].startswith("Năm 2025: thực hiện ") and row[-1].endswith(f"{numbers}; mục tiêu < 9%.")
     # Each year's figure is the stored one, as a number Excel can sum.
     for year_row in weak.progress_years.all():
         value = row[6 + list(plan.years).index(year_row.year)]
         assert value == pytest.approx(float(year_row.actual)) if year_row.actual is not None else value is None
+
+
+def test_in_english_the_report_explains_each_target_in_english(client):
+    plan = Plan.objects.get(title__startswith=BAC_GIANG)
+    english = logged_in(client, "lanhdao")
+    english.post(reverse("set_language"), {"language": "en", "next": "/"})
+    rows = list(report(english, plan).worksheets[0].iter_rows(min_row=6, values_only=True))
+    targets = list(plan.targets.select_related("progress").order_by("id"))
+    weak = targets.index(next(t for t in targets if "HTX xếp loại yếu dưới 9%" in t.wording))
+    numbers = f"({int(targets[weak].progress.numerator)}/{int(targets[weak].progress.denominator)})"
+    assert rows[weak][-1].startswith("2025: actual ") and rows[weak][-1].endswith(f"{numbers}; target < 9%.")
+    every_year = next(row for row in rows if row[1] == "Hàng năm thành lập mới ít nhất 50 HTX")
+    assert every_year[-1] == "2025: actual 50 HTX; target ≥ 50 HTX. Years missed: 2021, 2024."
+    assert not [row[-1] for row in rows if "thực hiện" in row[-1] or "mục tiêu" in row[-1]]
 
 
 def test_the_by_year_sheet_has_a_row_per_target_and_year_with_its_status(client):

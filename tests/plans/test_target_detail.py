@@ -1,11 +1,19 @@
 """A target's page: the figure against the target, its trend, provinces compared, ratings, and what is behind it."""
 
+import datetime
+import re
+from decimal import Decimal as D
+from html import unescape
+
 import pytest
-from django.utils.html import escape
+from django.urls import reverse
+from django.utils.html import escape, strip_tags
 
 from accounts.models import User
 from cooperatives.models import Organisation, Rating
-from plans.models import Target
+from plans import services
+from plans.models import Progress, Target
+from plans.rules import Measure
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +33,9 @@ def test_it_shows_numerator_denominator_and_explanation_of_a_share(national):
     response = national.get(good_or_fair.get_absolute_url())
     html = response.content.decode()
     progress = good_or_fair.progress
-    assert escape(progress.explanation) in html
+    numbers = f"({int(progress.numerator)}/{int(progress.denominator)})"
+    assert f"<strong>Giải thích:</strong> Năm {progress.year}: thực hiện " in html
+    assert escape(f"{numbers}; mục tiêu > 50%.") in html
     assert f"{int(progress.numerator)}" in html and f"{int(progress.denominator)}" in html
     assert "HTX được xếp loại" in html  # the denominator in words
 
@@ -122,3 +132,72 @@ def test_every_derived_target_lists_what_its_stored_figure_counted(national):
             assert response.context["listing"]["chosen"] == name
             listed = response.context["table"].data.data
             assert total(part, listed, progress.year) == (stored or 0), f"{one.wording}: {name}"
+
+
+def share_measures(by_year):
+    """A share of HTX by year, out of 200 rated HTX, as the rule measures it."""
+    return {year: Measure(D(n) / 2, D(n), D(200)) for year, n in by_year.items()}
+
+
+def judged(good_or_fair, status, monkeypatch):
+    """Recompute the target on a day and with figures that give it `status` (over 50% by the term's end,
+    from 30% the year before it started)."""
+    first, last = good_or_fair.year_from, good_or_fair.year_to
+    open_day, closed_day = datetime.date(first, 6, 1), datetime.date(last + 1, 2, 1)
+    # On the path, the first year expects 30 + (50 - 30) / years of the term; at risk is less than 5 behind.
+    cases = {
+        Progress.Status.ACHIEVED: (closed_day, {last: 120}),
+        Progress.Status.ON_TRACK: (open_day, {first - 1: 60, first: 80}),
+        Progress.Status.AT_RISK: (open_day, {first - 1: 60, first: 64}),
+        Progress.Status.OFF_TRACK: (open_day, {first - 1: 60, first: 40}),
+        Progress.Status.MISSED: (closed_day, {last: 80}),
+        Progress.Status.NO_DATA: (closed_day, {}),
+    }
+    day, counts = cases[status]
+    monkeypatch.setattr(services, "measures_for", lambda targets, today: {good_or_fair.pk: share_measures(counts)})
+    services.progress_recompute(targets=Target.objects.filter(pk=good_or_fair.pk), today=day)
+    return Progress.objects.get(target=good_or_fair)
+
+
+def explanation_on(page) -> str:
+    """The "Giải thích:" line of a target's page, as the reader sees it."""
+    return unescape(strip_tags(re.search(r'<p class="small mt-2 mb-0">(.*?)</p>', page, re.S).group(1))).strip()
+
+
+VIETNAMESE_WORDS = ["thực hiện", "mục tiêu", "Năm", "Các năm không đạt", "Chưa có số liệu", "so với", "theo tiến độ"]
+
+
+@pytest.mark.parametrize("status", Progress.Status.values)
+def test_in_english_the_explanation_is_english_whatever_the_status(national, status, monkeypatch):
+    good_or_fair = target("tỷ lệ HTX xếp loại khá trở lên đạt trên 50%")
+    assert judged(good_or_fair, status, monkeypatch).status == status
+    national.post(reverse("set_language"), {"language": "en", "next": "/"})
+    explanation = explanation_on(national.get(good_or_fair.get_absolute_url()).content.decode())
+    assert explanation.startswith("Explanation:")
+    if status == Progress.Status.NO_DATA:
+        assert explanation == f"Explanation: No data for {good_or_fair.year_to}."
+    else:
+        assert re.match(r"Explanation: \d{4}: actual \d+(\.\d)?% \(\d+/200\); target > 50%", explanation)
+    assert ("on the path" in explanation) == (
+        status in (Progress.Status.ON_TRACK, Progress.Status.AT_RISK, Progress.Status.OFF_TRACK)
+    )
+    assert not [word for word in VIETNAMESE_WORDS if word in explanation]
+    if status == Progress.Status.AT_RISK:
+        first = good_or_fair.year_from
+        assert explanation == f"Explanation: {first}: actual 32% (64/200); target > 50%; on the path 33.3% needed."
+
+
+@pytest.mark.parametrize("status", Progress.Status.values)
+def test_in_vietnamese_the_explanation_stays_vietnamese(national, status, monkeypatch):
+    good_or_fair = target("tỷ lệ HTX xếp loại khá trở lên đạt trên 50%")
+    assert judged(good_or_fair, status, monkeypatch).status == status
+    explanation = explanation_on(national.get(good_or_fair.get_absolute_url()).content.decode())
+    if status == Progress.Status.NO_DATA:
+        assert explanation == f"Giải thích: Chưa có số liệu năm {good_or_fair.year_to}."
+    else:
+        assert re.match(r"Giải thích: Năm \d{4}: thực hiện \d+(,\d)?% \(\d+/200\); mục tiêu > 50%", explanation)
+    if status == Progress.Status.AT_RISK:
+        first = good_or_fair.year_from
+        assert (
+            explanation == f"Giải thích: Năm {first}: thực hiện 32% (64/200); mục tiêu > 50%; theo tiến độ cần 33,3%."
+        )
