@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.manager import HistoricalQuerySet
@@ -190,6 +190,41 @@ class UnitLineage(models.Model):
         return f"{self.descendant_id} ⊂ {self.ancestor_id}"
 
 
+def left_on(prefix=""):
+    """When an organisation stopped operating, in SQL: none while its status is active; else its
+    dissolution date (dissolved, bankrupt, reorganised), or the date of its status (suspended,
+    dormant, dissolving: `status_since`); without either, its founding date, since the registry
+    cannot say when it stopped. "Active at a date" (the figures, the registry) means founded by
+    then and not stopped by then."""
+    return Case(
+        When(**{f"{prefix}status": Organisation.Status.ACTIVE}, then=None),
+        default=Coalesce(f"{prefix}dissolved_on", f"{prefix}status_since", f"{prefix}founded_on"),
+        output_field=models.DateField(),
+    )
+
+
+def operating_at_end_of(year, prefix="") -> Q:
+    """Founded by the end of `year` (a number or an expression such as F("year")) and not stopped by
+    then: `left_on` as a condition, for rows that reach the organisation through `prefix`."""
+
+    def field(name):
+        return f"{prefix}{name}"
+
+    stopped_later = (
+        Q(**{field("status"): Organisation.Status.ACTIVE})
+        | Q(**{f"{field('dissolved_on')}__year__gt": year})
+        | Q(**{f"{field('dissolved_on')}__isnull": True, f"{field('status_since')}__year__gt": year})
+        | Q(
+            **{
+                f"{field('dissolved_on')}__isnull": True,
+                f"{field('status_since')}__isnull": True,
+                f"{field('founded_on')}__year__gt": year,
+            }
+        )
+    )
+    return Q(**{f"{field('founded_on')}__year__lte": year}) & stopped_later
+
+
 class OrganisationQuerySet(models.QuerySet):
     def cooperatives(self):
         return self.filter(kind=Organisation.Kind.COOPERATIVE)
@@ -199,7 +234,8 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(commune__lineage_ancestors__ancestor=area)
 
     def active_on(self, day: datetime.date):
-        return self.filter(founded_on__lte=day).filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day))
+        """Operating on `day`: founded by then, and not stopped by then (`left_on`)."""
+        return self.alias(left=left_on()).filter(Q(left__isnull=True) | Q(left__gt=day), founded_on__lte=day)
 
     def visible_to(self, user):
         """The one scope every list of organisations goes through (see accounts.User)."""
@@ -413,8 +449,15 @@ class Organisation(models.Model):
     def is_alliance_member(self) -> bool:
         return self.alliance_joined_on is not None
 
+    @property
+    def left_on(self) -> datetime.date | None:
+        """The day it stopped operating (the same rule as `left_on()` in SQL)."""
+        if self.status == self.Status.ACTIVE:
+            return None
+        return self.dissolved_on or self.status_since or self.founded_on
+
     def is_active_on(self, day: datetime.date) -> bool:
-        return self.founded_on <= day and (self.dissolved_on is None or self.dissolved_on > day)
+        return self.founded_on <= day and (self.left_on is None or self.left_on > day)
 
 
 class YearlyFiguresQuerySet(models.QuerySet):

@@ -30,7 +30,16 @@ from functools import cached_property
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import ExtractYear, Greatest
 
-from cooperatives.models import SMALL_OR_LARGER_FROM, AdminUnit, Organisation, Rating, SupportAction, YearlyFigures
+from cooperatives.models import (
+    SMALL_OR_LARGER_FROM,
+    AdminUnit,
+    Organisation,
+    Rating,
+    SupportAction,
+    YearlyFigures,
+    left_on,
+    operating_at_end_of,
+)
 from plans.models import Indicator, Target
 
 HTX = Organisation.Kind.COOPERATIVE
@@ -98,6 +107,14 @@ class Source:
     def lineage_path(self):
         return f"{self.commune_path()}__lineage_ancestors__ancestor"
 
+    def presence(self) -> "Part":
+        """What says the registry holds data for an area and year at all: any row of the year (an
+        organisation source: any organisation founded by the year's end). Without it a count is
+        "no data", never 0."""
+        if self.organisation_path() == "pk":
+            return Part(FOUNDED, to_year_end=True)
+        return Part(self)
+
     def in_area(self, area: AdminUnit) -> Q:
         """The rows placed in `area`, as the grouped queries place them (`Aggregates._groupings`)."""
         if area.level == AdminUnit.Level.NATION:
@@ -121,13 +138,15 @@ class FoundedSource(Source):
         return Greatest(ExtractYear("founded_on"), Value(first - 1))
 
 
-class DissolvedSource(Source):
-    # Never before the founding year (a database constraint), so the dissolved are among the founded.
+class EndedSource(Source):
+    # Organisations that stopped operating (dissolved, or suspended, dormant, dissolving: see
+    # cooperatives.models.left_on), in the year they stopped, never before their founding year,
+    # so the ended are among the founded.
     def rows(self, first, last):
-        return Organisation.objects.filter(dissolved_on__year__lte=last)
+        return Organisation.objects.alias(left=left_on()).filter(left__year__lte=last, founded_on__year__lte=last)
 
     def year(self, first):
-        return Greatest(ExtractYear("dissolved_on"), Value(first - 1))
+        return Greatest(ExtractYear(left_on()), ExtractYear("founded_on"), Value(first - 1))
 
 
 class JoinedSource(Source):
@@ -159,14 +178,15 @@ class TrainedSource(Source):
 
 
 class TrainedEndedSource(Source):
-    # The trained organisations that ended, in the year they leave the count: the later of their
-    # dissolution and their first training (dissolution is never before founding).
+    # The trained organisations that stopped operating, in the year they leave the count: the
+    # latest of their founding, first training and stopping.
     def rows(self, first, last):
         trained = _trainings().filter(occurred_on__year__lte=last)
-        return Organisation.objects.filter(Exists(trained), dissolved_on__year__lte=last)
+        ended = Organisation.objects.alias(left=left_on()).filter(left__year__lte=last, founded_on__year__lte=last)
+        return ended.filter(Exists(trained))
 
     def year(self, first):
-        return Greatest(_first_training_year(), ExtractYear("dissolved_on"), Value(first - 1))
+        return Greatest(_first_training_year(), ExtractYear(left_on()), ExtractYear("founded_on"), Value(first - 1))
 
 
 class FiguresSource(Source):
@@ -206,7 +226,7 @@ class ActionsSource(Source):
 
 
 FOUNDED = FoundedSource("founded", "")
-DISSOLVED = DissolvedSource("dissolved", "")
+ENDED = EndedSource("ended", "")
 JOINED = JoinedSource("joined", "")
 TRAINED = TrainedSource("trained", "")
 TRAINED_ENDED = TrainedEndedSource("trained_ended", "")
@@ -321,8 +341,9 @@ class Part:
 
     @property
     def lists_actions(self) -> bool:
-        """Summed support actions (people trained, projects financed) are listed as the actions."""
-        return self.source is ACTIONS and self.total == SUM
+        """Support actions are listed as the actions (turns summed, communes counted), unless the
+        figure counts the organisations they reached."""
+        return self.source is ACTIONS and self.field != "organisation"
 
     def listed(self, area: AdminUnit, year: int):
         """What a page lists behind the figure: the organisations of the rows, or the actions."""
@@ -343,6 +364,10 @@ class Stock:
     field = ""
     lists_actions = False
 
+    @property
+    def source(self) -> Source:
+        return self.added.source
+
     def need(self, agg: Aggregates, key: str) -> None:
         self.added.need(agg, key)
         self.removed.need(agg, key)
@@ -357,8 +382,8 @@ class Stock:
 
 
 def active(condition: Q) -> Stock:
-    """Organisations meeting `condition` active at the year's end: founded by then, not dissolved by then."""
-    return Stock(Part(FOUNDED, condition, to_year_end=True), Part(DISSOLVED, condition, to_year_end=True))
+    """Organisations meeting `condition` active at the year's end: founded by then, not stopped by then."""
+    return Stock(Part(FOUNDED, condition, to_year_end=True), Part(ENDED, condition, to_year_end=True))
 
 
 # Rules ------------------------------------------------------------------------------------
@@ -379,7 +404,9 @@ class Rule:
     def denominator(self, params: dict, denominator: str) -> Part | Stock | None:
         return None
 
-    def parts(self, params: dict, denominator: str):
+    def parts(self, params: dict, denominator: str, year: int | None = None):
+        """The numerator and denominator (None for a count) of the figure; a rule whose definition
+        changed over the years (criterion 13) gives those of `year`."""
         return self.numerator(params, denominator), self.denominator(params, denominator)
 
     def need(self, agg: Aggregates, params: dict, denominator: str, key: str) -> None:
@@ -387,13 +414,17 @@ class Rule:
         numerator.need(agg, key + "_n")
         if below is not None:
             below.need(agg, key + "_d")
+        else:
+            numerator.source.presence().need(agg, key + "_rows")
 
     def measure(self, agg: Aggregates, area_id: int, year: int, params, denominator, key: str) -> Measure:
         numerator, below = agg.parts[key]
         value = numerator.value(agg, area_id, year, key + "_n")
-        if below is None:
-            return self.combine(value)
-        return self.combine(value, below.value(agg, area_id, year, key + "_d"))
+        if below is not None:
+            return self.combine(value, below.value(agg, area_id, year, key + "_d"))
+        if not numerator.source.presence().value(agg, area_id, year, key + "_rows"):
+            return Measure(None)  # no registry rows for the area and year: no data, not 0
+        return self.combine(value)
 
 
 def org_filter(params, prefix=""):
@@ -416,7 +447,8 @@ class Founded(Rule):
 
 
 class Active(Rule):
-    """Organisations active at the year's end: founded by then and not dissolved by then."""
+    """Organisations active at the year's end: founded by then and not stopped by then (dissolved,
+    suspended, dormant or dissolving: cooperatives.models.left_on)."""
 
     def numerator(self, params, denominator):
         return active(org_filter(params))
@@ -430,13 +462,20 @@ class AllianceJoined(Rule):
 
 
 class SupportActions(Rule):
-    """Support actions of one kind in the year: the sum of their counts (people trained, projects
-    financed), or with `distinct_organisations` the number of organisations reached."""
+    """Support actions of one kind in the year: the sum of their counts (turns, people trained,
+    projects financed: an action for a place records how many took part), or with
+    `distinct_organisations` the organisations reached, or with `distinct_communes` the communes
+    (xã, phường, thị trấn) where actions took place; `communes_only` keeps actions in a xã (not
+    phường or thị trấn: new-rural targets are about xã)."""
 
     def numerator(self, params, denominator):
         condition = Q(kind=params["action"]) & org_filter(params, "organisation__")
+        if params.get("communes_only"):
+            condition &= Q(area__kind=AdminUnit.Kind.COMMUNE)
         if params.get("distinct_organisations"):
             return Part(ACTIONS, condition, DISTINCT, "organisation")
+        if params.get("distinct_communes"):
+            return Part(ACTIONS, condition & Q(area__level=AdminUnit.Level.COMMUNE), DISTINCT, "area")
         return Part(ACTIONS, condition, SUM, "count")
 
 
@@ -560,10 +599,37 @@ class AllianceShare(Rule):
 
 
 class Ntm13Communes(Rule):
-    """Communes meeting new-rural criterion 13 (QĐ 318/QĐ-TTg): at least one effective HTX in the commune."""
+    """Xã meeting new-rural criterion 13, "Tổ chức sản xuất", by the definition in force in the year:
+    until 2020 (QĐ 1980/QĐ-TTg) an HTX operating under the law with a production linkage (active at
+    the year's end, linked with an enterprise in that year's figures); from 2021 (QĐ 318/QĐ-TTg) an
+    HTX operating effectively (rated Tốt or Khá). Xã only: phường and thị trấn are not new-rural
+    communes."""
 
-    def numerator(self, params, denominator):
-        return Part(RATINGS, Q(level__in=EFFECTIVE), DISTINCT, "organisation__commune")
+    LAST_YEAR_OF_QD_1980 = 2020
+    IN_XA = Q(organisation__commune__kind=AdminUnit.Kind.COMMUNE)
+
+    def numerator(self, params, denominator, year=None):
+        if year is not None and year <= self.LAST_YEAR_OF_QD_1980:
+            linked = Q(organisation__kind=HTX, linked_with_enterprise=True)
+            operating = operating_at_end_of(F("year"), "organisation__")
+            return Part(FIGURES, linked & operating & self.IN_XA, DISTINCT, "organisation__commune")
+        return Part(RATINGS, Q(level__in=EFFECTIVE) & self.IN_XA, DISTINCT, "organisation__commune")
+
+    def parts(self, params, denominator, year=None):
+        return self.numerator(params, denominator, year), None
+
+    def need(self, agg, params, denominator, key):
+        for year, suffix in ((self.LAST_YEAR_OF_QD_1980, "_qd1980"), (None, "_qd318")):
+            numerator = self.numerator(params, denominator, year)
+            numerator.need(agg, key + suffix)
+            numerator.source.presence().need(agg, key + suffix + "_rows")
+
+    def measure(self, agg, area_id, year, params, denominator, key):
+        suffix = "_qd1980" if year <= self.LAST_YEAR_OF_QD_1980 else "_qd318"
+        numerator = self.numerator(params, denominator, year)
+        if not numerator.source.presence().value(agg, area_id, year, key + suffix + "_rows"):
+            return Measure(None)
+        return count(numerator.value(agg, area_id, year, key + suffix))
 
 
 ACTIVE_RULE = Active()

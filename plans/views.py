@@ -160,7 +160,8 @@ def _inputs_table(request, target, progress):
     if target.indicator.is_manual:
         return _paginated(request, EnteredValueTable(EnteredValue.objects.behind(target))), None
     year = progress.year if progress and progress.year else target.year_to
-    numerator, denominator = RULES[target.indicator.rule].parts(target.indicator.rule_params, target.denominator)
+    rule, params = RULES[target.indicator.rule], target.indicator.rule_params
+    numerator, denominator = rule.parts(params, target.denominator, year)
     chosen = "denominator" if request.GET.get("list") == "denominator" and denominator is not None else "numerator"
     part = denominator if chosen == "denominator" else numerator
     rows = visible(part.listed(target.area, year), request.user)

@@ -62,7 +62,9 @@ def test_founded_counts_by_kind_and_sector_within_the_year(here):
     assert measured("htx_founded", area, 2022) == 2
     assert measured("htx_agri_founded", area, 2022) == 1
     assert measured("tht_founded", area, 2022) == 1
-    assert measured("htx_founded", area, 2021) == 0
+    assert measured("htx_founded", area, 2021) is None  # no organisation there yet: no data, not 0
+    org(communes, founded_on=day(2020, 1, 1))
+    assert measured("htx_founded", area, 2021) == 0  # the registry knows the place: none founded
 
 
 def test_alliance_admissions_count_in_the_year_of_joining(here):
@@ -209,9 +211,54 @@ def test_alliance_share_is_over_effective_htx_members_by_year_end(here):
 
 def test_criterion_13_counts_communes_with_an_effective_htx(here):
     area, communes = here
-    rate(communes, ["good", "fair"], i=0)
-    rate(communes, ["average"], i=1)
+    xa = [c for c in area.children.filter(kind="commune").order_by("code")[:2]]
+    rate(xa, ["good", "fair"], i=0)
+    rate(xa, ["average"], i=1)
     assert measured("ntm13_communes", area, 2022) == 1
+
+
+def test_criterion_13_follows_the_definition_in_force_and_counts_xa_only():
+    """2016–2020 (QĐ 1980/QĐ-TTg): an HTX operating under the law with a production linkage;
+    2021–2025 (QĐ 318/QĐ-TTg): an HTX operating effectively. Phường are not new-rural communes."""
+    area = province("04")
+    xa = list(area.children.filter(kind="commune").order_by("code")[:3])
+    phuong = area.children.filter(kind="ward").order_by("code").first()
+    linked = figures(xa, 2020, i=0, linked_with_enterprise=True).organisation
+    Rating.objects.create(organisation=linked, year=2021, level="average")  # linked, not effective
+    figures(xa, 2020, i=1, linked_with_enterprise=False)  # operating, no linkage
+    stopped = figures(xa, 2020, i=2, linked_with_enterprise=True).organisation
+    stopped.status, stopped.status_since = "suspended", day(2020, 8, 1)
+    stopped.save()
+    figures([phuong], 2020, linked_with_enterprise=True)
+    effective = org(xa, 1)
+    Rating.objects.create(organisation=effective, year=2021, level="good")
+    Rating.objects.create(organisation=org([phuong]), year=2021, level="good")
+    assert measured("ntm13_communes", area, 2020, years=(2020, 2021)) == 1  # the first xã
+    assert measured("ntm13_communes", area, 2021, years=(2020, 2021)) == 1  # the second xã
+
+
+def test_communes_reached_by_an_action_and_xa_only(here):
+    """Hà Nội: "củng cố 50 HTX tại 50 xã xây dựng NTM": HTX in xã, and the xã themselves."""
+    area, _ = here
+    xa = list(area.children.filter(kind="commune").order_by("code")[:2])
+    phuong = area.children.filter(kind="ward").order_by("code").first()
+    for commune in (xa[0], xa[0], xa[1], phuong):
+        SupportAction.objects.create(kind="consolidation", occurred_on=day(2020, 4, 1), organisation=org([commune]))
+    SupportAction.objects.create(kind="consolidation", occurred_on=day(2020, 4, 1), area=area)  # the province
+    params = {"action": "consolidation", "kind": "htx", "communes_only": True}
+    for code, extra in (("htx_in_xa", {"distinct_organisations": True}), ("xa_reached", {"distinct_communes": True})):
+        Indicator.objects.create(
+            code=code,
+            name_vi=code,
+            name_en=code,
+            unit="count",
+            shape="flow",
+            method="derived",
+            rule="support_actions",
+            rule_params={**params, **extra},
+        )
+    assert measured("htx_in_xa", area, 2020) == 3
+    assert measured("xa_reached", area, 2020) == 2
 
 
 def manual_target(code, area, year, deadline=None):
@@ -269,3 +316,29 @@ def test_a_new_province_before_the_merger_counts_the_provinces_it_was_formed_fro
     OrganisationFactory(commune=commune("45", "63"), founded_on=day(2022, 8, 1))
     OrganisationFactory(commune=commune("46", "63"), founded_on=day(2022, 8, 1))  # Huế: elsewhere
     assert measured("htx_founded", province("44"), 2022) == 2
+
+
+def test_active_means_founded_and_not_stopped_by_the_years_end(here):
+    """Dissolved, and also suspended, dormant or dissolving from the date of that status; such a
+    status without its date counts from the founding date (the registry cannot say when)."""
+    area, communes = here
+    Indicator.objects.create(
+        code="htx_active_test",
+        name_vi="Số HTX đang hoạt động",
+        name_en="Active cooperatives",
+        unit="count",
+        shape="level",
+        method="derived",
+        rule="active",
+        rule_params={"kind": "htx"},
+    )
+    org(communes, founded_on=day(2019, 5, 1))  # active throughout
+    org(communes, founded_on=day(2019, 5, 1), status="suspended", status_since=day(2023, 6, 1))
+    org(communes, founded_on=day(2019, 5, 1), status="dissolving", status_since=day(2022, 12, 31))
+    org(communes, founded_on=day(2019, 5, 1), status="dormant")  # no date: never counted
+    org(communes, founded_on=day(2019, 5, 1), status="dissolved", dissolved_on=day(2024, 1, 1))
+    org(communes, founded_on=day(2021, 5, 1), status="dissolved")  # no date either
+    by_year = {year: measured("htx_active_test", area, year, years=(2020, 2024)) for year in (2020, 2022, 2023, 2024)}
+    assert by_year == {2020: 4, 2022: 3, 2023: 2, 2024: 1}
+    assert Organisation.objects.filter(commune__in=communes).active_on(day(2022, 12, 30)).count() == 4
+    assert Organisation.objects.filter(commune__in=communes).active_on(day(2022, 12, 31)).count() == 3
