@@ -242,8 +242,8 @@ def test_communes_reached_by_an_action_and_xa_only(here):
     area, _ = here
     xa = list(area.children.filter(kind="commune").order_by("code")[:2])
     phuong = area.children.filter(kind="ward").order_by("code").first()
-    for commune in (xa[0], xa[0], xa[1], phuong):
-        SupportAction.objects.create(kind="consolidation", occurred_on=day(2020, 4, 1), organisation=org([commune]))
+    for place in (xa[0], xa[0], xa[1], phuong):
+        SupportAction.objects.create(kind="consolidation", occurred_on=day(2020, 4, 1), organisation=org([place]))
     SupportAction.objects.create(kind="consolidation", occurred_on=day(2020, 4, 1), area=area)  # the province
     params = {"action": "consolidation", "kind": "htx", "communes_only": True}
     for code, extra in (("htx_in_xa", {"distinct_organisations": True}), ("xa_reached", {"distinct_communes": True})):
