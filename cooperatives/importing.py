@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-from cooperatives.models import Organisation, Rating, YearlyFigures
+from cooperatives.models import TRAINED_OFFICERS_MESSAGE, Organisation, Rating, YearlyFigures
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # openpyxl inflates every member it reads, and the sheet is held whole while its rows are read:
@@ -56,6 +56,7 @@ TEMPLATE_HEADERS = {
     "founded_on": "Ngày thành lập",
     "registered_on": "Ngày đăng ký",
     "status": "Tình trạng",
+    "status_since": "Tình trạng từ ngày",
     "dissolved_on": "Ngày chấm dứt hoạt động",
     "alliance_joined_on": "Ngày gia nhập Liên minh HTX tỉnh",
     "year": "Năm số liệu",
@@ -69,6 +70,8 @@ TEMPLATE_HEADERS = {
     "high_technology": "Ứng dụng công nghệ cao",
     "ocop_products": "Số sản phẩm OCOP",
     "ocop_max_stars": "Hạng sao OCOP cao nhất",
+    "key_officers": "Số cán bộ chủ chốt",
+    "key_officers_trained": "Số cán bộ chủ chốt đã được tập huấn",
     "scheme": "Văn bản đánh giá",
     "self_score": "Điểm tự chấm",
     "verified_score": "Điểm thẩm định",
@@ -101,6 +104,7 @@ SYNONYMS = {
     "founded_on": ["thanh lap", "ngay thanh lap htx", "ngay thanh lap to chuc"],
     "registered_on": ["ngay cap", "ngay cap dang ky", "ngay dang ky lan dau", "ngay cap giay chung nhan"],
     "status": ["tinh trang hoat dong", "trang thai", "trang thai hoat dong"],
+    "status_since": ["ngay tam ngung", "tu ngay", "ngay chuyen tinh trang"],
     "dissolved_on": ["ngay giai the", "ngay cham dut", "ngay ngung hoat dong"],
     "alliance_joined_on": ["ngay gia nhap lien minh", "ngay gia nhap lien minh htx", "ngay ket nap"],
     "year": ["nam", "nam bao cao", "nam danh gia", "nam so lieu bao cao"],
@@ -114,6 +118,8 @@ SYNONYMS = {
     "high_technology": ["cong nghe cao", "ung dung cnc", "ung dung cong nghe cao cnc"],
     "ocop_products": ["san pham ocop", "so sp ocop", "ocop"],
     "ocop_max_stars": ["hang sao ocop", "so sao ocop", "sao ocop"],
+    "key_officers": ["can bo chu chot", "so can bo quan ly", "can bo quan ly"],
+    "key_officers_trained": ["can bo chu chot duoc tap huan", "so can bo duoc dao tao", "can bo da tap huan"],
     "scheme": ["thong tu danh gia", "tieu chi danh gia", "van ban"],
     "self_score": ["diem tu danh gia", "tu cham diem", "diem tu cham diem"],
     "verified_score": ["diem", "diem danh gia", "diem xep loai", "diem tham dinh xep loai"],
@@ -129,6 +135,7 @@ ORGANISATION_FIELDS = (
     "founded_on",
     "registered_on",
     "status",
+    "status_since",
     "dissolved_on",
     "alliance_joined_on",
 )
@@ -144,6 +151,8 @@ FIGURE_FIELDS = (
     "high_technology",
     "ocop_products",
     "ocop_max_stars",
+    "key_officers",
+    "key_officers_trained",
 )
 RATING_FIELDS = ("self_score", "verified_score", "level")
 TEXT_LIMITS = {
@@ -470,11 +479,14 @@ PARSERS: dict[str, Callable] = {
     "founded_on": parse_date,
     "registered_on": parse_date,
     "status": _choice_parser(STATUS_WORDS, lambda: _("xem các tình trạng trong mẫu")),
+    "status_since": parse_date,
     "dissolved_on": parse_date,
     "alliance_joined_on": parse_date,
     "year": parse_year,
     "members": parse_whole,
     "workers": parse_whole,
+    "key_officers": parse_whole,
+    "key_officers_trained": parse_whole,
     "linked_with_enterprise": parse_bool,
     "high_technology": parse_bool,
     "ocop_products": lambda value: parse_whole(value, high=1000),
@@ -1345,6 +1357,10 @@ def _figures(record, organisation, year, registry: Registry, result: Plan) -> st
         if (getattr(figures, name) or 0) < 0:
             result.errors.append(RowError(record.row, record.label(name), _("Không được là số âm.")))
             return None
+    trained, officers = figures.key_officers_trained, figures.key_officers
+    if trained is not None and (officers is None or trained > officers):
+        result.errors.append(RowError(record.row, record.label("key_officers_trained"), TRAINED_OFFICERS_MESSAGE))
+        return None
     return _store(result, "figures", figures, existing, changed, organisation)
 
 

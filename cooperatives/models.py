@@ -476,6 +476,9 @@ class YearlyFiguresQuerySet(models.QuerySet):
         )
 
 
+TRAINED_OFFICERS_MESSAGE = _("Số cán bộ chủ chốt đã được tập huấn không thể vượt số cán bộ chủ chốt.")
+
+
 class YearlyFigures(models.Model):
     """One organisation's figures for one year, as reported by 15/12 (TT 09/2024)."""
 
@@ -499,6 +502,14 @@ class YearlyFigures(models.Model):
     ocop_max_stars = models.PositiveSmallIntegerField(
         _("hạng sao OCOP cao nhất"), null=True, blank=True, validators=[MinValueValidator(3), MaxValueValidator(5)]
     )
+    # "100% số cán bộ chủ chốt HTX … tham gia ít nhất một khóa tập huấn": counted over people.
+    key_officers = models.PositiveIntegerField(_("số cán bộ chủ chốt"), null=True, blank=True)
+    key_officers_trained = models.PositiveIntegerField(
+        _("số cán bộ chủ chốt đã được tập huấn"),
+        null=True,
+        blank=True,
+        help_text=_("Đã tham gia ít nhất một khóa tập huấn trong nhiệm kỳ."),
+    )
 
     objects = YearlyFiguresQuerySet.as_manager()
     history = HistoricalRecords()
@@ -521,6 +532,11 @@ class YearlyFigures(models.Model):
             models.CheckConstraint(
                 condition=Q(revenue__isnull=True) | Q(revenue__gte=0), name="yearlyfigures_revenue_not_negative"
             ),
+            models.CheckConstraint(
+                condition=Q(key_officers_trained__isnull=True)
+                | Q(key_officers__isnull=False, key_officers_trained__lte=models.F("key_officers")),
+                name="yearlyfigures_trained_officers_among_officers",
+            ),
         ]
         indexes = [
             # Per-year aggregates (average revenue, income, size bands) scan one year at a time.
@@ -537,6 +553,11 @@ class YearlyFigures(models.Model):
 
     def __str__(self):
         return f"{self.organisation} – {self.year}"
+
+    def clean(self):
+        trained, officers = self.key_officers_trained, self.key_officers
+        if trained is not None and (officers is None or trained > officers):
+            raise ValidationError({"key_officers_trained": TRAINED_OFFICERS_MESSAGE})
 
     @property
     def revenue_millions(self) -> Decimal | None:

@@ -128,6 +128,7 @@ class Indicator(models.Model):
         ALLIANCE_SHARE = "alliance_share", _("Tỷ lệ HTX hiệu quả là thành viên Liên minh")
         TRAINED_SHARE = "trained_share", _("Tỷ lệ HTX nông nghiệp có cán bộ chủ chốt được đào tạo")
         NTM13_COMMUNES = "ntm13_communes", _("Số xã đạt tiêu chí 13 (tổ chức sản xuất)")
+        OFFICERS_TRAINED_SHARE = "officers_trained_share", _("Tỷ lệ cán bộ chủ chốt HTX nông nghiệp được tập huấn")
 
     code = models.SlugField(_("mã chỉ tiêu"), max_length=60, unique=True)
     name_vi = models.CharField(_("tên (tiếng Việt)"), max_length=255)
@@ -138,7 +139,7 @@ class Indicator(models.Model):
     )
     shape = models.CharField(_("dạng"), max_length=6, choices=Shape.choices)
     method = models.CharField(_("cách đo"), max_length=8, choices=Method.choices)
-    rule = models.CharField(_("quy tắc tính"), max_length=20, choices=Rule.choices, blank=True)
+    rule = models.CharField(_("quy tắc tính"), max_length=30, choices=Rule.choices, blank=True)
     rule_params = models.JSONField(_("tham số quy tắc"), default=dict, blank=True)
     description = models.TextField(_("định nghĩa"), blank=True)
 

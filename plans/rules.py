@@ -578,6 +578,21 @@ class TrainedShare(Rule):
         return active(AGRI_HTX)
 
 
+class OfficersTrainedShare(Rule):
+    """Share of the key officers (cán bộ chủ chốt) of agricultural HTX trained at least once in the
+    term, over the key officers, as the HTX reported both in the year's figures: people, not HTX."""
+
+    denominators = (Target.Denominator.AGRICULTURAL_HTX,)
+    combine = staticmethod(share)
+    REPORTED = AGRI_HTX_FIGURES & Q(key_officers__isnull=False, key_officers_trained__isnull=False)
+
+    def numerator(self, params, denominator):
+        return Part(FIGURES, self.REPORTED, SUM, "key_officers_trained")
+
+    def denominator(self, params, denominator):
+        return Part(FIGURES, self.REPORTED, SUM, "key_officers")
+
+
 class Members(Rule):
     """Members of the organisations of the given kinds, as reported in the year's figures."""
 
@@ -648,4 +663,5 @@ RULES: dict[str, Rule] = {
     Indicator.Rule.ALLIANCE_SHARE: AllianceShare(),
     Indicator.Rule.TRAINED_SHARE: TrainedShare(),
     Indicator.Rule.NTM13_COMMUNES: Ntm13Communes(),
+    Indicator.Rule.OFFICERS_TRAINED_SHARE: OfficersTrainedShare(),
 }

@@ -74,6 +74,8 @@ FIGURE_RULES = [
     Indicator.Rule.MEMBERS,
     Indicator.Rule.SIZE_SHARE,
     Indicator.Rule.LINKED_SHARE,
+    Indicator.Rule.OFFICERS_TRAINED_SHARE,
+    Indicator.Rule.NTM13_COMMUNES,  # until 2020 criterion 13 reads the production linkage
 ]
 RATING_RULES = [
     Indicator.Rule.RATED_COUNT,

@@ -37,6 +37,15 @@ def test_a_second_row_for_the_same_year_is_refused_in_vietnamese(client, htx):
     assert YearlyFigures.objects.get(organisation=htx, year=2025).members == 62
 
 
+def test_more_key_officers_trained_than_key_officers_is_refused_in_vietnamese(client, htx):
+    staff = logged_in(client, "canbo.bacninh")
+    response = add(staff, htx, "figures", {**FIGURES, "key_officers": 3, "key_officers_trained": 4})
+    assert "không thể vượt số cán bộ chủ chốt" in response.content.decode()
+    assert not YearlyFigures.objects.filter(organisation=htx, year=2025).exists()
+    add(staff, htx, "figures", {**FIGURES, "key_officers": 3, "key_officers_trained": 3})
+    assert YearlyFigures.objects.get(organisation=htx, year=2025).key_officers_trained == 3
+
+
 def test_a_score_sets_the_level_and_a_level_alone_is_kept(client, htx):
     staff = logged_in(client, "canbo.bacninh")
     add(staff, htx, "ratings", {"year": 2024, "scheme": "tt01_2020", "verified_score": "72", "level": ""})

@@ -108,3 +108,23 @@ def test_a_commit_locks_the_rows_it_will_write_so_a_concurrent_edit_is_not_overw
         "rating",
     ]
     assert not any("FOR UPDATE" in query["sql"] for query in preview.captured_queries)  # a preview waits for no one
+
+
+def test_key_officers_and_a_status_with_its_date_are_imported_and_more_trained_than_officers_is_an_error():
+    place = commune("24")
+    header = [*HEADER, "Số cán bộ chủ chốt", "Số cán bộ chủ chốt đã được tập huấn", "Tình trạng", "Tình trạng từ ngày"]
+    report = run(
+        [
+            header,
+            new_row("2409900011", place, 5, 3, "Tạm ngừng", "01/06/2024"),
+            new_row("2409900012", place, 2, 4, "Đang hoạt động", ""),
+        ]
+    )
+    assert [(error.row, error.column[0]) for error in report.errors] == [(3, "I")]
+    assert not report.committed
+    report = run([header, new_row("2409900011", place, 5, 3, "Tạm ngừng", "01/06/2024")])
+    assert report.committed
+    organisation = Organisation.objects.get(registration_code="2409900011")
+    assert (organisation.status, organisation.status_since.isoformat()) == ("suspended", "2024-06-01")
+    figures = organisation.yearly_figures.get(year=2024)
+    assert (figures.key_officers, figures.key_officers_trained) == (5, 3)

@@ -58,6 +58,8 @@ figures = st.fixed_dictionaries(
         "revenue": st.none() | st.integers(0, 10**10),
         "average_income": st.none() | st.integers(0, 10**8),
         "linked_with_enterprise": st.booleans(),
+        "key_officers": st.none() | st.integers(0, 9),
+        "key_officers_trained": st.none() | st.integers(0, 9),
     }
 )
 action = st.fixed_dictionaries(
@@ -156,6 +158,8 @@ def build(registry, places):
             scored = {"verified_score": r["score"]} if r["score"] is not None else {"level": r["level"]}
             Rating.objects.create(organisation=org, year=r["year"], scheme=r["scheme"], **scored)
         for f in spec["figures"]:
+            if f["key_officers_trained"] is not None:  # never more trained than officers (a constraint)
+                f = {**f, "key_officers": max(f["key_officers"] or 0, f["key_officers_trained"])}
             YearlyFigures.objects.create(organisation=org, **f)
         for a in spec["actions"]:
             SupportAction.objects.create(kind=a["kind"], occurred_on=a["on"], count=a["count"], organisation=org)

@@ -342,3 +342,23 @@ def test_active_means_founded_and_not_stopped_by_the_years_end(here):
     assert by_year == {2020: 4, 2022: 3, 2023: 2, 2024: 1}
     assert Organisation.objects.filter(commune__in=communes).active_on(day(2022, 12, 30)).count() == 4
     assert Organisation.objects.filter(commune__in=communes).active_on(day(2022, 12, 31)).count() == 3
+
+
+def test_officers_trained_share_counts_people_over_people_in_agricultural_htx(here):
+    """Bắc Giang: "100% số cán bộ chủ chốt HTX nông nghiệp tham gia ít nhất một khóa tập huấn"."""
+    area, communes = here
+    Indicator.objects.create(
+        code="officers_trained_test",
+        name_vi="Tỷ lệ cán bộ chủ chốt được tập huấn",
+        name_en="Key officers trained",
+        unit="percent",
+        shape="share",
+        method="derived",
+        rule="officers_trained_share",
+    )
+    figures(communes, 2024, key_officers=5, key_officers_trained=5)
+    figures(communes, 2024, key_officers=7, key_officers_trained=2)
+    figures(communes, 2024, key_officers=4)  # trained not reported: left out of both
+    figures(communes, 2024, sector="transport", key_officers=3, key_officers_trained=0)  # not agricultural
+    trained = measure("officers_trained_test", area, 2024, Target.Denominator.AGRICULTURAL_HTX)
+    assert (trained.numerator, trained.denominator) == (7, 12)
