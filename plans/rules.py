@@ -29,6 +29,7 @@ from functools import cached_property
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import ExtractYear, Greatest
+from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import (
     SMALL_OR_LARGER_FROM,
@@ -316,6 +317,7 @@ class Part:
     total: str = COUNT
     field: str = ""
     to_year_end: bool = False
+    label: str = ""  # what a denominator counts, as the page says it
 
     def aggregate(self):
         if self.total == SUM:
@@ -360,6 +362,7 @@ class Stock:
 
     added: Part
     removed: Part
+    label: str = ""
     total = COUNT
     field = ""
     lists_actions = False
@@ -381,9 +384,9 @@ class Stock:
     listed = rows
 
 
-def active(condition: Q) -> Stock:
+def active(condition: Q, label="") -> Stock:
     """Organisations meeting `condition` active at the year's end: founded by then, not stopped by then."""
-    return Stock(Part(FOUNDED, condition, to_year_end=True), Part(ENDED, condition, to_year_end=True))
+    return Stock(Part(FOUNDED, condition, to_year_end=True), Part(ENDED, condition, to_year_end=True), label)
 
 
 # Rules ------------------------------------------------------------------------------------
@@ -503,8 +506,9 @@ class RatingShare(Rule):
 
     def denominator(self, params, denominator):
         if denominator == Target.Denominator.ACTIVE_HTX:
-            return active(Q(kind=HTX) & org_filter(params))
-        return Part(RATINGS, ~Q(level=Rating.Level.UNRATED) & org_filter(params, "organisation__"))
+            return active(Q(kind=HTX) & org_filter(params), _("HTX đang hoạt động cuối năm"))
+        rated_htx = ~Q(level=Rating.Level.UNRATED) & org_filter(params, "organisation__")
+        return Part(RATINGS, rated_htx, label=_("HTX được xếp loại trong năm (không tính HTX chưa xếp loại)"))
 
 
 HTX_FIGURES = Q(organisation__kind=HTX)
@@ -520,7 +524,7 @@ class AverageRevenue(Rule):
         return Part(FIGURES, HTX_FIGURES & Q(revenue__isnull=False), SUM, "revenue")
 
     def denominator(self, params, denominator):
-        return Part(FIGURES, HTX_FIGURES & Q(revenue__isnull=False))
+        return Part(FIGURES, HTX_FIGURES & Q(revenue__isnull=False), label=_("HTX báo cáo doanh thu năm"))
 
 
 class AverageIncome(Rule):
@@ -532,7 +536,8 @@ class AverageIncome(Rule):
         return Part(FIGURES, HTX_FIGURES & Q(average_income__isnull=False), SUM, "average_income")
 
     def denominator(self, params, denominator):
-        return Part(FIGURES, HTX_FIGURES & Q(average_income__isnull=False))
+        reported = HTX_FIGURES & Q(average_income__isnull=False)
+        return Part(FIGURES, reported, label=_("HTX báo cáo thu nhập bình quân năm"))
 
 
 class SizeShare(Rule):
@@ -545,7 +550,7 @@ class SizeShare(Rule):
         return Part(FIGURES, HTX_FIGURES & Q(members__gte=SMALL_OR_LARGER_FROM))
 
     def denominator(self, params, denominator):
-        return Part(FIGURES, HTX_FIGURES & Q(members__isnull=False))
+        return Part(FIGURES, HTX_FIGURES & Q(members__isnull=False), label=_("HTX báo cáo số thành viên năm"))
 
 
 class LinkedShare(Rule):
@@ -558,7 +563,7 @@ class LinkedShare(Rule):
         return Part(FIGURES, AGRI_HTX_FIGURES & Q(linked_with_enterprise=True))
 
     def denominator(self, params, denominator):
-        return Part(FIGURES, AGRI_HTX_FIGURES)
+        return Part(FIGURES, AGRI_HTX_FIGURES, label=_("HTX nông nghiệp có số liệu năm"))
 
 
 AGRI_HTX = Q(kind=HTX, sector=AGRI)
@@ -575,7 +580,7 @@ class TrainedShare(Rule):
         return Stock(Part(TRAINED, AGRI_HTX, to_year_end=True), Part(TRAINED_ENDED, AGRI_HTX, to_year_end=True))
 
     def denominator(self, params, denominator):
-        return active(AGRI_HTX)
+        return active(AGRI_HTX, _("HTX nông nghiệp đang hoạt động cuối năm"))
 
 
 class OfficersTrainedShare(Rule):
@@ -590,7 +595,9 @@ class OfficersTrainedShare(Rule):
         return Part(FIGURES, self.REPORTED, SUM, "key_officers_trained")
 
     def denominator(self, params, denominator):
-        return Part(FIGURES, self.REPORTED, SUM, "key_officers")
+        return Part(
+            FIGURES, self.REPORTED, SUM, "key_officers", label=_("cán bộ chủ chốt của HTX nông nghiệp báo cáo năm")
+        )
 
 
 class Members(Rule):
@@ -610,7 +617,7 @@ class AllianceShare(Rule):
         return Part(RATINGS, Q(level__in=EFFECTIVE, organisation__alliance_joined_on__year__lte=F("year")))
 
     def denominator(self, params, denominator):
-        return Part(RATINGS, Q(level__in=EFFECTIVE))
+        return Part(RATINGS, Q(level__in=EFFECTIVE), label=_("HTX hoạt động hiệu quả (xếp loại Tốt, Khá) trong năm"))
 
 
 class Ntm13Communes(Rule):

@@ -169,7 +169,13 @@ def _inputs_table(request, target, progress):
         table = SupportActionTable(rows.select_related("organisation", "area"))
     else:
         table = CountedOrganisationTable(rows.select_related("commune"))
-    listing = {"year": year, "chosen": chosen, "has_denominator": denominator is not None, "part": part}
+    listing = {
+        "year": year,
+        "chosen": chosen,
+        "has_denominator": denominator is not None,
+        "denominator_label": getattr(denominator, "label", ""),
+        "part": part,
+    }
     return _paginated(request, table), listing
 
 

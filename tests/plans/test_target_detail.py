@@ -203,3 +203,11 @@ def test_in_vietnamese_the_explanation_stays_vietnamese(national, status, monkey
         assert (
             explanation == f"Giải thích: Năm {first}: thực hiện 32% (64/200); mục tiêu > 50%; theo tiến độ cần 33,3%."
         )
+
+
+def test_the_denominator_is_named_as_it_is_computed(national):
+    """"HTX nông nghiệp đang hoạt động" would overstate: the share is over those that filed figures."""
+    linked = target("ít nhất 50% HTX nông nghiệp liên kết với doanh nghiệp")
+    html = national.get(linked.get_absolute_url()).content.decode()
+    assert "(HTX nông nghiệp có số liệu năm)" in html
+    assert "(HTX nông nghiệp đang hoạt động)" not in html
