@@ -206,7 +206,7 @@ def test_in_vietnamese_the_explanation_stays_vietnamese(national, status, monkey
 
 
 def test_the_denominator_is_named_as_it_is_computed(national):
-    """"HTX nông nghiệp đang hoạt động" would overstate: the share is over those that filed figures."""
+    """ "HTX nông nghiệp đang hoạt động" would overstate: the share is over those that filed figures."""
     linked = target("ít nhất 50% HTX nông nghiệp liên kết với doanh nghiệp")
     html = national.get(linked.get_absolute_url()).content.decode()
     assert "(HTX nông nghiệp có số liệu năm)" in html
