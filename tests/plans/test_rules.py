@@ -49,6 +49,14 @@ def measure(code, area, year, denominator="", years=None):
     return measures_for([target], TODAY)[target.pk][year]
 
 
+def derived_indicator(code, rule, shape, **params):
+    """An indicator the catalogue does not hold, measured by `rule` with `params`."""
+    unit = "percent" if shape == "share" else "count"
+    return Indicator.objects.create(
+        code=code, name_vi=code, name_en=code, unit=unit, shape=shape, method="derived", rule=rule, rule_params=params
+    )
+
+
 def org(communes, i=0, **fields):
     return OrganisationFactory(commune=communes[i], **fields)
 
@@ -247,16 +255,7 @@ def test_communes_reached_by_an_action_and_xa_only(here):
     SupportAction.objects.create(kind="consolidation", occurred_on=day(2020, 4, 1), area=area)  # the province
     params = {"action": "consolidation", "kind": "htx", "communes_only": True}
     for code, extra in (("htx_in_xa", {"distinct_organisations": True}), ("xa_reached", {"distinct_communes": True})):
-        Indicator.objects.create(
-            code=code,
-            name_vi=code,
-            name_en=code,
-            unit="count",
-            shape="flow",
-            method="derived",
-            rule="support_actions",
-            rule_params={**params, **extra},
-        )
+        derived_indicator(code, "support_actions", "flow", **params, **extra)
     assert measured("htx_in_xa", area, 2020) == 3
     assert measured("xa_reached", area, 2020) == 2
 
@@ -322,16 +321,7 @@ def test_active_means_founded_and_not_stopped_by_the_years_end(here):
     """Dissolved, and also suspended, dormant or dissolving from the date of that status; such a
     status without its date counts from the founding date (the registry cannot say when)."""
     area, communes = here
-    Indicator.objects.create(
-        code="htx_active_test",
-        name_vi="Số HTX đang hoạt động",
-        name_en="Active cooperatives",
-        unit="count",
-        shape="level",
-        method="derived",
-        rule="active",
-        rule_params={"kind": "htx"},
-    )
+    derived_indicator("htx_active_test", "active", "level", kind="htx")
     org(communes, founded_on=day(2019, 5, 1))  # active throughout
     org(communes, founded_on=day(2019, 5, 1), status="suspended", status_since=day(2023, 6, 1))
     org(communes, founded_on=day(2019, 5, 1), status="dissolving", status_since=day(2022, 12, 31))
@@ -347,15 +337,7 @@ def test_active_means_founded_and_not_stopped_by_the_years_end(here):
 def test_officers_trained_share_counts_people_over_people_in_agricultural_htx(here):
     """Bắc Giang: "100% số cán bộ chủ chốt HTX nông nghiệp tham gia ít nhất một khóa tập huấn"."""
     area, communes = here
-    Indicator.objects.create(
-        code="officers_trained_test",
-        name_vi="Tỷ lệ cán bộ chủ chốt được tập huấn",
-        name_en="Key officers trained",
-        unit="percent",
-        shape="share",
-        method="derived",
-        rule="officers_trained_share",
-    )
+    derived_indicator("officers_trained_test", "officers_trained_share", "share")
     figures(communes, 2024, key_officers=5, key_officers_trained=5)
     figures(communes, 2024, key_officers=7, key_officers_trained=2)
     figures(communes, 2024, key_officers=4)  # trained not reported: left out of both
