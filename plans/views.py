@@ -62,6 +62,7 @@ def overview(request):
         "status_rows": charts.status_rows(counts),
         "status_chart": charts.status_chart(counts),
         "recompute": RecomputeSchedule.current(),
+        "this_year": timezone.localdate().year,
     }
     return render(request, "plans/overview.html", context)
 
@@ -76,6 +77,7 @@ def plan_detail(request, pk):
         "plan_chart": charts.plan_chart(targets),
         "can_edit": plan.is_editable_by(request.user),
         "recompute": RecomputeSchedule.current(),
+        "this_year": timezone.localdate().year,
     }
     return render(request, "plans/plan_detail.html", context)
 
@@ -87,7 +89,8 @@ def plan_report(request, pk):
     """The plan's progress report as an Excel workbook (plans.exports)."""
     plan = get_visible_or_404(Plan.objects.select_related("area"), request.user, pk=pk)
     targets = list(plan.targets.for_rows().prefetch_related("progress_years"))
-    response = HttpResponse(progress_report_workbook(plan, targets), content_type=XLSX)
+    results = list(plan.results.all())
+    response = HttpResponse(progress_report_workbook(plan, targets, results), content_type=XLSX)
     filename = f"tien-do-ke-hoach-{plan.pk}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -159,6 +162,8 @@ def _inputs_table(request, target, progress):
     list totals the stored figure. Returns the table and what the heading says of it."""
     if target.indicator.is_manual:
         return _paginated(request, EnteredValueTable(EnteredValue.objects.behind(target))), None
+    if target.indicator.rule not in RULES:
+        return None, None  # measured by a rule this code does not know yet (plans.services.measures_for)
     year = progress.year if progress and progress.year else target.year_to
     numerator, denominator = RULES[target.indicator.rule].parts(target.indicator.rule_params, target.denominator)
     chosen = "denominator" if request.GET.get("list") == "denominator" and denominator is not None else "numerator"
