@@ -105,7 +105,8 @@ def targets(places):
     made = []
     for area in places["areas"]:
         plans = {}  # one target per indicator and place in a plan: a plan for each denominator
-        for indicator in Indicator.objects.filter(method=Indicator.Method.DERIVED):
+        # (An indicator whose rule this code does not know yet measures nothing: plans.services.measures_for.)
+        for indicator in Indicator.objects.filter(method=Indicator.Method.DERIVED, rule__in=list(RULES)):
             for denominator in sorted({"", *RULES[indicator.rule].denominators}):
                 if denominator not in plans:
                     plans[denominator] = PlanFactory(area=area, first_year=2020, last_year=2025)
