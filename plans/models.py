@@ -23,7 +23,8 @@ from cooperatives.models import AdminUnit
 
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Plans an account reads: all, or those whose area lies inside or holds its province."""
+        """Plans an account reads: all (those about no named place too), or those whose area lies
+        inside or holds its province."""
         province = user.scope_province
         if province is None:
             return self if user.is_active else self.none()
