@@ -120,8 +120,8 @@ class YearlyFiguresAdmin(SimpleHistoryAdmin):
 
 @admin.register(Rating)
 class RatingAdmin(SimpleHistoryAdmin):
-    list_display = ["organisation", "year", "scheme", "self_score", "verified_score", "level"]
-    list_filter = ["year", "level", "scheme"]
+    list_display = ["organisation", "year", "scheme", "self_score", "verified_score", "level", "unrated_reason"]
+    list_filter = ["year", "level", "unrated_reason", "scheme"]
     search_fields = ORGANISATION_SEARCH_FIELDS
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation"]

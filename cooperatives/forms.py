@@ -97,7 +97,7 @@ class RatingForm(OrganisationPartForm):
 
     class Meta:
         model = Rating
-        fields = ["year", "scheme", "self_score", "verified_score", "level"]
+        fields = ["year", "scheme", "self_score", "verified_score", "level", "unrated_reason"]
 
 
 class SupportActionForm(forms.ModelForm):

@@ -657,6 +657,12 @@ class Rating(models.Model):
                 return cls.AVERAGE
             return cls.WEAK
 
+    class UnratedReason(models.TextChoices):
+        # The two cases TT 01/2020 leaves an HTX unrated for the year.
+        NEW = "new", _("Hoạt động chưa đủ 12 tháng trong năm")
+        STOPPED = "stopped", _("Ngừng hoạt động quá 3 tháng trong năm")
+        NONE = "", _("—")
+
     EFFECTIVE_LEVELS = (Level.GOOD, Level.FAIR)  # "hoạt động hiệu quả" = Tốt or Khá
 
     organisation = models.ForeignKey(Organisation, models.CASCADE, related_name="ratings", verbose_name=_("tổ chức"))
@@ -680,6 +686,7 @@ class Rating(models.Model):
         help_text=_("Điểm do huyện/tỉnh thẩm định; được dùng thay điểm tự chấm khi có."),
     )
     level = models.CharField(_("xếp loại"), max_length=8, choices=Level.choices, blank=True)
+    unrated_reason = models.CharField(_("lý do chưa xếp loại"), max_length=8, choices=UnratedReason.choices, blank=True)
 
     objects = RatingQuerySet.as_manager()
     history = HistoricalRecords()
@@ -708,6 +715,9 @@ class Rating(models.Model):
                 | Q(verified_score__isnull=True, self_score__isnull=True, level__gt=""),
                 name="rating_level_follows_score",
             ),
+            models.CheckConstraint(
+                condition=Q(unrated_reason="") | Q(level="unrated"), name="rating_reason_only_when_unrated"
+            ),
         ]
         indexes = [
             # Rating shares are computed one year at a time over all organisations.
@@ -733,6 +743,8 @@ class Rating(models.Model):
             self.level = self.Level.for_score(self.score)
         elif not self.level:
             raise ValidationError({"level": _("Nhập điểm hoặc chọn xếp loại.")})
+        if self.unrated_reason and self.level != self.Level.UNRATED:
+            raise ValidationError({"unrated_reason": _("Chỉ ghi lý do khi HTX chưa được xếp loại.")})
 
     @property
     def score(self) -> Decimal | None:

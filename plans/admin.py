@@ -18,6 +18,7 @@ from plans.models import (
     ProgressSnapshot,
     ProgressYear,
     RecomputeSchedule,
+    ReportedResult,
     Target,
     Task,
 )
@@ -52,14 +53,37 @@ class TaskInline(admin.TabularInline):
     formfield_overrides = COMPACT_TEXT
 
 
+class ReportedResultInline(admin.TabularInline):
+    model = ReportedResult
+    extra = 0
+    fields = ["order", "wording", "indicator", "value", "unit", "as_of", "source", "note"]
+    autocomplete_fields = ["indicator"]
+    formfield_overrides = COMPACT_TEXT
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["title", "area", "document_number", "document_date", "first_year", "last_year"]
+    list_display = ["title", "place", "document_number", "document_date", "first_year", "last_year"]
     list_filter = ["first_year", "last_year"]
-    search_fields = ["title", "document_number", "issuer"]
+    search_fields = ["title", "document_number", "issuer", "area_label"]
     list_select_related = ["area"]
     autocomplete_fields = ["area"]
-    inlines = [TargetInline, TaskInline]
+    inlines = [TargetInline, ReportedResultInline, TaskInline]
+
+    @admin.display(description=_("địa bàn"), ordering="area__code")
+    def place(self, plan):
+        return plan.place
+
+
+@admin.register(ReportedResult)
+class ReportedResultAdmin(SimpleHistoryAdmin):
+    """Results a document reports (no status): entered from the document, corrected here."""
+
+    list_display = ["wording", "plan", "value", "unit", "as_of", "source"]
+    search_fields = ["wording", "plan__title", "source"]
+    list_select_related = ["plan"]
+    autocomplete_fields = ["plan", "indicator"]
+    formfield_overrides = COMPACT_TEXT
 
 
 @admin.register(Indicator)

@@ -4,8 +4,10 @@ Sheet 1 ("Tiến độ"): one row per target, as the reports' tables have it: No
 plan's words, the indicator, the unit, the target, what was achieved each year of the plan, the
 latest figure's year, how far along (%), the status and how it was judged. Sheet 2 ("Theo năm"):
 one row per target and year with that year's figure, the level the path to the target expected
-and the year's status. Figures are numbers in the row's unit (money in tỷ or triệu đồng), so that
-Excel can sum and chart them; everything is read from the stored progress.
+and the year's status. Sheet 3 ("Kết quả đã báo cáo"), when the plan has any: the results the
+document reports, with their date and source and no status. Figures are numbers in the row's unit
+(money in tỷ or triệu đồng), so that Excel can sum and chart them; everything is read from the
+stored progress.
 """
 
 from io import BytesIO
@@ -29,8 +31,9 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 STATUS_LABELS = dict(Progress.Status.choices)  # lazy: str() in the active language when written
 
 
-def progress_report_workbook(plan, targets) -> bytes:
-    """The workbook of `plan`; `targets` carry their progress, indicator, area and progress years."""
+def progress_report_workbook(plan, targets, results=()) -> bytes:
+    """The workbook of `plan`; `targets` carry their progress, indicator, area and progress years;
+    `results` are the plan's reported results."""
     workbook = Workbook()
     by_target = workbook.active
     by_target.title = _("Tiến độ")
@@ -78,10 +81,25 @@ def progress_report_workbook(plan, targets) -> bytes:
                 ],
             )
     _table_style(by_year, widths=[5, 50, 8, 12, 14, 16, 20])
+    if results:
+        _results_sheet(workbook.create_sheet(_("Kết quả đã báo cáo")), plan, targets, results)
 
     output = BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def _results_sheet(sheet, plan, targets, results):
+    _title(sheet, plan, targets)
+    _header(
+        sheet,
+        [_("TT"), _("Kết quả (nguyên văn)"), _("Số liệu"), _("Đơn vị tính"), _("Số liệu đến ngày"), _("Nguồn")]
+        + [_("Ghi chú")],
+    )
+    for number, result in enumerate(results, start=1):
+        day = _date(result.as_of) or _("không ghi ngày")
+        _append(sheet, [number, result.wording, float(result.value), result.unit, day, result.source, result.note])
+    _table_style(sheet, widths=[5, 50, 12, 12, 14, 40, 40])
 
 
 def _append(sheet, values):
@@ -103,7 +121,7 @@ def _title(sheet, plan, targets):
     sheet["A1"].font = Font(bold=True, size=13)
     document = " ".join(filter(None, [plan.document_number, _date(plan.document_date)]))
     period = f"{plan.first_year}–{plan.last_year}"
-    _append(sheet, [" · ".join(filter(None, [plan.issuer, document, str(plan.area), period]))])
+    _append(sheet, [" · ".join(filter(None, [plan.issuer, document, plan.place, period]))])
     _append(
         sheet,
         [

@@ -1,4 +1,5 @@
-"""The overview's filters: year (plans in force that year), province, plan and indicator."""
+"""The overview's filters: year (by default the plans in force and those just ended; or the plans
+in force in a year chosen), province, plan and indicator."""
 
 import django_filters
 from django.db.models import Exists, OuterRef
@@ -10,9 +11,15 @@ from coop_tracker.lib.filters import BootstrapFilterSet, as_number
 from cooperatives.models import AdminUnit
 from plans.models import Indicator, Plan, Target
 
+CURRENT = "current"
+
 
 def visible_plans(request):
     return visible(Plan.objects, request.user).order_by("-last_year", "title")
+
+
+def this_year() -> int:
+    return timezone.localdate().year
 
 
 class OverviewFilter(BootstrapFilterSet):
@@ -41,18 +48,22 @@ class OverviewFilter(BootstrapFilterSet):
         super().__init__(data, *args, **kwargs)
         first, last = self.queryset.year_span()
         years = range(last, first - 1, -1) if first else []
-        self.filters["year"].extra["choices"] = [(year, str(year)) for year in years]
-        if "year" not in self.data and last:
-            # By default, the plans in force this year; once every plan has ended, those of their last year.
+        current = (CURRENT, _("Đang thực hiện hoặc vừa kết thúc (%(year)s)") % {"year": this_year()})
+        self.filters["year"].extra["choices"] = [current] + [(year, str(year)) for year in years]
+        if "year" not in self.data:
+            # By default, what a leader needs today: the plans in force this year and those whose
+            # period ended within the last year, with their final status (in 2026, the 2020–2025 term).
             self.data = self.data.copy()
-            self.data["year"] = str(min(timezone.localdate().year, last))
+            self.data["year"] = CURRENT
         self.filters["plan"].queryset = self._plan_choices()
 
     def _plan_choices(self):
         """Only the plans the year and province chosen leave: a country's hundreds of plans in one
         drop-down would be unusable, and rendering them cost most of the page's time."""
         plans = visible_plans(self.request)
-        if (year := as_number(self.data.get("year"))) is not None:
+        if self.data.get("year") == CURRENT:
+            plans = plans.current(this_year())
+        elif (year := as_number(self.data.get("year"))) is not None:
             plans = plans.in_force(year)
         if (province_id := as_number(self.data.get("province"))) is not None:
             province = AdminUnit.objects.filter(pk=province_id).first()
@@ -60,7 +71,7 @@ class OverviewFilter(BootstrapFilterSet):
         return plans
 
     def filter_year(self, queryset, name, value):
-        return queryset.in_force(int(value))
+        return queryset.current(this_year()) if value == CURRENT else queryset.in_force(int(value))
 
     def filter_province(self, queryset, name, value):
         return queryset.about_place(value)

@@ -68,6 +68,7 @@ class PlanForm(forms.ModelForm):
             "document_number",
             "document_date",
             "area",
+            "area_label",
             "first_year",
             "last_year",
             "source_reference",
@@ -83,6 +84,8 @@ class PlanForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = plan_areas(user)
+        # A plan about no known place belongs to no province: only national accounts enter one.
+        self.fields["area"].required = user.scope_province is not None
         style_fields(self.fields)
 
     def clean(self):
@@ -90,6 +93,8 @@ class PlanForm(forms.ModelForm):
         first, last = data.get("first_year"), data.get("last_year")
         if first and last and first > last:
             self.add_error("last_year", _("Năm kết thúc không thể trước năm bắt đầu."))
+        if not data.get("area") and not data.get("area_label") and "area" not in self.errors:
+            self.add_error("area", _("Chọn địa bàn, hoặc ghi địa bàn theo văn bản khi văn bản không nêu rõ."))
         return data
 
 

@@ -23,7 +23,8 @@ from cooperatives.models import AdminUnit
 
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Plans an account reads: all, or those whose area lies inside or holds its province."""
+        """Plans an account reads: all (those about no named place too), or those whose area lies
+        inside or holds its province."""
         province = user.scope_province
         if province is None:
             return self if user.is_active else self.none()
@@ -39,6 +40,12 @@ class PlanQuerySet(models.QuerySet):
     def in_force(self, year: int):
         return self.filter(first_year__lte=year, last_year__gte=year)
 
+    def current(self, year: int):
+        """Plans in force in `year` and those whose period ended within the year before (on
+        31/12 of `year` - 1): what a leader reads by default, so that in 2026 the 2020–2025
+        term's final statuses are there and not only the plans still running."""
+        return self.filter(first_year__lte=year, last_year__gte=year - 1)
+
     def with_indicator(self, indicator):
         return self.filter(Exists(Target.objects.filter(plan=OuterRef("pk"), indicator=indicator)))
 
@@ -51,12 +58,23 @@ class PlanQuerySet(models.QuerySet):
         targets = Target.objects.for_rows()
         if indicator is not None:
             targets = targets.filter(indicator=indicator)
-        return self.select_related("area").prefetch_related(Prefetch("targets", queryset=targets), "tasks")
+        return self.select_related("area").prefetch_related(Prefetch("targets", queryset=targets), "tasks", "results")
 
 
 class Plan(models.Model):
     issuer = models.CharField(_("cơ quan ban hành"), max_length=255)
-    area = models.ForeignKey(AdminUnit, models.PROTECT, related_name="plans", verbose_name=_("địa bàn"))
+    # None when the document names no place the registry holds (NQ 05-NQ/HU: "a district" it does
+    # not name): `area_label` says so, and the plan stays off every province's pages and counts
+    # (PlanQuerySet.about_place), visible only to admins and national accounts.
+    area = models.ForeignKey(
+        AdminUnit, models.PROTECT, null=True, blank=True, related_name="plans", verbose_name=_("địa bàn")
+    )
+    area_label = models.CharField(
+        _("địa bàn theo văn bản"),
+        max_length=255,
+        blank=True,
+        help_text=_("Khi văn bản không nêu rõ địa bàn, ví dụ: “một huyện (văn bản không nêu tên)”."),
+    )
     document_number = models.CharField(_("số hiệu văn bản"), max_length=50, blank=True)
     document_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
     title = models.CharField(_("tên kế hoạch"), max_length=500)
@@ -74,6 +92,10 @@ class Plan(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(first_year__lte=F("last_year")), name="plan_first_year_le_last_year"),
             models.UniqueConstraint(fields=["area", "title"], name="plan_unique_title_in_area"),
+            models.UniqueConstraint(
+                fields=["title"], condition=Q(area__isnull=True), name="plan_unique_title_without_area"
+            ),
+            models.CheckConstraint(condition=Q(area__isnull=False) | ~Q(area_label=""), name="plan_area_or_label"),
         ]
 
     def __str__(self):
@@ -86,8 +108,16 @@ class Plan(models.Model):
     def years(self) -> range:
         return range(self.first_year, self.last_year + 1)
 
+    @property
+    def place(self) -> str:
+        """Where the plan is about, as a page prints it: the unit, or the document's own words."""
+        return str(self.area) if self.area_id else self.area_label
+
     def is_editable_by(self, user) -> bool:
-        """Admins edit every plan, staff the plans about a place inside their province, leaders none."""
+        """Admins edit every plan, staff the plans about a place inside their province, leaders none.
+        A plan about no known place belongs to no province: only national accounts (admins) edit it."""
+        if self.area_id is None:
+            return user.can_edit_registry and user.scope_province is None
         return user.can_edit_registry and AdminUnit.objects.visible_to(user).filter(pk=self.area_id).exists()
 
 
@@ -201,6 +231,7 @@ class Target(models.Model):
         ACTIVE_HTX = "active_htx", _("HTX đang hoạt động")
         AGRICULTURAL_HTX = "agricultural_htx", _("HTX nông nghiệp đang hoạt động")
         EFFECTIVE_HTX = "effective_htx", _("HTX hoạt động hiệu quả")
+        KEY_OFFICERS = "key_officers", _("Cán bộ chủ chốt của HTX nông nghiệp")
         COMMUNES = "communes", _("Số xã trên địa bàn")
         ALLOCATED_CAPITAL = "allocated_capital", _("Kế hoạch vốn được giao")
         NONE = "", _("—")
@@ -277,14 +308,21 @@ class Target(models.Model):
 
 class TaskQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Tasks an account may update: those of plans about a place inside its province."""
-        return self.filter(plan__area__in=AdminUnit.objects.visible_to(user).values("pk"))
+        """Tasks an account may update: those of plans about a place inside its province (for a
+        national account, also those of plans about no known place)."""
+        places = Q(plan__area__in=AdminUnit.objects.visible_to(user).values("pk"))
+        if user.is_active and user.scope_province is None:
+            places |= Q(plan__area__isnull=True)
+        return self.filter(places)
 
 
 class Task(models.Model):
     """A qualitative task of a plan, tracked by its status rather than a number."""
 
     class Status(models.TextChoices):
+        # Until someone reports where a task stands, it stands nowhere we know of: a document
+        # states the task, never how it went.
+        NOT_REPORTED = "not_reported", _("Chưa cập nhật tình trạng")
         NOT_STARTED = "not_started", _("Chưa triển khai")
         IN_PROGRESS = "in_progress", _("Đang thực hiện")
         DONE = "done", _("Đã hoàn thành")
@@ -293,7 +331,7 @@ class Task(models.Model):
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="tasks", verbose_name=_("kế hoạch"))
     title = models.CharField(_("nhiệm vụ"), max_length=255)
     wording = models.TextField(_("nguyên văn"))
-    status = models.CharField(_("tình trạng"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    status = models.CharField(_("tình trạng"), max_length=12, choices=Status.choices, default=Status.NOT_REPORTED)
     status_note = models.TextField(_("ghi chú tình trạng"), blank=True)
     status_updated_on = models.DateField(_("cập nhật tình trạng ngày"), null=True, blank=True)
 
@@ -308,6 +346,39 @@ class Task(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ReportedResult(models.Model):
+    """A figure a document reports as already done ("Kết quả đến nay… thành lập được 15 HTX"),
+    kept beside the plan's targets with its date and source. Nothing is judged against it, so it
+    has no status; the indicator, where one fits, says what the figure counts."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="results", verbose_name=_("kế hoạch"))
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    wording = models.TextField(_("nguyên văn"))
+    indicator = models.ForeignKey(
+        Indicator, models.PROTECT, null=True, blank=True, related_name="results", verbose_name=_("chỉ tiêu")
+    )
+    value = models.DecimalField(_("số liệu"), max_digits=20, decimal_places=4)
+    unit = models.CharField(_("đơn vị"), max_length=40, blank=True, help_text=_("Ví dụ: HTX, xã, tỷ đồng."))
+    as_of = models.DateField(
+        _("số liệu đến ngày"), null=True, blank=True, help_text=_("Để trống khi văn bản không ghi ngày (“đến nay”).")
+    )
+    source = models.CharField(_("nguồn"), max_length=255)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kết quả đã báo cáo")
+        verbose_name_plural = _("kết quả đã báo cáo")
+        ordering = ["plan", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "wording"], name="reportedresult_unique_wording_in_plan"),
+        ]
+
+    def __str__(self):
+        return self.wording
 
 
 class EnteredValueQuerySet(models.QuerySet):

@@ -587,7 +587,7 @@ class OfficersTrainedShare(Rule):
     """Share of the key officers (cán bộ chủ chốt) of agricultural HTX trained at least once in the
     term, over the key officers, as the HTX reported both in the year's figures: people, not HTX."""
 
-    denominators = (Target.Denominator.AGRICULTURAL_HTX,)
+    denominators = (Target.Denominator.KEY_OFFICERS,)
     combine = staticmethod(share)
     REPORTED = AGRI_HTX_FIGURES & Q(key_officers__isnull=False, key_officers_trained__isnull=False)
 

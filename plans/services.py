@@ -116,9 +116,12 @@ def measures_for(targets: list[Target], today: datetime.date) -> dict[int, dict[
     """Each target's indicator values, by year, from the year before its period to its last year."""
     first = min(t.year_from for t in targets) - 1
     last = min(max(t.year_to for t in targets), today.year)
+    # A rule this code does not know (an indicator catalogue newer than the code) measures
+    # nothing: its targets have no data, and the others are still recomputed.
     derived = [t for t in targets if t.indicator.method == Indicator.Method.DERIVED]
     manual = [t for t in targets if t.indicator.method == Indicator.Method.MANUAL]
-    result = derived_measures(derived, first, last) if derived else {}
+    result = {target.pk: {} for target in targets}
+    result.update(derived_measures(derived, first, last) if derived else {})
     result.update(entered_measures(manual, first, last) if manual else {})
     return result
 

@@ -62,6 +62,7 @@ def overview(request):
         "status_rows": charts.status_rows(counts),
         "status_chart": charts.status_chart(counts),
         "recompute": RecomputeSchedule.current(),
+        "this_year": timezone.localdate().year,
     }
     return render(request, "plans/overview.html", context)
 
@@ -76,6 +77,7 @@ def plan_detail(request, pk):
         "plan_chart": charts.plan_chart(targets),
         "can_edit": plan.is_editable_by(request.user),
         "recompute": RecomputeSchedule.current(),
+        "this_year": timezone.localdate().year,
     }
     return render(request, "plans/plan_detail.html", context)
 
@@ -87,7 +89,8 @@ def plan_report(request, pk):
     """The plan's progress report as an Excel workbook (plans.exports)."""
     plan = get_visible_or_404(Plan.objects.select_related("area"), request.user, pk=pk)
     targets = list(plan.targets.for_rows().prefetch_related("progress_years"))
-    response = HttpResponse(progress_report_workbook(plan, targets), content_type=XLSX)
+    results = list(plan.results.all())
+    response = HttpResponse(progress_report_workbook(plan, targets, results), content_type=XLSX)
     filename = f"tien-do-ke-hoach-{plan.pk}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -56,6 +56,16 @@ def test_a_score_sets_the_level_and_a_level_alone_is_kept(client, htx):
     assert "Nhập điểm hoặc chọn xếp loại" in response.content.decode()
 
 
+def test_an_unrated_htx_says_why_and_a_rated_one_has_no_reason(client, htx):
+    staff = logged_in(client, "canbo.bacninh")
+    add(staff, htx, "ratings", {"year": 2023, "scheme": "tt01_2020", "level": "unrated", "unrated_reason": "new"})
+    assert Rating.objects.get(organisation=htx, year=2023).unrated_reason == Rating.UnratedReason.NEW
+    assert "Hoạt động chưa đủ 12 tháng trong năm" in staff.get(htx.get_absolute_url()).content.decode()
+    rated = {"year": 2024, "scheme": "tt01_2020", "verified_score": "72", "level": "", "unrated_reason": "stopped"}
+    assert "Chỉ ghi lý do khi HTX chưa được xếp loại" in add(staff, htx, "ratings", rated).content.decode()
+    assert not Rating.objects.filter(organisation=htx, year=2024).exists()
+
+
 def test_staff_correct_a_rating(client, htx):
     rating = Rating.objects.create(organisation=htx, year=2024, verified_score=40)
     staff = logged_in(client, "canbo.bacninh")

@@ -32,14 +32,43 @@ def test_it_asks_for_a_login_first(client):
     assert response["Location"] == f"{reverse('login')}?next=/"
 
 
-def test_by_default_it_shows_the_plans_of_the_last_year_any_plan_covers(national):
-    # The demo's plans end in 2025; on a later day the overview shows 2025's plans, not an empty page.
+@pytest.fixture
+def on_2026_12_01(monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(2026, 12, 1))
+
+
+def test_by_default_it_shows_the_plans_in_force_and_those_ended_within_the_last_year(national, on_2026_12_01):
+    # No source plan runs in 2026; the 2020–2025 term ended eleven months ago, and a leader
+    # opening the page sees its outcome, not an empty page.
     response = national.get(reverse("overview"))
     titles = [plan.title for plan in response.context["plans"]]
     assert titles == list(
-        Plan.objects.in_force(2025).order_by("-last_year", "area__code", "title").values_list("title", flat=True)
+        Plan.objects.filter(first_year__lte=2026, last_year__gte=2025)
+        .order_by("-last_year", "area__code", "title")
+        .values_list("title", flat=True)
     )
     assert "Nghị quyết Đại hội Liên minh HTX tỉnh Bắc Giang nhiệm kỳ 2020–2025" in titles
+    assert any(title.startswith("Kế hoạch 28/KH-UBND") for title in titles)
+    assert not any(title.startswith("Kế hoạch phát triển kinh tế tập thể, HTX tỉnh Hòa Bình") for title in titles)
+    html = response.content.decode()
+    assert "Đã kết thúc năm 2025: tình trạng cuối kỳ" in html
+
+
+def test_a_plan_ended_more_than_a_year_ago_shows_when_its_year_is_chosen(national, on_2026_12_01):
+    response = national.get(reverse("overview"), {"year": "2022"})
+    titles = [plan.title for plan in response.context["plans"]]
+    assert "Kế hoạch phát triển kinh tế tập thể, HTX tỉnh Hòa Bình năm 2022" in titles
+    assert set(titles) == set(Plan.objects.in_force(2022).values_list("title", flat=True))
+
+
+def test_every_year_shows_every_plan_with_the_district_s_reported_results(national):
+    response = national.get(reverse("overview"), {"year": ""})
+    assert Plan.objects.count() == response.context["page"].paginator.count
+    district = Plan.objects.get(document_number="05-NQ/HU")
+    html = national.get(reverse("overview"), {"year": "", "plan": district.pk}).content.decode()
+    assert "Kết quả đã báo cáo" in html and "Thành lập được 15 HTX" in html
+    assert "Một huyện (văn bản nguồn không nêu tên huyện)" in html
+    assert 'data-status="' not in html  # results have no status
 
 
 def test_each_target_row_shows_wording_formula_actual_badge_and_link(national):
@@ -72,7 +101,7 @@ def test_the_indicator_filter_keeps_only_plans_and_rows_of_that_indicator(nation
 def test_tasks_of_a_plan_without_targets_are_shown_with_their_status(national):
     html = national.get(reverse("overview"), {"year": "2025"}).content.decode()
     assert "Liên kết chuỗi giá trị giữa các tổ chức kinh tế hợp tác" in html
-    assert "Đang thực hiện" in html
+    assert "Chưa cập nhật tình trạng" in html  # the document says what to do, not how it went
 
 
 def test_a_provincial_leader_sees_only_the_plans_of_their_province(bac_ninh):
@@ -89,8 +118,11 @@ def test_english_switches_the_page_language(national):
 
 
 def test_its_query_count_does_not_grow_with_the_plans(national, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+    # Plans, their targets, tasks and reported results: one query each, whatever their number.
+    with django_assert_max_num_queries(13):
         national.get(reverse("overview"), {"year": ""})
+    with django_assert_max_num_queries(13):
+        national.get(reverse("overview"))  # the default: in force or just ended
 
 
 def test_plans_come_a_few_to_a_page(national):

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import User
 from plans.models import Plan
@@ -52,5 +53,30 @@ def test_a_plan_outside_a_provincial_leaders_province_is_not_found(client):
 
 
 def test_its_query_count_is_bounded(national, django_assert_max_num_queries):
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         national.get(plan("Nghị quyết Đại hội Liên minh HTX tỉnh Bắc Giang").get_absolute_url())
+
+
+def test_a_plan_of_reported_results_lists_them_without_a_status(national):
+    district = Plan.objects.get(document_number="05-NQ/HU")
+    html = national.get(district.get_absolute_url()).content.decode()
+    assert "Kết quả đã báo cáo" in html
+    for result in district.results.all():
+        assert result.wording in html
+    assert "Một huyện (văn bản nguồn không nêu tên huyện)" in html
+    assert "không ghi ngày" in html
+    assert 'data-status="' not in html
+
+
+def test_a_plan_about_no_named_place_is_for_national_accounts_only(client):
+    district = Plan.objects.get(document_number="05-NQ/HU")
+    client.force_login(User.objects.get(username="lanhdao.bacninh"))
+    assert client.get(district.get_absolute_url()).status_code == 404
+    client.force_login(User.objects.get(username="admin"))
+    html = client.get(district.get_absolute_url()).content.decode()
+    assert reverse("plan_update", args=[district.pk]) in html
+
+
+def test_a_plan_ended_says_its_status_is_final(national):
+    hoa_binh = plan("Kế hoạch phát triển kinh tế tập thể, HTX tỉnh Hòa Bình")
+    assert "Đã kết thúc năm 2022: tình trạng cuối kỳ" in national.get(hoa_binh.get_absolute_url()).content.decode()

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from cooperatives.models import AdminUnit
 from plans.models import Indicator, PendingRecompute, Plan, Progress, Target
 from plans.services import progress_recompute_pending
@@ -170,3 +171,22 @@ def test_editors_find_the_form_from_the_overview_and_the_plan(client):
     assert reverse("plan_update", args=[own.pk]) in staff.get(own.get_absolute_url()).content.decode()
     leader = logged_in(client, "lanhdao.bacninh")
     assert reverse("plan_create") not in leader.get(reverse("overview")).content.decode()
+
+
+def test_an_admin_enters_a_plan_about_a_place_the_document_does_not_name(client):
+    admin = logged_in(client, "admin")
+    data = {**plan_post(province("24")), "area": "", "area_label": "Một xã (văn bản không nêu tên)"}
+    assert admin.post(reverse("plan_create"), data).status_code == 302
+    plan = Plan.objects.get(title="Kế hoạch phát triển HTX giai đoạn 2026–2030")
+    assert (plan.area, plan.place) == (None, "Một xã (văn bản không nêu tên)")
+    assert plan.is_editable_by(User.objects.get(username="admin"))
+    assert not plan.is_editable_by(User.objects.get(username="canbo.bacninh"))
+
+
+def test_a_plan_needs_a_place_or_the_documents_words_for_it(client):
+    admin = logged_in(client, "admin")
+    response = admin.post(reverse("plan_create"), {**plan_post(province("24")), "area": ""})
+    assert "area" in response.context["form"].errors
+    staff = logged_in(client, "canbo.bacninh")
+    data = {**plan_post(province("24")), "area": "", "area_label": "Một huyện"}
+    assert "area" in staff.post(reverse("plan_create"), data).context["form"].errors  # staff plan for their province

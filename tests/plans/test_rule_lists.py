@@ -111,6 +111,7 @@ def targets(places):
     made = []
     for area in places["areas"]:
         plans = {}  # one target per indicator and place in a plan: a plan for each denominator
+        # (An indicator whose rule this code does not know yet measures nothing: plans.services.measures_for.)
         for indicator in Indicator.objects.filter(method=Indicator.Method.DERIVED):
             for denominator in sorted({"", *RULES[indicator.rule].denominators}):
                 if denominator not in plans:

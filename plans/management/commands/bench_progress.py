@@ -5,6 +5,12 @@ Builds (once) a synthetic registry at the domain primer's benchmark scale: 34 pr
 figures and ratings, support actions; and in every province a term plan shaped like
 Bắc Giang's 2020–2025 congress (for 2021–2025) and a yearly plan shaped like Hòa Bình's
 2022 plan for each of the ten years. Then measures and prints one JSON line.
+
+The data set has the demo's gaps (cooperatives.demo.Gaps): some organisation-years file no
+figures, a few HTX are suspended, dormant or dissolving since a date (no figures, unrated with
+the reason from then on), HTX are unrated in their founding year with that reason, some support
+actions are a province's events with no organisation, one province (SILENT) files nothing for
+one year, and one of the hand-entered values is missing.
 """
 
 import json
@@ -30,9 +36,11 @@ from plans.services import progress_recompute, progress_recompute_pending
 
 HTX, THT, UNIONS = 35_000, 75_000, 150
 YEARS = range(2016, 2026)
+SILENT_PROVINCE, SILENT_YEAR = "12", 2023  # Lai Châu filed no figures and no ratings for 2023
 BENCH_TODAY = date(2026, 11, 22)
 TERM_SHAPE = next(p for p in demo.PLANS if p["title"].startswith("Nghị quyết Đại hội Liên minh HTX tỉnh Bắc Giang"))
 YEAR_SHAPE = next(p for p in demo.PLANS if p["key"] == ("63", "17"))
+MANUAL_SHAPE = demo.t("support_fund_capital", demo.TERM, demo.GTE, 30 * demo.BILLION, "Vốn Quỹ đạt 30 tỷ đồng (mẫu)")
 
 # One statement per table, seeded, so every run of the bench builds the same data.
 ORGANISATIONS_SQL = """
@@ -55,7 +63,10 @@ SELECT kind, CASE WHEN kind = 'tht' THEN '' ELSE 'B' || lpad(g::text, 9, '0') EN
     CASE WHEN r_sector < 0.67 THEN 'agriculture' WHEN r_sector < 0.8 THEN 'trade_services'
          WHEN r_sector < 0.9 THEN 'industry_handicraft' ELSE 'transport' END,
     '', c.parent_id, c.id, '', '', founded, founded,
-    CASE WHEN r_end < 0.06 THEN 'dissolved' ELSE 'active' END, NULL,
+    CASE WHEN r_end < 0.06 THEN 'dissolved' WHEN kind <> 'htx' OR r_end >= 0.084 THEN 'active'
+         WHEN r_end < 0.072 THEN 'suspended' WHEN r_end < 0.078 THEN 'dormant' ELSE 'dissolving' END,
+    CASE WHEN kind = 'htx' AND r_end BETWEEN 0.06 AND 0.084
+         THEN LEAST(founded + 365 + floor(r_days * 3000)::int, DATE '2025-12-31') END,
     CASE WHEN r_end < 0.06 THEN founded + 365 + floor(r_days * 3000)::int END,
     CASE WHEN kind <> 'tht' AND r_join < 0.45 THEN LEAST(founded + floor(r_days * 1500)::int, DATE '2026-10-31') END,
     now(), now()
@@ -66,27 +77,42 @@ WHERE dissolved_on IS NOT NULL AND alliance_joined_on > dissolved_on;
 
 YEARLY_SQL = """
 SELECT setseed(0.2026);
+CREATE TEMPORARY TABLE bench_silent AS
+    SELECT id AS province_id FROM cooperatives_adminunit
+    WHERE level = 'province' AND structure = '34' AND code = %(silent_province)s;
 INSERT INTO cooperatives_yearlyfigures (organisation_id, year, members, workers, charter_capital, revenue, profit,
-    average_income, linked_with_enterprise, high_technology, ocop_products, ocop_max_stars)
+    average_income, linked_with_enterprise, high_technology, ocop_products, ocop_max_stars, key_officers,
+    key_officers_trained)
 SELECT o.id, y, m, greatest(1, m / 3), 500000000, rev, rev / 10, 45000000 + floor(random() * 40000000),
-    o.sector = 'agriculture' AND random() < 0.3 + 0.03 * (y - 2016), random() < 0.1, 0, NULL
+    o.sector = 'agriculture' AND random() < 0.3 + 0.03 * (y - 2016), random() < 0.1, 0, NULL,
+    CASE WHEN agri THEN officers END,
+    CASE WHEN agri AND y >= 2021 THEN floor(officers * least(1, (y - 2020) * 0.2 * (0.5 + random())))::int END
 FROM cooperatives_organisation o
 CROSS JOIN generate_series(2016, 2025) AS y
 CROSS JOIN LATERAL (SELECT CASE WHEN o.kind = 'tht' THEN 3 + floor(random() * 20)::int
                                 ELSE 7 + floor(exp(random() * 6.5))::int END AS m,
-                           floor(exp(19 + random() * 4))::numeric AS rev) AS drawn
-WHERE extract(year FROM o.founded_on) <= y AND (o.dissolved_on IS NULL OR extract(year FROM o.dissolved_on) > y);
+                           floor(exp(19 + random() * 4))::numeric AS rev,
+                           3 + floor(random() * 5)::int AS officers,
+                           o.kind = 'htx' AND o.sector = 'agriculture' AS agri) AS drawn
+WHERE extract(year FROM o.founded_on) <= y AND (o.dissolved_on IS NULL OR extract(year FROM o.dissolved_on) > y)
+  AND (o.status_since IS NULL OR o.dissolved_on IS NOT NULL OR extract(year FROM o.status_since) > y)
+  AND NOT (y = %(silent_year)s AND o.province_id IN (SELECT province_id FROM bench_silent))
+  AND random() >= 0.04;
 
-INSERT INTO cooperatives_rating (organisation_id, year, scheme, self_score, verified_score, level)
+INSERT INTO cooperatives_rating (organisation_id, year, scheme, self_score, verified_score, level, unrated_reason)
 SELECT o.id, y, 'tt01_2020', s, s,
     CASE WHEN s IS NULL THEN 'unrated' WHEN s >= 80 THEN 'good' WHEN s >= 65 THEN 'fair'
-         WHEN s >= 50 THEN 'average' ELSE 'weak' END
+         WHEN s >= 50 THEN 'average' ELSE 'weak' END,
+    CASE WHEN extract(year FROM o.founded_on) = y THEN 'new' WHEN stopped THEN 'stopped' ELSE '' END
 FROM cooperatives_organisation o
 CROSS JOIN generate_series(2016, 2025) AS y
-CROSS JOIN LATERAL (SELECT CASE WHEN extract(year FROM o.founded_on) = y THEN NULL
+CROSS JOIN LATERAL (SELECT o.status_since IS NOT NULL AND o.dissolved_on IS NULL
+                           AND extract(year FROM o.status_since) <= y AS stopped) AS state
+CROSS JOIN LATERAL (SELECT CASE WHEN extract(year FROM o.founded_on) = y OR stopped THEN NULL
                                 ELSE round((30 + random() * 65)::numeric, 1) END AS s) AS drawn
 WHERE o.kind = 'htx' AND extract(year FROM o.founded_on) <= y
-  AND (o.dissolved_on IS NULL OR extract(year FROM o.dissolved_on) > y);
+  AND (o.dissolved_on IS NULL OR extract(year FROM o.dissolved_on) > y)
+  AND NOT (y = %(silent_year)s AND o.province_id IN (SELECT province_id FROM bench_silent));
 
 INSERT INTO cooperatives_supportaction (kind, occurred_on, organisation_id, area_id, province_id, count, amount,
     description)
@@ -96,6 +122,17 @@ SELECT (ARRAY['consolidation','manager_training','trade_promotion','trade_fair',
     NULL, ''
 FROM cooperatives_organisation o CROSS JOIN generate_series(1, 3)
 WHERE o.kind = 'htx' AND random() < 0.6;
+
+-- A province's own events (a stand at a fair, a course): a place, no organisation, the HTX or people counted.
+INSERT INTO cooperatives_supportaction (kind, occurred_on, organisation_id, area_id, province_id, count, amount,
+    description)
+SELECT k.kind, make_date(y, 1 + floor(random() * 12)::int, 1 + floor(random() * 28)::int), NULL, p.id, p.id,
+    5 + floor(random() * 20)::int, NULL, 'Mẫu: hoạt động của tỉnh'
+FROM cooperatives_adminunit p
+CROSS JOIN generate_series(2016, 2025) AS y
+CROSS JOIN (VALUES ('trade_fair'), ('trade_promotion'), ('manager_training')) AS k (kind)
+WHERE p.level = 'province' AND p.structure = '34' AND random() < 0.5;
+DROP TABLE bench_silent;
 ANALYZE;
 """
 
@@ -125,17 +162,12 @@ figures AS (
         count(*) FILTER (WHERE o.kind = 'htx' AND f.members >= 50) AS small,
         count(f.members) FILTER (WHERE o.kind = 'htx') AS reporting,
         count(*) FILTER (WHERE o.kind = 'htx' AND o.sector = 'agriculture' AND f.linked_with_enterprise) AS linked,
-        count(*) FILTER (WHERE o.kind = 'htx' AND o.sector = 'agriculture') AS agri
+        count(*) FILTER (WHERE o.kind = 'htx' AND o.sector = 'agriculture') AS agri,
+        sum(f.key_officers_trained) FILTER (WHERE o.kind = 'htx' AND o.sector = 'agriculture') AS officers_trained,
+        sum(f.key_officers) FILTER (WHERE o.kind = 'htx' AND o.sector = 'agriculture'
+                                    AND f.key_officers_trained IS NOT NULL) AS officers
     FROM cooperatives_yearlyfigures f JOIN o ON o.id = f.organisation_id
     WHERE f.year BETWEEN 2015 AND 2025 GROUP BY 1, 2),
-first_training AS (
-    SELECT organisation_id, min(extract(year FROM occurred_on))::int AS y FROM cooperatives_supportaction
-    WHERE kind = 'manager_training' GROUP BY 1),
-trained AS (
-    SELECT o.province_id AS p, greatest(t.y, 2015) AS y, count(*) AS trained,
-        count(*) FILTER (WHERE o.dissolved_on IS NOT NULL) AS trained_gone
-    FROM first_training t JOIN o ON o.id = t.organisation_id
-    WHERE o.kind = 'htx' AND o.sector = 'agriculture' GROUP BY 1, 2),
 ratings AS (
     SELECT o.province_id AS p, r.year AS y,
         count(*) FILTER (WHERE r.level IN ('good', 'fair')) AS effective,
@@ -147,14 +179,15 @@ ratings AS (
 actions AS (
     SELECT a.province_id AS p, extract(year FROM a.occurred_on)::int AS y,
         sum(a.count) FILTER (WHERE a.kind = 'manager_training') AS trained_people,
-        count(DISTINCT a.organisation_id) FILTER (WHERE a.kind = 'trade_fair') AS fairs,
+        sum(a.count) FILTER (WHERE a.kind = 'trade_fair') AS fair_turns,
+        sum(a.count) FILTER (WHERE a.kind = 'trade_promotion') AS promotion_turns,
         count(DISTINCT a.organisation_id) FILTER (WHERE a.kind = 'consolidation') AS consolidated,
         sum(a.count) FILTER (WHERE a.kind = 'fund_loan') AS loans
     FROM cooperatives_supportaction a
     WHERE a.occurred_on BETWEEN DATE '2015-01-01' AND DATE '2025-12-31' GROUP BY 1, 2)
 SELECT * FROM founded
 FULL JOIN dissolved USING (p, y) FULL JOIN joined USING (p, y) FULL JOIN figures USING (p, y)
-FULL JOIN trained USING (p, y) FULL JOIN ratings USING (p, y) FULL JOIN actions USING (p, y)
+FULL JOIN ratings USING (p, y) FULL JOIN actions USING (p, y)
 """
 
 
@@ -187,7 +220,7 @@ class Command(BaseCommand):
             self.stderr.write("Building the synthetic national registry (once; a few minutes)…")
             with connection.cursor() as cursor:
                 cursor.execute(ORGANISATIONS_SQL, {"htx": HTX, "tht": THT, "total": HTX + THT + UNIONS})
-                cursor.execute(YEARLY_SQL)
+                cursor.execute(YEARLY_SQL, {"silent_province": SILENT_PROVINCE, "silent_year": SILENT_YEAR})
         if not Plan.objects.filter(title__startswith="Mẫu").exists():
             self.stderr.write("Writing plans shaped like Bắc Giang's and Hòa Bình's for every province…")
             with transaction.atomic():
@@ -215,6 +248,9 @@ class Command(BaseCommand):
                 )
                 for spec in YEAR_SHAPE["targets"]:
                     demo.target_save(plan, province, indicators[spec["indicator"]], {**spec, "years": (year, year)})
+            # A hand-entered level beside the derived targets, so the manual path is measured too;
+            # the silent province never entered its 2023 figure.
+            demo.target_save(term, province, indicators["support_fund_capital"], MANUAL_SHAPE)
             EnteredValue.objects.bulk_create(
                 [
                     EnteredValue(
@@ -225,6 +261,7 @@ class Command(BaseCommand):
                         source="Mẫu",
                     )
                     for y in range(2021, 2026)
+                    if (province.code, y) != (SILENT_PROVINCE, SILENT_YEAR)
                 ]
             )
 

@@ -13,7 +13,8 @@ from plans.services import progress_recompute
 
 class Command(BaseCommand):
     help = (
-        "Load the source documents' plans and targets, a registry for their provinces and demo accounts. "
+        "Load the source documents' plans (targets, reported results, tasks), a registry for their provinces "
+        "and demo accounts. "
         "Needs the communes: run import_admin_units first. Running it twice changes nothing."
     )
 
@@ -41,7 +42,9 @@ class Command(BaseCommand):
 
     def report(self, counts, created):
         for what in dict.fromkeys(what for what, _ in counts):
-            parts = ", ".join(f"{counts[(what, outcome)]} {outcome}" for outcome in ("created", "updated", "unchanged"))
+            parts = ", ".join(
+                f"{counts[(what, outcome)]} {outcome}" for outcome in ("created", "updated", "unchanged", "deleted")
+            )
             self.stdout.write(f"{what}: {parts}")
         self.stdout.write("registry: " + ", ".join(f"{n} {what} created" for what, n in created.items()))
         self.stdout.write("Demo accounts (username / password / role / province):")
