@@ -118,7 +118,7 @@ def measures_for(targets: list[Target], today: datetime.date) -> dict[int, dict[
     last = min(max(t.year_to for t in targets), today.year)
     # A rule this code does not know (an indicator catalogue newer than the code) measures
     # nothing: its targets have no data, and the others are still recomputed.
-    derived = [t for t in targets if t.indicator.method == Indicator.Method.DERIVED]
+    derived = [t for t in targets if t.indicator.method == Indicator.Method.DERIVED and t.indicator.rule in RULES]
     manual = [t for t in targets if t.indicator.method == Indicator.Method.MANUAL]
     result = {target.pk: {} for target in targets}
     result.update(derived_measures(derived, first, last) if derived else {})

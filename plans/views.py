@@ -162,6 +162,8 @@ def _inputs_table(request, target, progress):
     list totals the stored figure. Returns the table and what the heading says of it."""
     if target.indicator.is_manual:
         return _paginated(request, EnteredValueTable(EnteredValue.objects.behind(target))), None
+    if target.indicator.rule not in RULES:
+        return None, None  # measured by a rule this code does not know (plans.services.measures_for)
     year = progress.year if progress and progress.year else target.year_to
     rule, params = RULES[target.indicator.rule], target.indicator.rule_params
     numerator, denominator = rule.parts(params, target.denominator, year)
