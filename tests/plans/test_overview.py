@@ -110,14 +110,14 @@ def test_the_province_filter_keeps_the_plans_about_that_province(national):
 
 def test_a_badge_explains_its_status_on_hover(national):
     html = national.get(reverse("overview")).content.decode()
-    assert 'title="Năm 2025: thực hiện 50 HTX; mục tiêu ≥ 50 HTX. Các năm không đạt: 2021, 2024."' in html
+    assert 'title="4/6 năm đạt; không đạt 2021, 2024. Năm 2025: thực hiện 50 HTX; mục tiêu ≥ 50 HTX."' in html
 
 
 def test_in_english_the_badge_explains_its_status_in_english(national):
     national.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = national.get(reverse("overview")).content.decode()
-    assert 'title="2025: actual 50 HTX; target ≥ 50 HTX. Years missed: 2021, 2024."' in html
-    assert "Các năm không đạt" not in html
+    assert 'title="4/6 years met; missed 2021, 2024. 2025: actual 50 HTX; target ≥ 50 HTX."' in html
+    assert "năm đạt" not in html and "không đạt 20" not in html
 
 
 def test_cached_rows_never_outlive_a_change_of_what_they_show(national):

@@ -164,7 +164,7 @@ def explanation_on(page) -> str:
     return unescape(strip_tags(re.search(r'<p class="small mt-2 mb-0">(.*?)</p>', page, re.S).group(1))).strip()
 
 
-VIETNAMESE_WORDS = ["thực hiện", "mục tiêu", "Năm", "Các năm không đạt", "Chưa có số liệu", "so với", "theo tiến độ"]
+VIETNAMESE_WORDS = ["thực hiện", "mục tiêu", "Năm", "năm đạt", "không đạt", "Chưa có số liệu", "so với", "theo tiến độ"]
 
 
 @pytest.mark.parametrize("status", Progress.Status.values)
