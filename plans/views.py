@@ -163,12 +163,14 @@ def _inputs_table(request, target, progress):
     numerator, denominator = RULES[target.indicator.rule].parts(target.indicator.rule_params, target.denominator)
     chosen = "denominator" if request.GET.get("list") == "denominator" and denominator is not None else "numerator"
     part = denominator if chosen == "denominator" else numerator
-    rows = visible(part.listed(target.area, year), request.user)
+    cutoff = target.deadline if target.deadline and target.deadline.year == year else None
+    rows = visible(part.listed(target.area, year, cutoff), request.user)
     if part.lists_actions:
         table = SupportActionTable(rows.select_related("organisation", "area"))
     else:
         table = CountedOrganisationTable(rows.select_related("commune"))
-    listing = {"year": year, "chosen": chosen, "has_denominator": denominator is not None, "part": part}
+    listing = {"year": year, "cutoff": cutoff, "chosen": chosen, "part": part}
+    listing["has_denominator"] = denominator is not None
     return _paginated(request, table), listing
 
 

@@ -201,3 +201,16 @@ def test_in_vietnamese_the_explanation_stays_vietnamese(national, status, monkey
         assert (
             explanation == f"Giải thích: Năm {first}: thực hiện 32% (64/200); mục tiêu > 50%; theo tiến độ cần 33,3%."
         )
+
+
+def test_a_deadline_inside_the_year_cuts_the_figure_and_the_list_behind_it(national):
+    founded = target("Thành lập mới 35 HTX")
+    whole_year = founded.progress.actual
+    Target.objects.filter(pk=founded.pk).update(deadline=datetime.date(2022, 6, 30))
+    services.progress_recompute(targets=Target.objects.filter(pk=founded.pk), today=datetime.date(2026, 11, 22))
+    by_june = Progress.objects.get(target=founded).actual
+    in_june = Organisation.objects.in_area(founded.area).cooperatives()
+    assert by_june == in_june.filter(founded_on__range=("2022-01-01", "2022-06-30")).count() < whole_year
+    response = national.get(founded.get_absolute_url())
+    assert response.context["table"].paginator.count == by_june
+    assert "Đến hết 30/06/2022: những dòng mà con số đã đếm" in response.content.decode()
