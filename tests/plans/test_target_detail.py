@@ -214,3 +214,18 @@ def test_a_deadline_inside_the_year_cuts_the_figure_and_the_list_behind_it(natio
     response = national.get(founded.get_absolute_url())
     assert response.context["table"].paginator.count == by_june
     assert "Đến hết 30/06/2022: những dòng mà con số đã đếm" in response.content.decode()
+
+
+def test_an_every_year_target_shows_its_years_on_the_page_and_in_the_trend(national):
+    new_htx = target("Hàng năm thành lập mới ít nhất 50 HTX")
+    response = national.get(new_htx.get_absolute_url())
+    html = response.content.decode()
+    assert html.count('class="year-mark year-missed"') == 2
+    assert "4/6 năm đạt; không đạt 2021, 2024." in html
+    marks = response.context["trend_chart"]["marks"]
+    assert marks["symbols"] == ["✓", "✗", "✓", "✓", "✗", "✓"]
+    assert marks["shapes"][1] == "x" and marks["labels"][1] == "2021: không đạt"
+
+
+def test_a_term_target_has_no_year_marks_in_its_trend(national):
+    assert national.get(target("HTX xếp loại yếu dưới 9%").get_absolute_url()).context["trend_chart"]["marks"] is None
