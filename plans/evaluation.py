@@ -30,6 +30,7 @@ ABOUT_TOLERANCE = Decimal("0.05")  # "khoảng X": within 5% of X
 AT_RISK_MARGIN = Decimal("0.25")  # behind the path by less than a quarter of the way: at risk
 HUNDRED = Decimal(100)
 ONE, ZERO = Decimal(1), Decimal(0)
+ONE_DAY = datetime.timedelta(days=1)
 
 
 @dataclass
@@ -214,14 +215,15 @@ def measured(target: Target, series: Series, year: int, today: datetime.date) ->
 
 def expected(target: Target, series: Series, year: int, today: datetime.date, start: Decimal) -> Decimal:
     """The level the path expects of the figure of `year` on `today`. Counts grow day by day and
-    are expected pro rata to the time gone by; a level or share is held against the path at its
-    year's end, or, in the year of a deadline, at today; a change against the target itself (with
-    a baseline over a term: a straight path from 0)."""
+    are expected pro rata to the days gone by before today (the nightly run counts what was
+    entered by then; 1 January expects nothing of the new year); a level or share is held
+    against the path at its year's end, or, in the year of a deadline, on the day; a change
+    against the target itself (with a baseline over a term: a straight path from 0)."""
     end = year_end(target, year)
     if series.change and not (target.period == Target.Period.TERM and _has_baseline(target)):
         return target.value
     if series.flow or (target.deadline and target.deadline.year == year):
-        end = min(today, end)
+        end = min(today - ONE_DAY, end)
     share = year_elapsed(target, year, end) if target.period == Target.Period.EVERY_YEAR else elapsed(target, end)
     return start + (target.value - start) * share
 

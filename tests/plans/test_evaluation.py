@@ -144,7 +144,7 @@ def test_every_year_is_missed_as_soon_as_a_closed_year_is_missed():
 
 @pytest.mark.parametrize(("counted", "status"), [(20, S.ON_TRACK), (13, S.AT_RISK), (5, S.OFF_TRACK), (35, S.ACHIEVED)])
 def test_an_open_flow_is_judged_against_the_share_of_the_year_elapsed(counted, status):
-    # 30 June 2022: about half the year, so 35 × 0.5 ≈ 17.4 expected; at risk down to a quarter of 35 behind.
+    # 30 June 2022: about half the year gone, so 35 × 180/365 ≈ 17.3 expected; at risk down to a quarter of 35 behind.
     result = evaluate(target("gte", 35), values(y2022=counted), datetime.date(2022, 6, 30))
     assert result.status == status
     assert D(17) < result.expected < D(18)
@@ -210,12 +210,13 @@ def test_the_explanation_of_a_growth_names_its_value_and_base_and_the_band():
 
 
 def test_the_explanation_of_an_open_target_gives_the_level_expected_on_the_path():
-    # 30 June 2022: 35 × 181/365 of the year expected, kept at the four places the columns hold.
+    # 30 June 2022: 35 × 180/365 expected (the days before the day judged), kept at the four places the
+    # columns hold.
     result = evaluate(target("gte", 35), values(y2022=13), datetime.date(2022, 6, 30))
-    assert result.explanation == {"year": 2022, "closed": False, "actual": "13", "expected": "17.3562"}
+    assert result.explanation == {"year": 2022, "closed": False, "actual": "13", "expected": "17.2603"}
     with translation.override("vi"):
         assert explain(target("gte", 35), result.explanation) == (
-            "Năm 2022: thực hiện 13; mục tiêu ≥ 35; theo tiến độ cần 17,4."
+            "Năm 2022: thực hiện 13; mục tiêu ≥ 35; theo tiến độ cần 17,3."
         )
 
 
@@ -387,17 +388,18 @@ def test_a_zero_base_says_growth_cannot_be_computed():
 
 
 def test_a_share_with_a_deadline_follows_the_path_to_the_deadline():
-    # "At least 60% by 30/9/2020": on 30 June, 182 of the 274 days to the deadline are gone,
-    # so about 39.9% is expected (from 0: nothing of the year's plan is disbursed on 1 January).
+    # "At least 60% by 30/9/2020": on 30 June, 181 of the 274 days to the deadline are over (those
+    # before the day judged), so about 39.6% is expected (from 0: nothing of the year's plan is
+    # disbursed on 1 January).
     disbursed = target("gte", 60, shape=SHARE, deadline=datetime.date(2020, 9, 30), years=(2020, 2020))
     june = datetime.date(2020, 6, 30)
     on_path = evaluate(disbursed, values(y2020=40), june)
-    assert (on_path.status, on_path.expected) == (S.ON_TRACK, D(60) * 182 / 274)
+    assert (on_path.status, on_path.expected) == (S.ON_TRACK, D(60) * 181 / 274)
     assert evaluate(disbursed, values(y2020=30), june).status == S.AT_RISK
     assert evaluate(disbursed, values(y2020=20), june).status == S.OFF_TRACK
     assert evaluate(disbursed, values(y2020=40), datetime.date(2020, 10, 1)).status == S.MISSED
     # From the figure of the year before where there is one.
-    assert evaluate(disbursed, values(y2019=30, y2020=40), june).expected == 30 + D(30) * 182 / 274
+    assert evaluate(disbursed, values(y2019=30, y2020=40), june).expected == 30 + D(30) * 181 / 274
 
 
 def test_a_share_without_a_deadline_is_held_against_its_target_at_the_year_s_end():
@@ -408,7 +410,7 @@ def test_a_share_without_a_deadline_is_held_against_its_target_at_the_year_s_end
 def test_a_count_with_a_deadline_is_expected_pro_rata_up_to_the_deadline():
     works = target("gte", 298, deadline=datetime.date(2020, 9, 30), years=(2020, 2020))
     result = evaluate(works, values(y2020=150), datetime.date(2020, 6, 30))
-    assert result.expected == D(298) * 182 / 274 and result.status == S.AT_RISK
+    assert result.expected == D(298) * 181 / 274 and result.status == S.AT_RISK
 
 
 @pytest.mark.parametrize(
@@ -426,3 +428,10 @@ def test_an_every_year_range_shows_each_year_s_band():
     result = evaluate(fairs, values(y2020=45, y2021=66, y2022=90, y2023=60, y2024=70, y2025=66), AFTER)
     assert [r.band for r in result.years] == ["below", "within", "above", "within", "within", "within"]
     assert (result.status, result.ratio, result.explanation["missed_years"]) == (S.MISSED, D(5) / D(6), [2020])
+
+
+def test_on_1_january_no_count_is_expected_of_the_new_year_whatever_its_size():
+    trainings = target("gte", 500, years=(2023, 2023))
+    result = evaluate(trainings, values(y2023=0), datetime.date(2023, 1, 1))
+    assert (result.status, result.expected) == (S.ON_TRACK, 0)
+    assert evaluate(trainings, values(y2023=0), datetime.date(2023, 1, 3)).status == S.AT_RISK  # 2 days, 2.7 due
