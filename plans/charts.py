@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from plans.figures import year_strip
 from plans.models import Progress, Target
 
 
@@ -64,8 +65,14 @@ def _straight_path(target: Target, years: list[int], first_actual: Decimal | Non
     return [_float(first_actual + step * (year - years[0])) for year in years]
 
 
-def trend_chart(target: Target, rows) -> dict:
-    """The figure year by year against the path to the target."""
+# How a year of an every-year target is drawn: a marker shape and the symbol written above it,
+# so that met and missed years read apart without colour.
+MARKER_SHAPES = {"achieved": "circle", "missed": "x", "no_data": "circle-open", "running": "diamond-open"}
+
+
+def trend_chart(target: Target, rows, parts: dict | None = None) -> dict:
+    """The figure year by year against the path to the target; an every-year target's years also
+    carry their mark (met, missed, no data, running) from its explanation's strip."""
     years = [row.year for row in rows]
     repeated = target.period == Target.Period.EVERY_YEAR or target.measure != Target.Measure.LEVEL
     if repeated:
@@ -79,8 +86,22 @@ def trend_chart(target: Target, rows) -> dict:
         "years": years,
         "actual": [_float(row.actual) for row in rows],
         "path": path,
+        "marks": _marks(years, parts),
         "names": {"actual": _("Thực hiện"), "path": _("Lộ trình đến mục tiêu")},
         "title": _("Diễn biến qua các năm"),
+    }
+
+
+def _marks(years: list[int], parts: dict | None) -> dict | None:
+    """Each year's symbol, words and marker shape, in the chart's year order (None: no strip)."""
+    strip = {mark["year"]: mark for mark in year_strip(parts or {})}
+    if not strip:
+        return None
+    marks = [strip.get(year) for year in years]
+    return {
+        "symbols": [mark["symbol"] if mark else "" for mark in marks],
+        "labels": [f"{year}: {mark['label']}" if mark else str(year) for year, mark in zip(years, marks, strict=True)],
+        "shapes": [MARKER_SHAPES.get(mark["mark"], "circle") if mark else "circle" for mark in marks],
     }
 
 

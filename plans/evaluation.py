@@ -6,6 +6,13 @@ judge on; it returns the overall result, with the parts of its explanation (no t
 plans.figures words them in the reader's language), and one result per year. The status rules
 are written for leaders in the README ("How a status is decided"); the constants
 below are the ones named there.
+
+Three ways a target is judged:
+- once, at the end of its period (a year or a term): every year on the way is held against the
+  path to the target and is never missed before the period is over;
+- every year of a term: each year is a one-year target, and the term is missed as soon as one
+  closed year was, achieved only once every year was met;
+- growth and point changes of a year still running are not judged until the year is over.
 """
 
 import datetime
@@ -22,6 +29,8 @@ C = Target.Comparator
 ABOUT_TOLERANCE = Decimal("0.05")  # "khoảng X": within 5% of X
 AT_RISK_MARGIN = Decimal("0.25")  # behind the path by less than a quarter of the way: at risk
 HUNDRED = Decimal(100)
+ONE, ZERO = Decimal(1), Decimal(0)
+ONE_DAY = datetime.timedelta(days=1)
 
 
 @dataclass
@@ -35,6 +44,8 @@ class YearResult:
     base: Decimal | None = None  # what growth and point changes are measured against
     band: str = ""
     status: str = Status.NO_DATA
+    zero_base: bool = False  # a growth from 0: it cannot be computed
+    not_over: bool = False  # a growth or change of a year still running: judged when the year is over
 
 
 @dataclass
@@ -82,13 +93,16 @@ def is_ceiling(target: Target) -> bool:
 
 
 def achievement(target: Target, actual: Decimal | None) -> Decimal | None:
-    """How far the actual goes towards the target: 1 means met exactly."""
+    """How far the actual goes towards the target: 1 means met exactly. A range is met (1) from
+    its low end: where the figure sits inside or above it is the band's to say, not a ratio's."""
     if actual is None:
         return None
     if is_ceiling(target):
         if actual <= 0:
-            return Decimal(1) if meets(target, actual) else None
-        return min(Decimal(1), target.value / actual) if not meets(target, actual) else Decimal(1)
+            return ONE if meets(target, actual) else None
+        return min(ONE, target.value / actual) if not meets(target, actual) else ONE
+    if target.comparator == C.BETWEEN and band(target, actual) != Band.BELOW:
+        return ONE
     return actual / target.value if target.value else None
 
 
@@ -101,7 +115,8 @@ class Series:
 
     def __init__(self, target: Target, measures: dict[int, Measure]):
         self.target, self.measures = target, measures
-        self.flow = target.indicator.shape == Indicator.Shape.FLOW
+        self.flow = target.indicator.shape == Indicator.Shape.FLOW and target.measure == Target.Measure.LEVEL
+        self.change = target.measure != Target.Measure.LEVEL
 
     def value(self, year) -> Decimal | None:
         measure = self.measures.get(year)
@@ -109,11 +124,11 @@ class Series:
 
     def actual(self, year) -> Decimal | None:
         target = self.target
-        if target.measure == Target.Measure.LEVEL:
+        if not self.change:
             if self.flow and target.period == Target.Period.TERM:
                 values = [self.value(y) for y in range(target.year_from, year + 1)]
                 known = [v for v in values if v is not None]
-                return sum(known, Decimal(0)) if known else None
+                return sum(known, ZERO) if known else None
             return self.value(year)
         current, base = self.value(year), self.base(year)
         if current is None or base is None:
@@ -128,132 +143,223 @@ class Series:
             return target.baseline_value
         return self.value(target.baseline_year if target.baseline_year else year - 1)
 
+    def origin(self, year: int) -> Decimal:
+        """Where the path to the target starts, for a period starting in `year`: nothing for counts
+        and changes; for a level or share, its figure the year before, else (a term) its first
+        figure in the term, else 0 (what is done towards a deadline starts the year at nothing)."""
+        if self.flow or self.change:
+            return ZERO
+        before = self.value(year - 1)
+        if before is not None:
+            return before
+        if self.target.period == Target.Period.TERM:
+            known = [v for v in map(self.value, self.target.years) if v is not None]
+            if known:
+                return known[0]
+        return ZERO
 
-# Judging ----------------------------------------------------------------------------------
+
+# The calendar of a target -------------------------------------------------------------------
 
 
 def period_end(target: Target) -> datetime.date:
     return target.deadline or datetime.date(target.year_to, 12, 31)
 
 
-def year_result(target: Target, series: Series, year: int) -> YearResult:
+def year_end(target: Target, year: int) -> datetime.date:
+    """The last day of one year of the target: its deadline in the deadline's year."""
+    if target.deadline and target.deadline.year == year:
+        return target.deadline
+    return datetime.date(year, 12, 31)
+
+
+def year_elapsed(target: Target, year: int, on: datetime.date) -> Decimal:
+    """The share of one year of the target gone by at the end of `on` (up to its deadline)."""
+    start = datetime.date(year, 1, 1)
+    share = Decimal((on - start).days + 1) / Decimal((year_end(target, year) - start).days + 1)
+    return min(ONE, max(ZERO, share))
+
+
+def elapsed(target: Target, on: datetime.date) -> Decimal:
+    """The share of the period gone by at the end of `on`: each year of it an equal step, the year
+    of `on` pro rata to its days (35 HTX in a year expect about 17 by the end of June)."""
+    if on < datetime.date(target.year_from, 1, 1):
+        return ZERO
+    if on >= period_end(target):
+        return ONE
+    steps = Decimal(target.year_to - target.year_from + 1)
+    return (Decimal(on.year - target.year_from) + year_elapsed(target, on.year, on)) / steps
+
+
+# Judging ----------------------------------------------------------------------------------
+
+
+def measured(target: Target, series: Series, year: int, today: datetime.date) -> YearResult:
+    """A year's figures, before any judging. A change of a year still running is left out:
+    the part of a year cannot be compared with a whole one."""
     measure = series.measures.get(year) or Measure(None)
-    actual = series.actual(year)
-    result = YearResult(year, measure.value, actual, measure.numerator, measure.denominator)
-    if target.measure != Target.Measure.LEVEL:
+    result = YearResult(year, measure.value, None, measure.numerator, measure.denominator)
+    if series.change:
         result.base = series.base(year)
-    if actual is not None:
-        result.band = band(target, actual)
-        result.status = Status.ACHIEVED if meets(target, actual) else Status.MISSED
+        result.not_over = today <= year_end(target, year)
+        result.zero_base = (
+            target.measure == Target.Measure.GROWTH_PCT and result.base == 0 and measure.value is not None
+        )
+        if result.not_over or result.zero_base:
+            return result
+    result.actual = series.actual(year)
+    if result.actual is not None:
+        result.band = band(target, result.actual)
     return result
 
 
-def time_share(target: Target, today: datetime.date, year: int | None = None) -> Decimal:
-    """The share of the period elapsed on `today` (of one year, for an every-year target)."""
-    start = datetime.date(year or target.year_from, 1, 1)
-    end = datetime.date(year, 12, 31) if year else period_end(target)
-    elapsed = (today - start).days + 1
-    return min(Decimal(1), max(Decimal(0), Decimal(elapsed) / Decimal((end - start).days + 1)))
+def expected(target: Target, series: Series, year: int, today: datetime.date, start: Decimal) -> Decimal:
+    """The level the path expects of the figure of `year` on `today`. Counts grow day by day and
+    are expected pro rata to the days gone by before today (the nightly run counts what was
+    entered by then; 1 January expects nothing of the new year); a level or share is held
+    against the path at its year's end, or, in the year of a deadline, on the day; a change
+    against the target itself (with a baseline over a term: a straight path from 0)."""
+    end = year_end(target, year)
+    if series.change and not (target.period == Target.Period.TERM and _has_baseline(target)):
+        return target.value
+    if series.flow or (target.deadline and target.deadline.year == year):
+        end = min(today - ONE_DAY, end)
+    share = year_elapsed(target, year, end) if target.period == Target.Period.EVERY_YEAR else elapsed(target, end)
+    return start + (target.value - start) * share
 
 
-def path_status(target: Target, actual: Decimal, base: Decimal, expected: Decimal) -> str:
-    """On track at or beyond the straight path from base to target; at risk if behind by less
-    than a quarter of the way; off track beyond that."""
+def _has_baseline(target: Target) -> bool:
+    return target.baseline_year is not None or target.baseline_value is not None
+
+
+def path_status(target: Target, actual: Decimal, start: Decimal, expected: Decimal) -> str:
+    """On track at or beyond the straight path from its start to the target; at risk if behind by
+    less than a quarter of the way; off track beyond that. A count is on track less than one unit
+    behind: nobody founds a fraction of an HTX, so 1 January expects none yet."""
     if meets(target, actual):
         return Status.ON_TRACK
-    way = abs(target.value - base) or abs(target.value) or Decimal(1)
+    way = abs(target.value - start) or abs(target.value) or ONE
     behind = (actual - expected) if is_ceiling(target) else (expected - actual)
-    if behind <= 0:
+    counted = target.indicator.unit == Indicator.Unit.COUNT and target.measure == Target.Measure.LEVEL
+    if behind <= 0 or (counted and behind < 1):
         return Status.ON_TRACK
     return Status.AT_RISK if behind < AT_RISK_MARGIN * way else Status.OFF_TRACK
 
 
-def open_flow(target: Target, series: Series, today: datetime.date, year: int | None = None):
-    """A count still running: compare what is counted so far with the target pro rata to time."""
-    actual = series.actual(year or target.year_to) if year else series.actual(min(today.year, target.year_to))
-    if actual is None:
-        return Status.NO_DATA, None, None
-    expected = target.value * time_share(target, today, year)
-    if meets(target, actual) and not is_ceiling(target):
-        return Status.ACHIEVED, actual, expected
-    return path_status(target, actual, Decimal(0), expected), actual, expected
-
-
-def open_level(target: Target, series: Series, years: list[YearResult]):
-    """A level, share or growth still running: compare the latest year's figure with the path."""
-    known = [r for r in years if r.actual is not None]
-    if not known:
-        return Status.NO_DATA, None, None
-    latest = known[-1]
-    if target.measure != Target.Measure.LEVEL or target.period == Target.Period.YEAR:
-        expected = target.value
-        base = series.base(latest.year) if target.measure == Target.Measure.LEVEL else Decimal(0)
-        return path_status(target, latest.actual, base or Decimal(0), expected), latest, expected
-    base = series.value(target.year_from - 1)
-    base = base if base is not None else known[0].actual
-    steps = Decimal(latest.year - target.year_from + 1) / Decimal(target.year_to - target.year_from + 1)
-    expected = base + (target.value - base) * steps
-    return path_status(target, latest.actual, base, expected), latest, expected
+def judge(target: Target, series: Series, result: YearResult, start: Decimal, final: bool) -> str:
+    """A year's status: met or missed if its figure is final, else against the path; a count that
+    has reached its target already has achieved it."""
+    if result.actual is None:
+        return Status.NO_DATA
+    if final:
+        return Status.ACHIEVED if meets(target, result.actual) else Status.MISSED
+    if series.flow and not is_ceiling(target) and meets(target, result.actual):
+        return Status.ACHIEVED
+    return path_status(target, result.actual, start, result.expected)
 
 
 def evaluate(target: Target, measures: dict[int, Measure], today: datetime.date) -> Result:
     series = Series(target, measures)
-    last_year = min(target.year_to, today.year)
-    years = [year_result(target, series, y) for y in range(target.year_from, last_year + 1)]
     if target.period == Target.Period.EVERY_YEAR:
-        return _every_year(target, series, years, today)
-    if today > period_end(target):
-        return _closed(target, years)
-    return _open(target, series, years, today)
+        return _every_year(target, series, today)
+    return _once(target, series, today)
 
 
-def _closed(target: Target, years: list[YearResult]) -> Result:
-    final = years[-1] if years else YearResult(target.year_to)
-    return _result(target, final.status, final, years, _parts(final, closed=True))
-
-
-def _open(target: Target, series: Series, years: list[YearResult], today: datetime.date) -> Result:
-    if series.flow and target.measure == Target.Measure.LEVEL:
-        status, actual, expected = open_flow(target, series, today)
-        current = years[-1] if years else YearResult(today.year)
-        current.expected = expected
-        return _result(target, status, current, years, _parts(current, closed=False))
-    status, latest, expected = open_level(target, series, years)
-    latest = latest or YearResult(today.year)
-    latest.expected = expected
-    return _result(target, status, latest, years, _parts(latest, closed=False))
-
-
-def _every_year(target: Target, series: Series, years: list[YearResult], today: datetime.date) -> Result:
-    """Each year is judged as a one-year target; the term is achieved only if every year is."""
-    closed = [r for r in years if datetime.date(r.year, 12, 31) < today]
-    current = next((r for r in years if r not in closed), None)
-    if current is not None and series.flow and target.measure == Target.Measure.LEVEL:
-        current.status, _, current.expected = open_flow(target, series, today, current.year)
-    elif current is not None and current.actual is not None:
-        current.status = Status.ON_TRACK if meets(target, current.actual) else Status.AT_RISK
-    missed = [r.year for r in closed if r.status == Status.MISSED]
-    latest = current or (years[-1] if years else YearResult(target.year_to))
-    if today > period_end(target):
-        gaps = any(r.actual is None for r in years)
-        status = Status.MISSED if missed else Status.NO_DATA if gaps else Status.ACHIEVED
+def _once(target: Target, series: Series, today: datetime.date) -> Result:
+    """A target of one year or of a term: final once its period is over; until then the latest
+    year with a figure against the path, every earlier year against the path by its own end."""
+    over = today > period_end(target)
+    start = series.origin(target.year_from)
+    years = []
+    for year in range(target.year_from, min(target.year_to, today.year) + 1):
+        result = measured(target, series, year, today)
+        result.expected = expected(target, series, year, today, start)
+        result.status = judge(target, series, result, start, final=over and year == target.year_to)
+        years.append(result)
+    if over:
+        shown = years[-1] if years else YearResult(target.year_to)
     else:
-        status = Status.OFF_TRACK if missed else latest.status
-    parts = _parts(latest, closed=today > period_end(target), missed_years=missed)
-    return _result(target, status, latest, years, parts)
+        known = [r for r in years if r.actual is not None]
+        shown = known[-1] if known else years[-1] if years else YearResult(target.year_from)
+    return _result(
+        target,
+        shown.status,
+        shown,
+        years,
+        over=over,
+        final=over,
+        zero_base_years=[r.year for r in years if r.zero_base and r.year >= shown.year],
+        not_over_year=next((r.year for r in years if r.not_over), None),
+    )
 
 
-def _result(target, status, shown: YearResult, years, explanation: dict) -> Result:
+def _every_year(target: Target, series: Series, today: datetime.date) -> Result:
+    """Each year is a one-year target. The term is missed as soon as a closed year was missed (it
+    can no longer be met); without a figure for a closed year it cannot be judged; it is achieved
+    once it is over with every year met. While it runs it is at best on track: the running year
+    counts with its status on the path once it has a figure, and adds nothing before."""
+    years = []
+    for year in range(target.year_from, min(target.year_to, today.year) + 1):
+        result = measured(target, series, year, today)
+        start = series.origin(year)
+        result.expected = expected(target, series, year, today, start)
+        result.status = judge(target, series, result, start, final=today > year_end(target, year))
+        years.append(result)
+    closed = [r for r in years if today > year_end(target, r.year)]
+    running = next((r for r in years if r not in closed), None)
+    missed = [r.year for r in closed if r.status == Status.MISSED]
+    gaps = [r.year for r in closed if r.status == Status.NO_DATA]
+    if missed:
+        status = Status.MISSED
+    elif gaps or not years:
+        status = Status.NO_DATA
+    elif running is None:
+        status = Status.ACHIEVED
+    elif running.status == Status.NO_DATA:
+        status = Status.ON_TRACK if closed else Status.NO_DATA
+    else:
+        status = Status.ON_TRACK if running.status == Status.ACHIEVED else running.status
+    known = [r for r in years if r.actual is not None]
+    shown = known[-1] if known else years[-1] if years else YearResult(target.year_from)
+    result = _result(
+        target,
+        status,
+        shown,
+        years,
+        over=today > period_end(target),
+        final=shown is not running,
+        strip=_strip(target, years, closed, running),
+        missed_years=missed,
+        no_data_years=gaps,
+        zero_base_years=[r.year for r in years if r.zero_base],
+        not_over_year=running.year if running and running.not_over else None,
+    )
+    result.ratio = Decimal(len(closed) - len(missed) - len(gaps)) / len(closed) if closed else None
+    return result
+
+
+def _strip(target: Target, years: list[YearResult], closed: list[YearResult], running) -> list[list]:
+    """Every year of the term with what it stands at: the status of a closed year (achieved,
+    missed, no_data), "running" for the year under way, "later" for those still to come."""
+    marks = {r.year: str(r.status) for r in closed}
+    if running is not None:
+        marks[running.year] = "running"
+    return [[year, marks.get(year, "later")] for year in target.years]
+
+
+def _result(target, status, shown: YearResult, years, over: bool, final: bool, **extra) -> Result:
+    """The result shown: `over` says the period is, `final` that the figure shown is (no path then)."""
+    expected = None if final else shown.expected
     return Result(
         status=status,
         year=shown.year,
         actual=shown.actual,
         ratio=achievement(target, shown.actual),
-        expected=shown.expected,
+        expected=expected,
         numerator=shown.numerator,
         denominator=shown.denominator,
         band=shown.band,
-        explanation=explanation,
+        explanation=_parts(shown, over, expected, **extra),
         years=years,
     )
 
@@ -263,14 +369,16 @@ def _result(target, status, shown: YearResult, years, explanation: dict) -> Resu
 FOUR_PLACES = Decimal("0.0001")
 
 
-def _parts(shown: YearResult, closed: bool, missed_years: list[int] | None = None) -> dict:
+def _parts(shown: YearResult, closed: bool, expected: Decimal | None, **extra) -> dict:
     """What a leader's one-line explanation says, as JSON-safe parts (plans.figures.explain
     turns them into a sentence in the reader's language): the year shown; its actual (absent:
     no data for that year); the value and base a growth or change is measured from; numerator
-    and denominator; the level expected on the path while the period is open; whether the
-    period is closed; the band of a range; the missed years of an every-year target. Numbers
-    are Decimal strings at the four places the progress columns keep, so that a recompute
-    over unchanged figures gives equal parts."""
+    and denominator; the level expected on the path while the figure shown is not final; whether
+    the period is closed; the band of a range. An every-year target adds its `strip` (each year of
+    the term and where it stands) and the years missed and without data. Growth that cannot be
+    computed says why: `zero_base_years` (a base of 0), `not_over_year` (the year is running).
+    Numbers are Decimal strings at the four places the progress columns keep, so that a
+    recompute over unchanged figures gives equal parts."""
     parts = {"year": shown.year, "closed": closed}
     numbers = {
         "actual": shown.actual,
@@ -278,13 +386,12 @@ def _parts(shown: YearResult, closed: bool, missed_years: list[int] | None = Non
         "base": shown.base,
         "numerator": shown.numerator,
         "denominator": shown.denominator,
-        "expected": None if closed else shown.expected,
+        "expected": expected,
     }
     parts.update({name: _exact(value) for name, value in numbers.items() if value is not None})
     if shown.band:
         parts["band"] = shown.band
-    if missed_years:
-        parts["missed_years"] = missed_years
+    parts.update({name: value for name, value in extra.items() if value})
     return parts
 
 

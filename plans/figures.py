@@ -88,33 +88,92 @@ def formula(target: Target) -> str:
 
 def explain(target: Target, parts: dict) -> str:
     """The one line a leader reads under a status, built in the active language from the parts
-    plans.evaluation stored (Progress.explanation): what was measured, from what, against what.
-    "" for no parts (a row not recomputed since the parts were introduced)."""
+    plans.evaluation stored (Progress.explanation): for an every-year target its years first
+    ("4/6 năm đạt; không đạt 2021, 2024."), then what was measured, from what, against what, and
+    why a growth could not be computed. "" for no parts (a row not recomputed since the parts
+    were introduced)."""
     if not parts:
         return ""
+    sentences = [years_summary(parts), _year_sentence(target, parts), *_not_computed(parts)]
+    return " ".join(sentence for sentence in sentences if sentence)
+
+
+def _year_sentence(target: Target, parts: dict) -> str:
+    year = parts["year"]
     if parts.get("actual") is None:
-        text = _("Chưa có số liệu năm %(year)s.") % {"year": parts["year"]}
-    else:
-        values = {"year": parts["year"], "actual": _actual(target, parts), "target": formula(target)}
-        if parts.get("expected") is not None and not parts.get("closed"):
-            values["expected"] = figure(parts["expected"], target)
-            text = _("Năm %(year)s: thực hiện %(actual)s; mục tiêu %(target)s; theo tiến độ cần %(expected)s.") % values
-        else:
-            text = _("Năm %(year)s: thực hiện %(actual)s; mục tiêu %(target)s.") % values
+        if year in parts.get("zero_base_years", ()) or year == parts.get("not_over_year"):
+            return ""  # the reason is said instead
+        return _("Chưa có số liệu năm %(year)s.") % {"year": year}
+    values = {"year": year, "actual": _actual(target, parts), "target": formula(target)}
+    if parts.get("expected") is not None and not parts.get("closed"):
+        values["expected"] = figure(parts["expected"], target)
+        return _("Năm %(year)s: thực hiện %(actual)s; mục tiêu %(target)s; theo tiến độ cần %(expected)s.") % values
+    return _("Năm %(year)s: thực hiện %(actual)s; mục tiêu %(target)s.") % values
+
+
+def _not_computed(parts: dict) -> list[str]:
+    said = []
+    if parts.get("zero_base_years"):
+        years = _years(parts["zero_base_years"])
+        said.append(_("Không tính được tăng trưởng năm %(years)s: giá trị gốc bằng 0.") % {"years": years})
+    if parts.get("not_over_year"):
+        year = parts["not_over_year"]
+        said.append(_("Năm %(year)s chưa kết thúc: mức tăng được đánh giá khi hết năm.") % {"year": year})
+    return said
+
+
+def years_summary(parts: dict) -> str:
+    """An every-year target's closed years in words: "4/6 năm đạt; không đạt 2021, 2024." once the
+    term is over, "2/3 năm đã qua đạt; chưa có số liệu 2022." while it runs ("" before a year closed)."""
+    judged = [mark for _year, mark in parts.get("strip", ()) if mark in CLOSED_MARKS]
+    if not judged:
+        return ""
+    counts = {"met": judged.count(Progress.Status.ACHIEVED), "of": len(judged)}
+    words = [(_("%(met)s/%(of)s năm đạt") if parts.get("closed") else _("%(met)s/%(of)s năm đã qua đạt")) % counts]
     if parts.get("missed_years"):
-        text += " " + _("Các năm không đạt: %(years)s.") % {"years": ", ".join(map(str, parts["missed_years"]))}
-    return text
+        words.append(_("không đạt %(years)s") % {"years": _years(parts["missed_years"])})
+    if parts.get("no_data_years"):
+        words.append(_("chưa có số liệu %(years)s") % {"years": _years(parts["no_data_years"])})
+    return "; ".join(words) + "."
+
+
+CLOSED_MARKS = (Progress.Status.ACHIEVED, Progress.Status.MISSED, Progress.Status.NO_DATA)
+MARKS = {
+    # Each year says where it stands by a symbol and in words, never by colour alone.
+    Progress.Status.ACHIEVED: ("✓", gettext_lazy("đạt")),
+    Progress.Status.MISSED: ("✗", gettext_lazy("không đạt")),
+    Progress.Status.NO_DATA: ("?", gettext_lazy("chưa có số liệu")),
+    "running": ("…", gettext_lazy("đang thực hiện")),
+    "later": ("·", gettext_lazy("chưa đến")),
+}
+
+
+def year_strip(parts: dict) -> list[dict]:
+    """The years of an every-year target, each with its mark, symbol and words, for the strip the
+    rows and the target page show ([] for other targets)."""
+    return [
+        {"year": year, "mark": mark, "symbol": MARKS[mark][0], "label": MARKS[mark][1]}
+        for year, mark in (parts or {}).get("strip", ())
+        if mark in MARKS
+    ]
+
+
+def _years(years) -> str:
+    return ", ".join(map(str, years))
 
 
 def _actual(target: Target, parts: dict) -> str:
-    """The actual with what it is made of: the value against its base, or numerator/denominator."""
+    """The actual with what it is made of: the value against its base, or numerator/denominator
+    (an amount of money in its unit: "3,1 tỷ đồng (124 tỷ đồng/40)")."""
     text = figure(parts["actual"], target)
+    indicator = target.indicator
     if parts.get("base") is not None:
-        indicator = target.indicator
         inputs = {"value": amount(parts.get("value"), indicator), "base": amount(parts["base"], indicator)}
         text += " (" + _("%(value)s so với %(base)s năm gốc") % inputs + ")"
     elif parts.get("denominator") and Decimal(parts["denominator"]):
-        text += f" ({number(parts['numerator'])}/{number(parts['denominator'])})"
+        numerator = parts["numerator"]
+        numerator = amount(numerator, indicator) if indicator.unit == Indicator.Unit.VND else number(numerator)
+        text += f" ({numerator}/{number(parts['denominator'])})"
     if parts.get("band") in BANDS:
         text += f", {BANDS[parts['band']]}"
     return text

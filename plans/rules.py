@@ -85,9 +85,16 @@ class Source:
     name: str
     org_prefix: str  # path from the row to its organisation ("" for organisations)
     count_field: str = "pk"  # what a plain count counts (a column of a covering index where there is one)
+    # The dates that place a row in time (the first is its year's): a cut-off keeps the rows dated
+    # by then. Yearly figures and ratings have none: they are the year's, whatever the day.
+    dated_by = ()
 
     def rows(self, first, last):
         raise NotImplementedError
+
+    def until(self, day) -> Q:
+        """The rows as of `day` (a target's deadline inside its year): those dated by then."""
+        return Q(**{f"{field}__lte": day for field in self.dated_by})
 
     def year(self, first):
         raise NotImplementedError
@@ -130,6 +137,8 @@ def is_current_province(area: AdminUnit) -> bool:
 
 
 class FoundedSource(Source):
+    dated_by = ("founded_on",)
+
     # Years before `first` fall into one bucket, first - 1, so that stocks (active at a
     # year's end) are running sums while flows in the window stay exact.
     def rows(self, first, last):
@@ -143,6 +152,9 @@ class EndedSource(Source):
     # Organisations that stopped operating (dissolved, or suspended, dormant, dissolving: see
     # cooperatives.models.left_on), in the year they stopped, never before their founding year,
     # so the ended are among the founded.
+    def until(self, day):
+        return Q(left__lte=day, founded_on__lte=day)  # `left`: the alias rows() makes
+
     def rows(self, first, last):
         return Organisation.objects.alias(left=left_on()).filter(left__year__lte=last, founded_on__year__lte=last)
 
@@ -151,6 +163,8 @@ class EndedSource(Source):
 
 
 class JoinedSource(Source):
+    dated_by = ("alliance_joined_on",)
+
     def rows(self, first, last):
         return Organisation.objects.filter(alliance_joined_on__year__range=(first, last))
 
@@ -170,6 +184,11 @@ def _first_training_year():
 class TrainedSource(Source):
     # Organisations founded and trained by then, in the year both were true: the later of their
     # founding and their first training of key officers (bucketed like founding years).
+    dated_by = ("founded_on",)
+
+    def until(self, day):
+        return super().until(day) & Exists(_trainings().filter(occurred_on__lte=day))
+
     def rows(self, first, last):
         trained = _trainings().filter(occurred_on__year__lte=last)
         return Organisation.objects.filter(Exists(trained), founded_on__year__lte=last)
@@ -181,6 +200,9 @@ class TrainedSource(Source):
 class TrainedEndedSource(Source):
     # The trained organisations that stopped operating, in the year they leave the count: the
     # latest of their founding, first training and stopping.
+    def until(self, day):
+        return Q(left__lte=day, founded_on__lte=day) & Exists(_trainings().filter(occurred_on__lte=day))
+
     def rows(self, first, last):
         trained = _trainings().filter(occurred_on__year__lte=last)
         ended = Organisation.objects.alias(left=left_on()).filter(left__year__lte=last, founded_on__year__lte=last)
@@ -211,6 +233,8 @@ class RatingsSource(Source):
 
 
 class ActionsSource(Source):
+    dated_by = ("occurred_on",)
+
     # Actions are placed by their own area (a commune or a province), not the organisation's;
     # `province` on the action is that area's current province.
     def rows(self, first, last):
@@ -242,10 +266,11 @@ class Aggregates:
     `need(source, name, aggregate)` registers a column; `get(source, area, year, name)`
     reads it (0 where no row matched), running each source's query on first use. `parts`
     keeps each target key's numerator and denominator between `need` and `measure`.
+    With a `cutoff` (a deadline inside a year), dated rows count only up to that day.
     """
 
-    def __init__(self, areas: list[AdminUnit], first: int, last: int):
-        self.areas, self.first, self.last = areas, first, last
+    def __init__(self, areas: list[AdminUnit], first: int, last: int, cutoff=None):
+        self.areas, self.first, self.last, self.cutoff = areas, first, last, cutoff
         self.columns: dict[Source, dict] = defaultdict(dict)
         self.tables: dict[Source, dict] = {}
         self.parts: dict[str, tuple] = {}
@@ -269,9 +294,11 @@ class Aggregates:
     def _table(self, source: Source) -> dict:
         table = {}
         for group, area_expr in self._groupings(source):
+            rows = source.rows(self.first, self.last)
+            if self.cutoff is not None:
+                rows = rows.filter(source.until(self.cutoff))
             rows = (
-                source.rows(self.first, self.last)
-                .filter(**group)
+                rows.filter(**group)
                 .annotate(cell_area=area_expr, cell_year=source.year(self.first))
                 .values("cell_area", "cell_year")
                 .annotate(**self.columns[source])
@@ -334,9 +361,11 @@ class Part:
             return agg.years_up_to(self.source, area_id, year, key)
         return agg.get(self.source, area_id, year, key)
 
-    def rows(self, area: AdminUnit, year: int):
-        """The source's rows this Part counts for `area` and `year`."""
+    def rows(self, area: AdminUnit, year: int, cutoff=None):
+        """The source's rows this Part counts for `area` and `year` (dated by `cutoff`, if given)."""
         rows = self.source.rows_of_year(year).filter(self.source.in_area(area), self.condition)
+        if cutoff is not None:
+            rows = rows.filter(self.source.until(cutoff))
         if self.to_year_end:
             return rows
         return rows.annotate(cell_year=self.source.year(year)).filter(cell_year=year)
@@ -347,9 +376,9 @@ class Part:
         figure counts the organisations they reached."""
         return self.source is ACTIONS and self.field != "organisation"
 
-    def listed(self, area: AdminUnit, year: int):
+    def listed(self, area: AdminUnit, year: int, cutoff=None):
         """What a page lists behind the figure: the organisations of the rows, or the actions."""
-        rows = self.rows(area, year)
+        rows = self.rows(area, year, cutoff)
         if self.source.organisation_path() == "pk" or self.lists_actions:
             return rows
         return Organisation.objects.filter(pk__in=rows.values(self.source.organisation_path()))
@@ -378,8 +407,9 @@ class Stock:
     def value(self, agg: Aggregates, area_id: int, year: int, key: str):
         return self.added.value(agg, area_id, year, key) - self.removed.value(agg, area_id, year, key)
 
-    def rows(self, area: AdminUnit, year: int):
-        return self.added.rows(area, year).exclude(pk__in=self.removed.rows(area, year).values("pk"))
+    def rows(self, area: AdminUnit, year: int, cutoff=None):
+        removed = self.removed.rows(area, year, cutoff)
+        return self.added.rows(area, year, cutoff).exclude(pk__in=removed.values("pk"))
 
     listed = rows
 

@@ -136,7 +136,24 @@ def _key(target: Target) -> str:
 
 
 def derived_measures(targets, first, last) -> dict[int, dict[int, Measure]]:
-    agg = Aggregates(list({t.area_id: t.area for t in targets}.values()), first, last)
+    """Each derived target's figures by year. A target with a deadline reads its deadline's year
+    as of that day, from one more pass over the sources per deadline (rows dated after it left
+    out: organisations by founding, dissolution or alliance joining, support actions by their
+    date); yearly figures and ratings have no day and stay the year's."""
+    result = _derived_measures(targets, first, last)
+    by_deadline = defaultdict(list)
+    for target in targets:
+        if target.deadline and target.year_from <= target.deadline.year <= min(last, target.year_to):
+            by_deadline[target.deadline].append(target)
+    for deadline, cut in by_deadline.items():
+        as_of = _derived_measures(cut, first, deadline.year, cutoff=deadline)
+        for target in cut:
+            result[target.pk][deadline.year] = as_of[target.pk][deadline.year]
+    return result
+
+
+def _derived_measures(targets, first, last, cutoff=None) -> dict[int, dict[int, Measure]]:
+    agg = Aggregates(list({t.area_id: t.area for t in targets}.values()), first, last, cutoff)
     for target in targets:
         RULES[target.indicator.rule].need(agg, target.indicator.rule_params, target.denominator, _key(target))
     result = {}

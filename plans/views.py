@@ -129,7 +129,9 @@ def target_detail(request, pk):
         "target": target,
         "progress": progress,
         "progress_chart": charts.progress_chart(target, progress),
-        "trend_chart": charts.trend_chart(target, list(target.progress_years.order_by("year"))),
+        "trend_chart": charts.trend_chart(
+            target, list(target.progress_years.order_by("year")), progress.explanation if progress else None
+        ),
         "comparison_chart": _comparison(request.user, target),
         "rating_chart": rating_chart(Rating.objects.counted().of_organisations(area_htx).level_counts_by_year()),
         "table": table,
@@ -169,13 +171,15 @@ def _inputs_table(request, target, progress):
     numerator, denominator = rule.parts(params, target.denominator, year)
     chosen = "denominator" if request.GET.get("list") == "denominator" and denominator is not None else "numerator"
     part = denominator if chosen == "denominator" else numerator
-    rows = visible(part.listed(target.area, year), request.user)
+    cutoff = target.deadline if target.deadline and target.deadline.year == year else None
+    rows = visible(part.listed(target.area, year, cutoff), request.user)
     if part.lists_actions:
         table = SupportActionTable(rows.select_related("organisation", "area"))
     else:
         table = CountedOrganisationTable(rows.select_related("commune"))
     listing = {
         "year": year,
+        "cutoff": cutoff,
         "chosen": chosen,
         "has_denominator": denominator is not None,
         "denominator_label": getattr(denominator, "label", ""),

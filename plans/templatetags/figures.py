@@ -1,5 +1,6 @@
 """The filters of plans.figures, for templates: `{{ value|number }}`, `{{ value|figure:target }}`,
-`{{ target|formula }}` and `{{ target|explain:progress.explanation }}`."""
+`{{ target|formula }}`, `{{ target|explain:progress.explanation }}` and, for an every-year
+target, `{{ progress.explanation|year_strip }}` and `{{ progress.explanation|years_summary }}`."""
 
 from django import template
 
@@ -11,3 +12,5 @@ register.filter("number", figures.number)
 register.filter("figure", figures.figure)
 register.filter("formula", figures.formula)
 register.filter("explain", figures.explain)
+register.filter("year_strip", figures.year_strip)
+register.filter("years_summary", figures.years_summary)

@@ -33,10 +33,23 @@
     if (!chart.years.length) {
       return;
     }
+    const actual = { type: "scatter", mode: "lines+markers", name: chart.names.actual, x: chart.years, y: chart.actual, line: { color: "#198754", width: 3 } };
+    if (chart.marks) {
+      // An every-year target: each year's symbol above its point and a marker shape of its own,
+      // so met and missed years read apart without colour.
+      Object.assign(actual, {
+        mode: "lines+markers+text",
+        text: chart.marks.symbols,
+        textposition: "top center",
+        hovertext: chart.marks.labels,
+        hoverinfo: "text+y",
+        marker: { symbol: chart.marks.shapes, size: 11 },
+      });
+    }
     charts.draw(
       "trend-chart",
       [
-        { type: "scatter", mode: "lines+markers", name: chart.names.actual, x: chart.years, y: chart.actual, line: { color: "#198754", width: 3 } },
+        actual,
         { type: "scatter", mode: "lines", name: chart.names.path, x: chart.years, y: chart.path, line: { color: "#6c757d", dash: "dash" } },
       ],
       { title: { text: chart.title }, xaxis: { type: "category" } }

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 from django.utils import translation
 
-from plans.figures import explain
+from plans.figures import explain, year_strip
 from plans.models import Indicator, Target
 
 U = Indicator.Unit
@@ -62,9 +62,42 @@ CASES = {
     ),
     "every year with missed years": (
         EVERY_YEAR,
-        {"year": 2025, "closed": True, "actual": "1234", "missed_years": [2021, 2024]},
-        "Năm 2025: thực hiện 1.234 HTX; mục tiêu ≥ 50 HTX. Các năm không đạt: 2021, 2024.",
-        "2025: actual 1,234 HTX; target ≥ 50 HTX. Years missed: 2021, 2024.",
+        {
+            "year": 2025,
+            "closed": True,
+            "actual": "1234",
+            "strip": [[2020, "achieved"], [2021, "missed"], [2022, "achieved"], [2023, "achieved"]]
+            + [[2024, "missed"], [2025, "achieved"]],
+            "missed_years": [2021, 2024],
+        },
+        "4/6 năm đạt; không đạt 2021, 2024. Năm 2025: thực hiện 1.234 HTX; mục tiêu ≥ 50 HTX.",
+        "4/6 years met; missed 2021, 2024. 2025: actual 1,234 HTX; target ≥ 50 HTX.",
+    ),
+    "an average of money with its inputs in tỷ đồng": (
+        target("gte", 3_000_000_000, unit=U.VND),
+        {"year": 2022, "closed": True, "actual": "3100000000", "numerator": "124000000000", "denominator": "40"},
+        "Năm 2022: thực hiện 3,1 tỷ đồng (124 tỷ đồng/40); mục tiêu ≥ 3 tỷ đồng.",
+        "2022: actual 3.1 billion VND (124 billion VND/40); target ≥ 3 billion VND.",
+    ),
+    "a range with its band": (
+        target("between", 50, 80, count_noun="HTX"),
+        {"year": 2025, "closed": True, "actual": "66", "band": "within"},
+        "Năm 2025: thực hiện 66 HTX, trong khoảng mục tiêu; mục tiêu 50–80 HTX.",
+        "2025: actual 66 HTX, within the target range; target 50–80 HTX.",
+    ),
+    "every year while the term runs": (
+        EVERY_YEAR,
+        {
+            "year": 2022,
+            "closed": False,
+            "actual": "20",
+            "expected": "24.9315",
+            "strip": [[2020, "achieved"], [2021, "no_data"], [2022, "running"], [2023, "later"]],
+            "no_data_years": [2021],
+        },
+        "1/2 năm đã qua đạt; chưa có số liệu 2021. Năm 2022: thực hiện 20 HTX; mục tiêu ≥ 50 HTX; theo tiến độ cần"
+        " 24,9 HTX.",
+        "1/2 past years met; no data for 2021. 2022: actual 20 HTX; target ≥ 50 HTX; on the path 24.9 HTX needed.",
     ),
     "no data": (
         SHARE,
@@ -91,3 +124,19 @@ def test_the_level_on_the_path_is_left_out_once_the_period_is_closed():
 
 def test_a_row_without_parts_has_no_explanation_yet():
     assert explain(SHARE, {}) == ""
+
+
+def test_the_strip_gives_each_year_a_symbol_and_words_not_only_a_colour():
+    parts = {"strip": [[2020, "achieved"], [2021, "missed"], [2022, "no_data"], [2023, "running"], [2024, "later"]]}
+    with translation.override("vi"):
+        strip = [(m["year"], m["symbol"], str(m["label"])) for m in year_strip(parts)]
+    assert strip == [
+        (2020, "✓", "đạt"),
+        (2021, "✗", "không đạt"),
+        (2022, "?", "chưa có số liệu"),
+        (2023, "…", "đang thực hiện"),
+        (2024, "·", "chưa đến"),
+    ]
+    with translation.override("en"):
+        assert [str(m["label"]) for m in year_strip(parts)] == ["met", "missed", "no data", "under way", "to come"]
+    assert year_strip({"year": 2025}) == [] and year_strip({}) == []

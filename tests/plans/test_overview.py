@@ -1,6 +1,7 @@
 """The overview: every plan's targets with progress, counts by status, filters, scope by province."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -142,14 +143,14 @@ def test_the_province_filter_keeps_the_plans_about_that_province(national):
 
 def test_a_badge_explains_its_status_on_hover(national):
     html = national.get(reverse("overview")).content.decode()
-    assert 'title="Năm 2025: thực hiện 50 HTX; mục tiêu ≥ 50 HTX. Các năm không đạt: 2021, 2024."' in html
+    assert 'title="4/6 năm đạt; không đạt 2021, 2024. Năm 2025: thực hiện 50 HTX; mục tiêu ≥ 50 HTX."' in html
 
 
 def test_in_english_the_badge_explains_its_status_in_english(national):
     national.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = national.get(reverse("overview")).content.decode()
-    assert 'title="2025: actual 50 HTX; target ≥ 50 HTX. Years missed: 2021, 2024."' in html
-    assert "Các năm không đạt" not in html
+    assert 'title="4/6 years met; missed 2021, 2024. 2025: actual 50 HTX; target ≥ 50 HTX."' in html
+    assert "năm đạt" not in html and "không đạt 20" not in html
 
 
 def test_cached_rows_never_outlive_a_change_of_what_they_show(national):
@@ -211,3 +212,29 @@ def test_the_pages_say_when_the_figures_were_last_recomputed(national):
         assert "Đang tính lại" not in html
     RecomputeSchedule.objects.filter(pk=1).update(queued_at=timezone.now())
     assert "Đang tính lại theo thay đổi mới" in national.get(reverse("overview")).content.decode()
+
+
+def test_an_every_year_row_shows_each_year_and_how_many_were_met(national):
+    plan = Plan.objects.get(title__startswith="Nghị quyết Đại hội Liên minh HTX tỉnh Bắc Giang")
+    target = plan.targets.get(wording="Hàng năm thành lập mới ít nhất 50 HTX")
+    row = _row_of(national.get(reverse("overview"), {"plan": plan.pk}).content.decode(), target.get_absolute_url())
+    marks = re.findall(r'data-year="(\d{4})" data-mark="(\w+)"', row)
+    assert marks == [("2020", "achieved"), ("2021", "missed"), ("2022", "achieved")] + [
+        ("2023", "achieved"),
+        ("2024", "missed"),
+        ("2025", "achieved"),
+    ]
+    # Each year readable without colour: a symbol and the words.
+    assert '<span aria-hidden="true">✗</span> 2021<span class="visually-hidden">: không đạt</span>' in row
+    assert "4/6 năm đạt; không đạt 2021, 2024." in row
+    assert "năm 2025" in row  # the figure shown says whose year it is
+    assert 'role="progressbar"' not in row and "100%" not in row
+
+
+def test_a_range_row_says_where_the_figure_sits_in_the_range(national):
+    plan = Plan.objects.get(title__startswith="Kế hoạch phát triển kinh tế tập thể, HTX tỉnh Hòa Bình")
+    revenue = plan.targets.get(wording__contains="Doanh thu bình quân của HTX tăng từ 6–8%")
+    assert revenue.progress.band == "within" and revenue.progress.ratio == 1
+    html = national.get(reverse("overview"), {"year": "", "plan": plan.pk}).content.decode()
+    row = _row_of(html, revenue.get_absolute_url())
+    assert "Trong khoảng 6–8%" in row and "128%" not in row

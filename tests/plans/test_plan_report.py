@@ -1,5 +1,6 @@
 """A plan's progress report in Excel: target against actual, per target and year, with status."""
 
+import datetime
 from io import BytesIO
 
 import pytest
@@ -8,6 +9,7 @@ from openpyxl import load_workbook
 
 from accounts.models import User
 from plans.models import Plan, Target
+from plans.services import progress_recompute
 from tests.factories import logged_in
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +58,7 @@ def test_in_english_the_report_explains_each_target_in_english(client):
     numbers = f"({int(targets[weak].progress.numerator)}/{int(targets[weak].progress.denominator)})"
     assert rows[weak][-1].startswith("2025: actual ") and rows[weak][-1].endswith(f"{numbers}; target < 9%.")
     every_year = next(row for row in rows if row[1] == "Hàng năm thành lập mới ít nhất 50 HTX")
-    assert every_year[-1] == "2025: actual 50 HTX; target ≥ 50 HTX. Years missed: 2021, 2024."
+    assert every_year[-1] == "4/6 years met; missed 2021, 2024. 2025: actual 50 HTX; target ≥ 50 HTX."
     assert not [row[-1] for row in rows if "thực hiện" in row[-1] or "mục tiêu" in row[-1]]
 
 
@@ -122,3 +124,13 @@ def test_reported_results_have_a_sheet_of_their_own_with_no_status(client):
 def test_a_plan_without_results_has_no_results_sheet(client):
     book = report(logged_in(client, "lanhdao"), Plan.objects.get(title__startswith=BAC_GIANG))
     assert "Kết quả đã báo cáo" not in book.sheetnames
+
+
+def test_past_years_of_a_running_term_target_are_on_the_path_in_the_by_year_sheet(client):
+    plan = Plan.objects.get(title__startswith=BAC_GIANG)
+    progress_recompute(targets=plan.targets.all(), today=datetime.date(2025, 6, 30))
+    sheet = report(logged_in(client, "lanhdao"), plan)["Theo năm"]
+    loans = [row for row in sheet.iter_rows(min_row=6, values_only=True) if "khoảng 250 dự án" in row[1]]
+    assert [row[2] for row in loans] == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert [row[5] for row in loans[:5]] == [pytest.approx(250 * n / 6, abs=0.01) for n in range(1, 6)]
+    assert "Không đạt" not in {row[6] for row in loans}  # the term is not over

@@ -12,6 +12,7 @@ import pytest
 
 from cooperatives.models import Organisation, Rating, SupportAction, YearlyFigures
 from plans.models import EnteredValue, Indicator, Target
+from plans.rules import RULES
 from plans.services import measures_for
 from tests.factories import OrganisationFactory, PlanFactory, TargetFactory, commune, province
 
@@ -344,3 +345,83 @@ def test_officers_trained_share_counts_people_over_people_in_agricultural_htx(he
     figures(communes, 2024, sector="transport", key_officers=3, key_officers_trained=0)  # not agricultural
     trained = measure("officers_trained_test", area, 2024, Target.Denominator.AGRICULTURAL_HTX)
     assert (trained.numerator, trained.denominator) == (7, 12)
+
+
+# A deadline inside the year: the registry's dated rows as of that day -----------------------
+
+DEADLINE = day(2022, 9, 30)
+
+
+def by_deadline_and_year(code, area, denominator=""):
+    """The figure of 2022 for a target "by 30/9/2022" and for one of the whole year."""
+    plan = PlanFactory(area=area, first_year=2015, last_year=2030)
+    indicator = Indicator.objects.get(code=code)
+    made = [
+        TargetFactory(plan=plan, area=area, indicator=indicator, period=period, deadline=cut, denominator=denominator)
+        for period, cut in (("year", DEADLINE), ("term", None))
+    ]
+    results = measures_for(made, TODAY)
+    return tuple(results[target.pk][2022] for target in made)
+
+
+def test_a_deadline_counts_the_organisations_founded_by_that_day(here):
+    area, communes = here
+    org(communes, founded_on=DEADLINE)
+    org(communes, founded_on=day(2022, 10, 1))
+    assert [m.value for m in by_deadline_and_year("htx_founded", area)] == [1, 2]
+
+
+def test_a_deadline_counts_the_members_admitted_to_the_alliance_by_that_day(here):
+    area, communes = here
+    org(communes, alliance_joined_on=day(2022, 9, 1))
+    org(communes, alliance_joined_on=day(2022, 11, 1))
+    assert [m.value for m in by_deadline_and_year("alliance_members_admitted", area)] == [1, 2]
+
+
+def test_a_deadline_counts_the_support_actions_by_that_day(here):
+    area, communes = here
+    htx, other = org(communes), org(communes, 1)
+    SupportAction.objects.create(kind="trade_fair", occurred_on=DEADLINE, organisation=htx)
+    SupportAction.objects.create(kind="trade_fair", occurred_on=day(2022, 10, 1), organisation=other)
+    SupportAction.objects.create(kind="manager_training", occurred_on=day(2022, 3, 1), organisation=htx, count=5)
+    SupportAction.objects.create(kind="manager_training", occurred_on=day(2022, 12, 1), organisation=other, count=4)
+    assert [m.value for m in by_deadline_and_year("trade_fair_htx", area)] == [1, 2]
+    assert [m.value for m in by_deadline_and_year("manager_training_turns", area)] == [5, 9]
+
+
+def test_a_deadline_reads_founding_training_and_dissolution_as_of_that_day(here):
+    area, communes = here
+    trained_in_march, trained_in_november, untrained = org(communes), org(communes), org(communes)
+    ends_in_november = org(communes, dissolved_on=day(2022, 11, 1), status="dissolved")
+    org(communes, founded_on=day(2022, 10, 15))  # untrained, and founded after the deadline
+    for who, on in [
+        (trained_in_march, day(2022, 3, 1)),
+        (trained_in_november, day(2022, 11, 1)),
+        (ends_in_november, day(2021, 3, 1)),
+    ]:
+        SupportAction.objects.create(kind="manager_training", occurred_on=on, organisation=who)
+    deadline, year = by_deadline_and_year("htx_agri_trained_share", area, Target.Denominator.AGRICULTURAL_HTX)
+    assert (deadline.numerator, deadline.denominator) == (2, 4)  # March's and the one still active on 30/9
+    assert (year.numerator, year.denominator) == (2, 4)  # March's and November's; the late one, not the ended
+    assert untrained.pk  # in both denominators
+
+
+def test_yearly_figures_and_ratings_have_no_day_and_stay_the_year_s(here):
+    area, communes = here
+    rate(communes, ["good", "weak"])
+    figures(communes, 2022, revenue=D(3_000_000_000))
+    deadline, year = by_deadline_and_year("htx_effective_share", area, Target.Denominator.RATED_HTX)
+    assert deadline == year and deadline.value == 50
+    deadline, year = by_deadline_and_year("htx_average_revenue", area)
+    assert deadline == year and deadline.value == 3_000_000_000
+
+
+def test_the_rows_listed_by_a_deadline_are_those_it_counted(here):
+    area, communes = here
+    org(communes, founded_on=DEADLINE)
+    org(communes, founded_on=day(2022, 10, 1))
+    org(communes, dissolved_on=day(2022, 11, 1), status="dissolved")
+    founded = RULES[Indicator.Rule.FOUNDED].numerator({"kind": "htx"}, "")
+    assert (founded.listed(area, 2022, DEADLINE).count(), founded.listed(area, 2022).count()) == (1, 2)
+    active = RULES[Indicator.Rule.ACTIVE].numerator({"kind": "htx"}, "")
+    assert (active.listed(area, 2022, DEADLINE).count(), active.listed(area, 2022).count()) == (2, 2)

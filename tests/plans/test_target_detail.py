@@ -168,7 +168,7 @@ def explanation_on(page) -> str:
     return unescape(strip_tags(re.search(r'<p class="small mt-2 mb-0">(.*?)</p>', page, re.S).group(1))).strip()
 
 
-VIETNAMESE_WORDS = ["thực hiện", "mục tiêu", "Năm", "Các năm không đạt", "Chưa có số liệu", "so với", "theo tiến độ"]
+VIETNAMESE_WORDS = ["thực hiện", "mục tiêu", "Năm", "năm đạt", "không đạt", "Chưa có số liệu", "so với", "theo tiến độ"]
 
 
 @pytest.mark.parametrize("status", Progress.Status.values)
@@ -213,3 +213,31 @@ def test_the_denominator_is_named_as_it_is_computed(national):
     html = national.get(linked.get_absolute_url()).content.decode()
     assert "(HTX nông nghiệp có số liệu năm)" in html
     assert "(HTX nông nghiệp đang hoạt động)" not in html
+
+
+def test_a_deadline_inside_the_year_cuts_the_figure_and_the_list_behind_it(national):
+    founded = target("Thành lập mới 35 HTX")
+    whole_year = founded.progress.actual
+    Target.objects.filter(pk=founded.pk).update(deadline=datetime.date(2022, 6, 30))
+    services.progress_recompute(targets=Target.objects.filter(pk=founded.pk), today=datetime.date(2026, 11, 22))
+    by_june = Progress.objects.get(target=founded).actual
+    in_june = Organisation.objects.in_area(founded.area).cooperatives()
+    assert by_june == in_june.filter(founded_on__range=("2022-01-01", "2022-06-30")).count() < whole_year
+    response = national.get(founded.get_absolute_url())
+    assert response.context["table"].paginator.count == by_june
+    assert "Đến hết 30/06/2022: những dòng mà con số đã đếm" in response.content.decode()
+
+
+def test_an_every_year_target_shows_its_years_on_the_page_and_in_the_trend(national):
+    new_htx = target("Hàng năm thành lập mới ít nhất 50 HTX")
+    response = national.get(new_htx.get_absolute_url())
+    html = response.content.decode()
+    assert html.count('class="year-mark year-missed"') == 2
+    assert "4/6 năm đạt; không đạt 2021, 2024." in html
+    marks = response.context["trend_chart"]["marks"]
+    assert marks["symbols"] == ["✓", "✗", "✓", "✓", "✗", "✓"]
+    assert marks["shapes"][1] == "x" and marks["labels"][1] == "2021: không đạt"
+
+
+def test_a_term_target_has_no_year_marks_in_its_trend(national):
+    assert national.get(target("HTX xếp loại yếu dưới 9%").get_absolute_url()).context["trend_chart"]["marks"] is None
