@@ -234,7 +234,8 @@ def test_an_every_year_row_shows_each_year_and_how_many_were_met(national):
 def test_a_range_row_says_where_the_figure_sits_in_the_range(national):
     plan = Plan.objects.get(title__startswith="Kế hoạch phát triển kinh tế tập thể, HTX tỉnh Hòa Bình")
     revenue = plan.targets.get(wording__contains="Doanh thu bình quân của HTX tăng từ 6–8%")
-    assert revenue.progress.band == "within" and revenue.progress.ratio == 1
+    # The demo's figure is below the range; a stored figure within it, as a recompute writes one.
+    Progress.objects.filter(target=revenue).update(actual=7, band="within", ratio=1, status="achieved")
     html = national.get(reverse("overview"), {"year": "", "plan": plan.pk}).content.decode()
     row = _row_of(html, revenue.get_absolute_url())
     assert "Trong khoảng 6–8%" in row and "128%" not in row
