@@ -205,6 +205,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The tasks that read an uploaded file stop after this (cooperatives.tasks): 100,000 rows take
+# about half a minute to read and write, so this is only ever reached by a file crafted to be slow.
+IMPORT_TASK_SECONDS = env_int("IMPORT_TASK_SECONDS", 300)
 CELERY_BEAT_SCHEDULE = {
     "recompute all progress nightly": {
         "task": "plans.tasks.recompute_all_progress",

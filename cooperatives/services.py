@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from dataclasses import field as default
 from operator import attrgetter
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
@@ -544,10 +546,22 @@ def _ended_on_crash(upload_id: int, status: str):
     so the update is a write of its own."""
     try:
         yield
+    except SoftTimeLimitExceeded:
+        minutes = max(1, settings.IMPORT_TASK_SECONDS // 60)
+        message = _(
+            "Xử lý tệp quá %(minutes)s phút nên đã dừng: chưa lưu gì. Hãy chia thành nhiều tệp nhỏ hơn, "
+            "hoặc kiểm tra tệp bằng Excel rồi tải lên lại."
+        ) % {"minutes": minutes}
+        _ended(upload_id, status, message)
+        raise
     except Exception:
         message = _("Lỗi hệ thống khi xử lý tệp: chưa lưu gì. Hãy tải lên lại; nếu vẫn lỗi, hãy báo quản trị hệ thống.")
-        RegistryImport.objects.filter(pk=upload_id).update(status=status, errors=[[None, "", message]], error_count=1)
+        _ended(upload_id, status, message)
         raise
+
+
+def _ended(upload_id: int, status: str, message: str) -> None:
+    RegistryImport.objects.filter(pk=upload_id).update(status=status, errors=[[None, "", message]], error_count=1)
 
 
 def _progress_saver(upload_id: int):

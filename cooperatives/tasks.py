@@ -1,11 +1,23 @@
-"""Celery tasks of the registry. Each takes an id, loads its row and calls one service."""
+"""Celery tasks of the registry. Each takes an id, loads its row and calls one service.
+
+The tasks that read an uploaded file have time limits: whatever a file holds, it cannot hold a
+worker for long. At the soft limit the task is interrupted (SoftTimeLimitExceeded, raised inside
+the service, whose transaction rolls back) and the upload ends "failed" saying so; the hard limit,
+a little later, kills a worker stuck where Python cannot interrupt it.
+"""
 
 from celery import shared_task
+from django.conf import settings
 
 from cooperatives.services import registry_import_check, registry_import_commit
 
+FILE_TASK_LIMITS = {
+    "soft_time_limit": settings.IMPORT_TASK_SECONDS,
+    "time_limit": settings.IMPORT_TASK_SECONDS + 30,
+}
 
-@shared_task(acks_late=True)
+
+@shared_task(acks_late=True, **FILE_TASK_LIMITS)
 def check_registry_import(upload_id):
     """Read and check an uploaded list too long to preview within the request.
 
@@ -15,7 +27,7 @@ def check_registry_import(upload_id):
     registry_import_check(upload_id=upload_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, **FILE_TASK_LIMITS)
 def commit_registry_import(upload_id):
     """Write a previewed list in one transaction, when staff confirm a large upload.
 

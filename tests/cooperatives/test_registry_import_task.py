@@ -1,5 +1,5 @@
 """A large upload is read and committed by a real Celery worker on Redis and PostgreSQL, while the
-page polls its progress.
+page polls its progress; the tasks that read a file stop at their time limit, saying so.
 
 Marked `worker` and run last (tests/conftest.py). Not a transactional test: pytest-django would
 empty the database after it, which the other worker test still needs. It runs in autocommit
@@ -9,14 +9,18 @@ instead and removes what it committed.
 import json
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.models import User
+from cooperatives import importing, tasks
 from cooperatives.models import AdminUnit, Organisation, Rating, RegistryImport
 from cooperatives.services import registry_import
 from cooperatives.views import LARGE_IMPORT_ROWS, LARGE_UPLOAD_BYTES
 from plans.management.commands.bench_import import Command as BenchImport
-from tests.factories import logged_in, remove_committed_imports
+from tests.factories import logged_in, province, remove_committed_imports, xlsx_bytes
 from tests.workers import REQUIRED, SERVICES, wait_for
 
 pytestmark = pytest.mark.skipif(
@@ -72,3 +76,39 @@ def test_a_large_file_is_checked_and_committed_by_the_worker(committed_db, worke
     assert status(admin, upload.pk)["status"] == "committed"
     assert Organisation.objects.filter(registration_code__startswith="7999", province=hcm).count() == ROWS
     assert Rating.objects.filter(organisation__registration_code__startswith="7999", year=2024).count() == ROWS
+
+
+def test_the_tasks_that_read_an_uploaded_file_have_a_soft_and_a_hard_time_limit():
+    for task in (tasks.check_registry_import, tasks.commit_registry_import):
+        assert task.soft_time_limit == settings.IMPORT_TASK_SECONDS
+        assert task.soft_time_limit < task.time_limit <= task.soft_time_limit + 60
+
+
+def too_slow(*args, **kwargs):
+    raise SoftTimeLimitExceeded
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("task", "status_before", "status_after"),
+    [
+        (tasks.check_registry_import, RegistryImport.Status.CHECKING, RegistryImport.Status.INVALID),
+        (tasks.commit_registry_import, RegistryImport.Status.QUEUED, RegistryImport.Status.FAILED),
+    ],
+)
+def test_a_task_stopped_at_its_time_limit_ends_the_upload_saying_so(monkeypatch, task, status_before, status_after):
+    rows = [["Mã số đăng ký", "Tên tổ chức", "Loại hình"], ["2409990001", "HTX Chậm", "HTX"]]
+    upload = RegistryImport.objects.create(
+        created_by=User.objects.get(username="canbo.bacninh"),
+        province=province("24"),
+        file_name="cham.xlsx",
+        content=xlsx_bytes(rows),
+        status=status_before,
+    )
+    monkeypatch.setattr(importing, "parse", too_slow)
+    with pytest.raises(SoftTimeLimitExceeded):
+        task(upload.pk)
+    upload.refresh_from_db()
+    assert upload.status == status_after
+    assert "quá 5 phút" in upload.errors[0][2] and "chưa lưu gì" in upload.errors[0][2]
+    assert not Organisation.objects.filter(registration_code="2409990001").exists()
