@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from coop_tracker.lib.exports import append_row
 from cooperatives.models import Organisation, Rating, YearlyFigures
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -1493,20 +1494,20 @@ def template_xlsx(communes: Iterable[tuple[str, str]]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Danh sách"
-    sheet.append(list(TEMPLATE_HEADERS.values()))
+    append_row(sheet, TEMPLATE_HEADERS.values())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         sheet.column_dimensions[cell.column_letter].width = max(14, len(cell.value) + 2)
     sheet.freeze_panes = "A2"
     guide = book.create_sheet("Hướng dẫn")
-    guide.append(["Cột", "Cách ghi"])
+    append_row(guide, ["Cột", "Cách ghi"])
     for name, header in TEMPLATE_HEADERS.items():
-        guide.append([header, str(TEMPLATE_HELP.get(name, ""))])
+        append_row(guide, [header, str(TEMPLATE_HELP.get(name, ""))])
     guide.column_dimensions["A"].width, guide.column_dimensions["B"].width = 36, 100
     places = book.create_sheet("Mã xã")
-    places.append(["Mã xã/phường", "Xã/phường", "Tỉnh/thành phố"])
+    append_row(places, ["Mã xã/phường", "Xã/phường", "Tỉnh/thành phố"])
     for row in communes:
-        places.append(list(row))
+        append_row(places, row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

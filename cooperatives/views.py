@@ -15,6 +15,7 @@ from django_tables2.export import ExportMixin
 
 from accounts.permissions import get_editable_or_404, get_visible_or_404, require_registry_editor, visible
 from coop_tracker.lib.history import history_of
+from coop_tracker.lib.tables import SafeTableExport
 from cooperatives import importing, services, tasks
 from cooperatives.filters import RegistryFilter
 from cooperatives.forms import (
@@ -31,6 +32,7 @@ from cooperatives.tables import OrganisationTable, SupportActionTable
 class RegistryListView(ExportMixin, SingleTableMixin, FilterView):
     """The registry, scoped to the account, filtered, sorted, paginated; CSV and Excel of exactly the filter."""
 
+    export_class = SafeTableExport
     filterset_class = RegistryFilter
     table_class = OrganisationTable
     template_name = "cooperatives/registry_list.html"
