@@ -11,11 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
-from django_tables2.export import ExportMixin
 
 from accounts.permissions import get_editable_or_404, get_visible_or_404, require_registry_editor, visible
 from coop_tracker.lib.history import history_of
-from coop_tracker.lib.tables import SafeTableExport
+from coop_tracker.lib.tables import ExportMixin
 from cooperatives import importing, services, tasks
 from cooperatives.filters import RegistryFilter
 from cooperatives.forms import (
@@ -32,7 +31,6 @@ from cooperatives.tables import OrganisationTable, SupportActionTable
 class RegistryListView(ExportMixin, SingleTableMixin, FilterView):
     """The registry, scoped to the account, filtered, sorted, paginated; CSV and Excel of exactly the filter."""
 
-    export_class = SafeTableExport
     filterset_class = RegistryFilter
     table_class = OrganisationTable
     template_name = "cooperatives/registry_list.html"
