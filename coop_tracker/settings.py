@@ -1,8 +1,9 @@
 """Settings for Coop Tracker.
 
 Everything that differs between a laptop and production comes from environment
-variables (see README, "Configuration"). With nothing set, `make run` works:
-SQLite under var/ and Celery running tasks in-process.
+variables (see README, "Configuration"). With DEBUG=true and nothing else set (what
+`make run` does), SQLite under var/ and Celery running tasks in-process; with DEBUG off
+(the default), a strong SECRET_KEY is required.
 """
 
 import datetime
@@ -12,15 +13,24 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from coop_tracker.env import env_bool, env_broker, env_cache, env_database, env_int, env_list, env_str
+from coop_tracker.env import (
+    env_bool,
+    env_broker,
+    env_cache,
+    env_database,
+    env_int,
+    env_list,
+    env_secret_key,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
-DEBUG = env_bool("DEBUG", default=True)
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+# Off unless asked for: `make run`, `make test` and the test settings (tests/settings.py) turn it
+# on; a host started any other way (a Procfile runner, a systemd unit per process) runs with it off.
+DEBUG = env_bool("DEBUG", default=False)
+SECRET_KEY = env_secret_key("SECRET_KEY", debug=DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 
 INSTALLED_APPS = [
