@@ -113,6 +113,11 @@ class User(auth_models.AbstractUser):
     def can_edit_registry(self) -> bool:
         return self.is_active and self.role in (self.Role.ADMIN, self.Role.STAFF)
 
+    def can_write_into(self, province) -> bool:
+        """Whether this account may write the registry of `province` now: an admin anywhere, staff
+        in their own province (an account moved to another province no longer writes into the old)."""
+        return self.can_edit_registry and (self.scope_province is None or self.scope_province.pk == province.pk)
+
     @property
     def can_manage_accounts(self) -> bool:
         return self.is_active and self.role == self.Role.ADMIN

@@ -759,8 +759,12 @@ class SupportAction(models.Model):
 
 class RegistryImportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """An account sees its own uploads only: another account's import is a 404."""
-        return self.filter(created_by=user) if user.is_active else self.none()
+        """An account sees its own uploads into its province only: another account's import is a
+        404, and so is one into a province the account has since been moved from."""
+        if not user.is_active:
+            return self.none()
+        mine = self.filter(created_by=user)
+        return mine if user.scope_province is None else mine.filter(province=user.scope_province)
 
 
 class RegistryImport(models.Model):

@@ -499,7 +499,9 @@ def _history_copy(model, ids: list[int], change: str, user) -> None:
 
 def registry_import_check(*, upload_id: int) -> RegistryImport:
     """Preview an uploaded file: counts, rows and errors stored on the upload; nothing else written."""
-    upload = RegistryImport.objects.get(pk=upload_id)
+    upload = RegistryImport.objects.select_related("created_by", "province").get(pk=upload_id)
+    if not upload.created_by.can_write_into(upload.province):
+        return _refused(upload, RegistryImport.Status.INVALID)
     with _ended_on_crash(upload_id, RegistryImport.Status.INVALID):
         report = registry_import(
             data=bytes(upload.content),
@@ -524,6 +526,8 @@ def registry_import_commit(*, upload_id: int) -> RegistryImport | None:
         return None
     with _ended_on_crash(upload_id, RegistryImport.Status.FAILED):
         upload = RegistryImport.objects.select_related("created_by", "province").get(pk=upload_id)
+        if not upload.created_by.can_write_into(upload.province):
+            return _refused(upload, RegistryImport.Status.FAILED)
         report = registry_import(
             data=bytes(upload.content),
             file_name=upload.file_name,
@@ -536,6 +540,17 @@ def registry_import_commit(*, upload_id: int) -> RegistryImport | None:
         upload.committed_at = timezone.now()
         return _report_save(upload, report, RegistryImport.Status.COMMITTED)
     return _report_save(upload, report, RegistryImport.Status.FAILED)
+
+
+def _refused(upload: RegistryImport, status: str) -> RegistryImport:
+    """The uploader may no longer write into the upload's province (moved to another, made a leader,
+    locked): checked again when the file is read and when it is committed, whoever queued it."""
+    message = _("Tài khoản tải tệp lên không còn quyền nhập vào %(province)s: chưa lưu gì.") % {
+        "province": upload.province.full_name
+    }
+    _ended(upload.pk, status, message)
+    upload.refresh_from_db()
+    return upload
 
 
 @contextmanager

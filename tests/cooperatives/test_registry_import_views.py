@@ -4,6 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.models import User
+from cooperatives import tasks
 from cooperatives.models import Organisation, Rating, RegistryImport, YearlyFigures
 from plans.models import PendingRecompute, RecomputeSchedule
 from tests.factories import OrganisationFactory, YearlyFiguresFactory, commune, logged_in, province, xlsx_bytes
@@ -210,3 +212,34 @@ def test_one_organisation_over_several_years_and_its_rows_must_agree(client):
     errors = RegistryImport.objects.order_by("-pk")[0].errors
     assert [error[:2] for error in errors] == [[5, "B (Tên tổ chức)"], [6, "G (Năm)"]]
     assert "Khác với dòng 4" in errors[0][2] and "Năm 2024 của mã số 2409990002 đã có ở dòng 4" in errors[1][2]
+
+
+def moved_to_phu_tho(username="canbo.bacninh"):
+    User.objects.filter(username=username).update(province=province("25"))
+
+
+def test_an_account_moved_to_another_province_cannot_commit_what_it_uploaded_before(client):
+    staff = logged_in(client, "canbo.bacninh")
+    upload(staff, [row("2409990001", commune("24"))])
+    created = RegistryImport.objects.get()
+    assert created.status == "checked"
+    moved_to_phu_tho()
+    assert staff.get(created.get_absolute_url()).status_code == 404
+    assert staff.post(reverse("registry_import_commit", args=[created.pk])).status_code == 404
+    tasks.commit_registry_import(created.pk)  # a commit queued before the move
+    created.refresh_from_db()
+    assert created.status == "failed" and "không còn quyền nhập vào Tỉnh Bắc Ninh" in created.errors[0][2]
+    assert not Organisation.objects.filter(registration_code="2409990001").exists()
+
+
+def test_an_upload_checked_by_its_task_after_the_move_is_refused_too():
+    created = RegistryImport.objects.create(
+        created_by=User.objects.get(username="canbo.bacninh"),
+        province=province("24"),
+        file_name="x.xlsx",
+        content=xlsx_bytes([HEADER, row("2409990001", commune("24"))]),
+    )
+    moved_to_phu_tho()
+    tasks.check_registry_import(created.pk)
+    created.refresh_from_db()
+    assert created.status == "invalid" and "không còn quyền" in created.errors[0][2]
