@@ -59,10 +59,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the password check, which says why it ended a session (an expired temporary password).
+    "django.contrib.messages.middleware.MessageMiddleware",
     # Every page asks for a login unless its view says otherwise (login, language switch).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "coop_tracker.middleware.SecurityHeadersMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -114,16 +115,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one
-# address, that pair is refused for the cool-off. Per pair, not per address: a province's
-# offices share one address behind their router, and one person's typos must not lock out the
-# others; nor per username alone, which would let anyone lock anyone out. A successful login
-# resets the count; an admin's password reset lifts a lockout (accounts.services).
+# Lockout (django-axes, accounts.lockout): wrong passwords, at login and on /password/, are counted
+# three ways within the cool-off, and reaching any limit refuses the login before any password is
+# hashed: AXES_FAILURE_LIMIT for one username from one address (one person's typos lock no one else:
+# a province's offices share one address behind their router), AXES_ADDRESS_FAILURE_LIMIT from one
+# address whatever the usernames (one password tried on every username), AXES_USERNAME_FAILURE_LIMIT
+# for one username whatever the addresses (one account guessed from many). The last lets anyone who
+# knows a username lock it for the cool-off, so it is high; an admin's password reset lifts it. A
+# successful login forgives its own pair's failures only (accounts.services lifts the rest).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 50)
+AXES_USERNAME_FAILURE_LIMIT = env_int("AXES_USERNAME_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# A temporary password (a new account, a reset, one set in the Django admin) logs in for this long.
+TEMPORARY_PASSWORD_HOURS = env_int("TEMPORARY_PASSWORD_HOURS", 72)
 # Behind PROXY_COUNT reverse proxies (nginx…), the client's address is the one they put in
 # X-Forwarded-For and the scheme the one in X-Forwarded-Proto; with none, both are ignored, since
 # a client could write them.

@@ -5,7 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from cooperatives.models import AdminUnit, Organisation, Rating, SupportAction, YearlyFigures
@@ -108,7 +108,8 @@ def test_hau_giang_plan_holds_tasks_without_numbers():
     assert set(plan.tasks.values_list("status", flat=True)) <= set(Task.Status.values)
 
 
-def test_a_second_run_changes_nothing(capsys):
+def test_a_second_run_changes_nothing(capsys, settings):
+    settings.DEBUG = True
     models = [Plan, Target, Task, Indicator, EnteredValue, Organisation, YearlyFigures, Rating, SupportAction, User]
     before = {model: model.objects.count() for model in models}
     history_before = Target.history.count() + Organisation.history.count()
@@ -171,3 +172,11 @@ def test_demo_accounts_cover_the_three_roles():
     }
     assert roles == {("admin", None), ("staff", "24"), ("leader", None), ("leader", "24")}
     assert User.objects.get(username="canbo.bacninh").check_password("coop-staff-2026")
+
+
+def test_it_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    before = User.objects.count()
+    with pytest.raises(CommandError, match="chỉ chạy khi DEBUG bật"):
+        call_command("load_demo")
+    assert User.objects.count() == before
