@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the whole body.
+    "coop_tracker.middleware.RequestSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before the password check, which says why it ended a session (an expired temporary password).
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "coop_tracker.middleware.SecurityHeadersMiddleware",
+    "coop_tracker.middleware.PrivateCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -178,12 +181,19 @@ CONTENT_SECURITY_POLICY = {
 }
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
-# Requests: a form of the registry is a few kilobytes; the Excel import uploads files, which
-# Django streams to a temporary file above FILE_UPLOAD_MAX_MEMORY_SIZE (the size limit of a file
-# is the import form's; the web server in front caps whole bodies, README "Production serving").
+# Requests: a form of the registry is a few kilobytes; the Excel import uploads one file of at most
+# 20 MB (cooperatives.importing.MAX_UPLOAD_BYTES), which Django streams to a temporary file above
+# FILE_UPLOAD_MAX_MEMORY_SIZE. A body declared larger than its page takes is refused before it is
+# read (coop_tracker.middleware.RequestSizeMiddleware); the web server in front should cap bodies
+# too (README, "Production serving").
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FILES = 5
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+REQUEST_BODY_MAX_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE + 256 * 1024
+# The upload page: the file, the province and the CSRF token, and the multipart boundaries.
+REQUEST_BODY_LIMITS = {"registry_import": 20 * 1024 * 1024 + 256 * 1024}
+# Uploads an account may make in an hour (cooperatives.forms.RegistryImportForm).
+IMPORT_UPLOADS_PER_HOUR = env_int("IMPORT_UPLOADS_PER_HOUR", 20)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -231,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
     "recompute all progress nightly": {
         "task": "plans.tasks.recompute_all_progress",
         "schedule": crontab(hour=1, minute=30),
+    },
+    "expire week-old and abandoned registry imports hourly": {
+        "task": "cooperatives.tasks.expire_registry_imports",
+        "schedule": crontab(minute=17),
     },
 }
 

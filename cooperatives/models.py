@@ -769,7 +769,8 @@ class RegistryImportQuerySet(models.QuerySet):
 
 class RegistryImport(models.Model):
     """An uploaded list of organisations, yearly figures and ratings, kept between its preview and
-    its commit (cooperatives.importing reads it; cooperatives.services writes it)."""
+    its commit (cooperatives.importing reads it; cooperatives.services writes it). Its content is
+    dropped once it can no longer be committed (committed, refused, failed), and after a week."""
 
     class Status(models.TextChoices):
         CHECKING = "checking", _("Đang kiểm tra")
@@ -803,6 +804,9 @@ class RegistryImport(models.Model):
     notes = models.JSONField(_("ghi chú"), default=list, blank=True)
     rows = models.JSONField(_("xem trước"), default=list, blank=True)
     created_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    # The last change of status or progress: an upload "running" with none for long was left by a
+    # process that died (cooperatives.services.registry_imports_expire).
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     committed_at = models.DateTimeField(_("nhập lúc"), null=True, blank=True)
 
     objects = RegistryImportQuerySet.as_manager()

@@ -3,6 +3,7 @@ the deletion and restore of an organisation, and the import of provincial Excel/
 organisations, yearly figures and ratings."""
 
 import csv
+import datetime
 import io
 from collections import defaultdict
 from collections.abc import Callable
@@ -522,7 +523,7 @@ def registry_import_commit(*, upload_id: int) -> RegistryImport | None:
     waiting = RegistryImport.objects.filter(
         pk=upload_id, status__in=[RegistryImport.Status.CHECKED, RegistryImport.Status.QUEUED]
     )
-    if not waiting.update(status=RegistryImport.Status.COMMITTING, rows_done=0):
+    if not waiting.update(status=RegistryImport.Status.COMMITTING, rows_done=0, updated_at=timezone.now()):
         return None
     with _ended_on_crash(upload_id, RegistryImport.Status.FAILED):
         upload = RegistryImport.objects.select_related("created_by", "province").get(pk=upload_id)
@@ -576,17 +577,32 @@ def _ended_on_crash(upload_id: int, status: str):
 
 
 def _ended(upload_id: int, status: str, message: str) -> None:
-    RegistryImport.objects.filter(pk=upload_id).update(status=status, errors=[[None, "", message]], error_count=1)
+    RegistryImport.objects.filter(pk=upload_id).update(**_ending(status, message))
+
+
+def _ending(status: str, message: str) -> dict:
+    """An upload's fields as it ends with one message; its content goes, as it can no longer be committed."""
+    return {
+        "status": status,
+        "errors": [[None, "", message]],
+        "error_count": 1,
+        "content": b"",
+        "updated_at": timezone.now(),
+    }
 
 
 def _progress_saver(upload_id: int):
     def save(rows_done: int, rows_total: int | None):
-        RegistryImport.objects.filter(pk=upload_id).update(rows_done=rows_done, rows_total=rows_total)
+        RegistryImport.objects.filter(pk=upload_id).update(
+            rows_done=rows_done, rows_total=rows_total, updated_at=timezone.now()
+        )
 
     return save
 
 
 def _report_save(upload: RegistryImport, report: ImportReport, status: str) -> RegistryImport:
+    if status != RegistryImport.Status.CHECKED:
+        upload.content = b""  # committed, refused or failed: it will not be read again
     upload.status = status
     upload.counts = report.counts
     upload.errors = [error.as_list() for error in report.errors[:STORED_ERRORS]]
@@ -605,6 +621,45 @@ def _report_save(upload: RegistryImport, report: ImportReport, status: str) -> R
             "rows_done",
             "rows_total",
             "committed_at",
+            "content",
+            "updated_at",
         ]
     )
     return upload
+
+
+IMPORT_KEPT = datetime.timedelta(days=7)
+# A check or a commit reports progress every 1,000 rows and ends within IMPORT_TASK_SECONDS: one
+# with no news for an hour was left by a process that died. A commit waits in the queue for workers.
+IMPORT_STALLED = datetime.timedelta(hours=1)
+IMPORT_QUEUE_LOST = datetime.timedelta(days=1)
+
+
+def registry_imports_expire(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Uploads a week old lose their content, and one never committed ends "failed" saying so;
+    uploads left "running" by a process that died end too. Returns how many of each."""
+    now = now or timezone.now()
+    Status = RegistryImport.Status
+    old = RegistryImport.objects.filter(created_at__lt=now - IMPORT_KEPT)
+    counts = {
+        "expired": old.filter(status=Status.CHECKED).update(
+            **_ending(Status.FAILED, _("Quá một tuần chưa nhập nên tệp đã được xoá: chưa lưu gì. Hãy tải lên lại."))
+        ),
+        "dropped": old.exclude(content=b"").update(content=b""),
+    }
+    stopped = _("Tiến trình xử lý tệp đã dừng giữa chừng: chưa lưu gì. Hãy tải lên lại.")
+    unsure = _(
+        "Tiến trình nhập đã dừng giữa chừng: nhiều khả năng chưa lưu gì (mọi thứ được ghi trong một lần). "
+        "Hãy kiểm tra sổ đăng ký trước khi tải lên lại."
+    )
+    lost = _("Lượt nhập đã chờ quá một ngày mà không được xử lý: chưa lưu gì. Hãy tải lên lại.")
+    rules = [
+        (Status.CHECKING, IMPORT_STALLED, Status.INVALID, stopped),
+        (Status.COMMITTING, IMPORT_STALLED, Status.FAILED, unsure),
+        (Status.QUEUED, IMPORT_QUEUE_LOST, Status.FAILED, lost),
+    ]
+    counts["stopped"] = sum(
+        RegistryImport.objects.filter(status=running, updated_at__lt=now - quiet).update(**_ending(ended, message))
+        for running, quiet, ended, message in rules
+    )
+    return counts

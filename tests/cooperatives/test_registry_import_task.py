@@ -6,6 +6,7 @@ empty the database after it, which the other worker test still needs. It runs in
 instead and removes what it committed.
 """
 
+import datetime
 import json
 
 import pytest
@@ -13,6 +14,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from cooperatives import importing, tasks
@@ -112,3 +114,47 @@ def test_a_task_stopped_at_its_time_limit_ends_the_upload_saying_so(monkeypatch,
     assert upload.status == status_after
     assert "quá 5 phút" in upload.errors[0][2] and "chưa lưu gì" in upload.errors[0][2]
     assert not Organisation.objects.filter(registration_code="2409990001").exists()
+
+
+def aged(status, *, days=0, quiet_hours=0, **fields):
+    upload = RegistryImport.objects.create(
+        created_by=User.objects.get(username="canbo.bacninh"),
+        province=province("24"),
+        file_name=f"{status}.xlsx",
+        content=b"PK\x03\x04 noi dung",
+        status=status,
+        **fields,
+    )
+    now = timezone.now()
+    moved = {
+        "created_at": now - datetime.timedelta(days=days),
+        "updated_at": now - datetime.timedelta(hours=quiet_hours),
+    }
+    RegistryImport.objects.filter(pk=upload.pk).update(**moved)
+    return upload
+
+
+@pytest.mark.django_db
+def test_uploads_a_week_old_lose_their_content_and_abandoned_ones_end():
+    Status = RegistryImport.Status
+    waiting = aged(Status.CHECKED, days=8)
+    fresh = aged(Status.CHECKED, days=1)
+    dead_check = aged(Status.CHECKING, quiet_hours=2)
+    dead_commit = aged(Status.COMMITTING, quiet_hours=2)
+    busy = aged(Status.COMMITTING)
+    lost = aged(Status.QUEUED, days=2, quiet_hours=30)
+    assert tasks.expire_registry_imports() == {"expired": 1, "dropped": 0, "stopped": 3}
+    found = {upload.pk: upload for upload in RegistryImport.objects.all()}
+    assert found[waiting.pk].status == Status.FAILED and "Quá một tuần" in found[waiting.pk].errors[0][2]
+    assert not bytes(found[waiting.pk].content)
+    assert (found[fresh.pk].status, bytes(found[fresh.pk].content)) == (Status.CHECKED, b"PK\x03\x04 noi dung")
+    assert found[dead_check.pk].status == Status.INVALID and "đã dừng giữa chừng" in found[dead_check.pk].errors[0][2]
+    assert found[dead_commit.pk].status == Status.FAILED and "kiểm tra sổ đăng ký" in found[dead_commit.pk].errors[0][2]
+    assert found[busy.pk].status == Status.COMMITTING
+    assert found[lost.pk].status == Status.FAILED
+    assert tasks.expire_registry_imports() == {"expired": 0, "dropped": 0, "stopped": 0}
+
+
+def test_the_expiry_runs_hourly_from_the_beat_schedule():
+    tasks_scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "cooperatives.tasks.expire_registry_imports" in tasks_scheduled

@@ -243,3 +243,30 @@ def test_an_upload_checked_by_its_task_after_the_move_is_refused_too():
     tasks.check_registry_import(created.pk)
     created.refresh_from_db()
     assert created.status == "invalid" and "không còn quyền" in created.errors[0][2]
+
+
+def test_an_uploads_content_is_dropped_once_it_is_committed_or_refused(client):
+    staff = logged_in(client, "canbo.bacninh")
+    upload(staff, [row("2409990001", commune("24"))])
+    upload(staff, [row("", commune("24"))])
+    good, bad = RegistryImport.objects.order_by("pk")
+    assert (good.status, bad.status) == ("checked", "invalid")
+    assert bytes(good.content) and not bytes(bad.content)  # kept until confirmed; never to be read again
+    staff.post(reverse("registry_import_commit", args=[good.pk]))
+    good.refresh_from_db()
+    assert good.status == "committed" and not bytes(good.content)
+
+
+def test_an_account_uploads_at_most_so_many_files_an_hour(client, settings):
+    settings.IMPORT_UPLOADS_PER_HOUR = 2
+    staff = logged_in(client, "canbo.bacninh")
+    for _ in range(2):
+        assert upload(staff, [row("2409990001", commune("24"))]).status_code == 302
+    refused = upload(staff, [row("2409990001", commune("24"))])
+    assert refused.status_code == 200
+    assert "Bạn đã tải lên 2 tệp trong một giờ qua" in refused.context["form"].errors["file"][0]
+    assert RegistryImport.objects.count() == 2
+    assert (
+        upload(logged_in(client, "admin"), [row("2409990001", commune("24"))], province=province("24").pk).status_code
+        == 302
+    )
