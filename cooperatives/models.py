@@ -802,6 +802,7 @@ class RegistryImport(models.Model):
     errors = models.JSONField(_("lỗi"), default=list, blank=True)
     error_count = models.PositiveIntegerField(_("số lỗi"), default=0)
     notes = models.JSONField(_("ghi chú"), default=list, blank=True)
+    warning = models.TextField(_("lỗi sau khi lưu"), blank=True, help_text=_("Dữ liệu đã lưu; bước sau đó bị lỗi."))
     rows = models.JSONField(_("xem trước"), default=list, blank=True)
     created_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
     # The last change of status or progress: an upload "running" with none for long was left by a

@@ -5,6 +5,7 @@ organisations, yearly figures and ratings."""
 import csv
 import datetime
 import io
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -48,6 +49,7 @@ VALIDITY = {
     Structure.FROM_2025: {"valid_from": MERGER_DATE, "valid_to": None},
 }
 BATCH_SIZE = 5000
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -312,6 +314,7 @@ class ImportReport:
     rows: list = default(default_factory=list)
     rows_read: int = 0
     committed: bool = False
+    warning: str = ""  # what failed after the commit: the rows are saved all the same
 
 
 def registry_import(
@@ -336,19 +339,36 @@ def registry_import(
         parsed = importing.parse(table, progress)
     except importing.ImportFileError as error:
         return ImportReport(errors=[importing.RowError(None, "", str(error))])
+    saved = []  # set by the first callback run after the commit: what fails later failed after it
     try:
         with transaction.atomic():
             plan = importing.plan(parsed, _registry_for(parsed, province, lock=commit))
             report = _report(parsed, plan)
             if commit and not plan.errors:
+                transaction.on_commit(lambda: saved.append(True))
                 _plan_write(plan, user)
                 report.committed = True
-    except DatabaseError:
+    except Exception as error:
+        if saved:
+            return _saved_but(report)
+        if not isinstance(error, DatabaseError):
+            raise
         # A rule the checks above missed, or a concurrent edit: the transaction wrote nothing.
         message = _(
             "Cơ sở dữ liệu từ chối dữ liệu (có thể do người khác vừa sửa cùng tổ chức): chưa lưu gì, hãy thử lại."
         )
         return ImportReport(errors=[importing.RowError(None, "", message)], rows_read=parsed.rows_read)
+    return report
+
+
+def _saved_but(report: ImportReport) -> ImportReport:
+    """The import is committed, and a step after its commit failed (queueing the recompute, say, on
+    a broker that does not answer): the upload says so rather than "nothing saved"."""
+    logger.exception("An import was committed; a step after its commit failed.")
+    report.warning = _(
+        "Đã lưu dữ liệu, nhưng một bước sau khi lưu bị lỗi (chưa xếp được lượt tính lại tiến độ): "
+        "các chỉ tiêu sẽ được tính lại ở lần sửa tiếp theo, muộn nhất là lần tính hằng đêm."
+    )
     return report
 
 
@@ -604,6 +624,7 @@ def _report_save(upload: RegistryImport, report: ImportReport, status: str) -> R
     if status != RegistryImport.Status.CHECKED:
         upload.content = b""  # committed, refused or failed: it will not be read again
     upload.status = status
+    upload.warning = report.warning
     upload.counts = report.counts
     upload.errors = [error.as_list() for error in report.errors[:STORED_ERRORS]]
     upload.error_count = len(report.errors)
@@ -622,6 +643,7 @@ def _report_save(upload: RegistryImport, report: ImportReport, status: str) -> R
             "rows_total",
             "committed_at",
             "content",
+            "warning",
             "updated_at",
         ]
     )

@@ -158,3 +158,36 @@ def test_uploads_a_week_old_lose_their_content_and_abandoned_ones_end():
 def test_the_expiry_runs_hourly_from_the_beat_schedule():
     tasks_scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "cooperatives.tasks.expire_registry_imports" in tasks_scheduled
+
+
+def test_an_import_whose_step_after_its_commit_fails_says_it_is_saved(committed_db, monkeypatch):
+    """Outside a test transaction, so that the import's own commit runs its after-commit steps."""
+    from plans import signals
+    from plans.models import PendingRecompute, RecomputeSchedule
+
+    def unreachable():
+        raise ConnectionError("the broker does not answer")
+
+    monkeypatch.setattr(signals, "queue_recompute", unreachable)
+    claim = RecomputeSchedule.objects.filter(pk=1).values_list("queued_at", flat=True).first()
+    RecomputeSchedule.objects.update_or_create(pk=1, defaults={"queued_at": None})
+    pending_before = set(PendingRecompute.objects.values_list("pk", flat=True))
+    place = AdminUnit.objects.communes().filter(parent=province("24")).order_by("code")[0]
+    rows = [["Mã số đăng ký", "Tên tổ chức", "Loại hình", "Lĩnh vực", "Mã xã/phường", "Ngày thành lập"]]
+    rows.append(["7999000001", "HTX Sau Khi Lưu", "HTX", "Nông nghiệp", place.code, "01/02/2020"])
+    upload = RegistryImport.objects.create(
+        created_by=User.objects.get(username="canbo.bacninh"),
+        province=province("24"),
+        file_name="sau-khi-luu.xlsx",
+        content=xlsx_bytes(rows),
+        status=RegistryImport.Status.CHECKED,
+    )
+    try:
+        tasks.commit_registry_import(upload.pk)
+        upload.refresh_from_db()
+        assert upload.status == RegistryImport.Status.COMMITTED and not upload.errors
+        assert "Đã lưu dữ liệu, nhưng" in upload.warning
+        assert Organisation.objects.filter(registration_code="7999000001").exists()
+    finally:
+        PendingRecompute.objects.exclude(pk__in=pending_before).delete()
+        RecomputeSchedule.objects.filter(pk=1).update(queued_at=claim)
