@@ -8,6 +8,7 @@ from accounts.models import User
 from cooperatives import tasks
 from cooperatives.models import Organisation, Rating, RegistryImport, YearlyFigures
 from plans.models import PendingRecompute, RecomputeSchedule
+from plans.signals import queue_recompute
 from tests.factories import OrganisationFactory, YearlyFiguresFactory, commune, logged_in, province, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,7 @@ def test_staff_preview_then_confirm_and_rows_are_matched_by_code(client, django_
     assert new.history.get().history_user.username == "canbo.bacninh"
     sources = set(PendingRecompute.objects.filter(area=place).values_list("source", flat=True))
     assert sources == {"organisations", "figures", "ratings"}
-    assert len(queued) == 1  # one recompute for the whole import
+    assert [callback for callback in queued if callback is queue_recompute] == [queue_recompute]  # one for all
 
     again = upload(staff, [row("2409990001", place), row("2400000777", place, name="HTX Cũ Đổi Tên")])
     second = RegistryImport.objects.get(pk=again["Location"].rstrip("/").split("/")[-1])
@@ -111,6 +112,7 @@ def test_another_provinces_organisation_cannot_be_overwritten_through_its_code(c
     upload(staff, [row("2400000999", commune("25"), name="Chiếm Mã")])
     created = RegistryImport.objects.get()
     assert created.status == "invalid" and "tỉnh khác" in created.errors[0][2]
+    assert other.name not in created.errors[0][2] and "Bắc Ninh" not in created.errors[0][2]  # which one stays unsaid
     other.refresh_from_db()
     assert other.province.code == "24" and other.name != "Chiếm Mã"
 
