@@ -22,25 +22,29 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# DEBUG is off unless set (coop_tracker/settings.py): the development targets turn it on, each
+# command explicitly; `serve` and `bench` turn it off.
+DEV := DEBUG=true
+
 # The compiled catalogues (.mo) are committed so that a machine without gettext serves English;
-# with gettext installed, this refreshes them from the .po files.
+# with gettext installed, this refreshes them from the .po files (a build step, which needs no key).
 messages: $(VENV)/.installed
-	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore .venv --ignore var -v0; \
+	@if command -v msgfmt >/dev/null; then $(DEV) $(PY) manage.py compilemessages --ignore .venv --ignore var -v0; \
 	else echo "gettext is not installed: using the committed .mo files"; fi
 
 var:
 	mkdir -p var
 
 migrate: $(VENV)/.installed messages | var
-	$(PY) manage.py migrate --no-input
+	$(DEV) $(PY) manage.py migrate --no-input
 
 demo: migrate
-	@if [ -d "$(ADMIN_UNITS)" ]; then $(PY) manage.py import_admin_units $(ADMIN_UNITS); \
+	@if [ -d "$(ADMIN_UNITS)" ]; then $(DEV) $(PY) manage.py import_admin_units $(ADMIN_UNITS); \
 	else echo "No administrative-unit lists at $(ADMIN_UNITS): set ADMIN_UNITS=... to load communes."; fi
-	$(PY) manage.py load_demo
+	$(DEV) $(PY) manage.py load_demo
 
 run: demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
 # Production on this host: web (gunicorn + whitenoise), Celery worker and beat, from the Procfile,
 # against DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis or RabbitMQ), with DEBUG=false.
@@ -57,9 +61,9 @@ serve: $(VENV)/.installed messages
 
 test: $(VENV)/.installed-dev messages | var
 	bin/system-packages test
-	$(PY) manage.py makemigrations --check --dry-run
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest
+	$(DEV) $(VENV)/bin/pytest
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -8,9 +8,13 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.forms import AdminPasswordChangeForm
 from accounts.models import User
 
-ROLE_FIELDSET = (_("Vai trò và phạm vi"), {"fields": ["role", "province", "must_change_password"]})
+ROLE_FIELDSET = (
+    _("Vai trò và phạm vi"),
+    {"fields": ["role", "province", "must_change_password", "temporary_password_expires_at"]},
+)
 
 
 @admin.register(User)
@@ -30,8 +34,12 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
             for name, options in super().get_fieldsets(request, obj)
         ]
 
+    change_password_form = AdminPasswordChangeForm
+
     def save_model(self, request, obj, form, change):
         obj.apply_role()
+        if not change and obj.has_usable_password():
+            obj.set_temporary_password(None)  # the admin typed it: its owner replaces it at first login
         super().save_model(request, obj, form, change)
 
     # Vietnamese names are written family name (last_name) first: "Nguyễn Văn An".

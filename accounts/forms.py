@@ -1,7 +1,11 @@
-"""The account form admins fill in: who, their role, and the province they work for."""
+"""The account form admins fill in (who, their role, the province they work for), and the login and
+password forms every account meets."""
 
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -35,7 +39,59 @@ class AccountForm(forms.ModelForm):
         return data
 
 
+class LoginForm(auth_forms.AuthenticationForm):
+    """Django's login form, refusing a temporary password past its time (the page says so)."""
+
+    temporary_password_expired = False
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.temporary_password_expired:
+            self.temporary_password_expired = True
+            raise ValidationError(EXPIRED, code="temporary_password_expired")
+
+
+EXPIRED = _("Mật khẩu tạm thời đã hết hạn: hãy nhờ quản trị viên đặt lại mật khẩu.")
+
+
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
-    def __init__(self, *args, **kwargs):
+    """The password change every account reaches. A wrong current password counts as a failed login
+    (django-axes), and while the account is locked no password is checked at all; the new password
+    must differ from the current one, so a temporary password cannot be kept."""
+
+    def __init__(self, *args, request, **kwargs):
+        self.request = request
         super().__init__(*args, **kwargs)
         style_fields(self.fields)
+
+    def clean_old_password(self):
+        credentials = {"username": self.user.get_username()}
+        if not AxesProxyHandler.is_allowed(self.request, credentials):
+            self.request.axes_locked_out, self.request.axes_credentials = True, credentials
+            raise ValidationError(_("Đã nhập sai mật khẩu quá nhiều lần: tạm khóa."), code="locked_out")
+        try:
+            return super().clean_old_password()
+        except ValidationError:
+            user_login_failed.send(sender=type(self), credentials=credentials, request=self.request)
+            raise
+
+    def clean(self):
+        data = super().clean()
+        old, new = data.get("old_password"), data.get("new_password1")
+        if old and new and old == new:
+            self.add_error("new_password1", _("Mật khẩu mới phải khác mật khẩu hiện tại."))
+        return data
+
+
+class AdminPasswordChangeForm(auth_forms.AdminPasswordChangeForm):
+    """The Django admin's "change password": the password set there is a temporary one, which its
+    owner must replace at their next login (an admin knows it)."""
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if user.has_usable_password():
+            user.set_temporary_password(None)
+        user._change_reason = User.Change.PASSWORD_RESET
+        if commit:
+            user.save()
+        return user

@@ -4,10 +4,14 @@ An app of its own because roles and province scope are a noun of the domain
 that every other app asks about (README, "Layout").
 """
 
+import datetime
+
+from django.conf import settings
 from django.contrib.auth import models as auth_models
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -67,6 +71,12 @@ class User(auth_models.AbstractUser):
         default=False,
         help_text=_("Mật khẩu tạm thời: người dùng phải đặt mật khẩu mới ở lần đăng nhập tới."),
     )
+    temporary_password_expires_at = models.DateTimeField(
+        _("mật khẩu tạm thời hết hạn lúc"),
+        null=True,
+        blank=True,
+        help_text=_("Sau lúc này mật khẩu tạm thời không đăng nhập được nữa: quản trị viên đặt lại mật khẩu khác."),
+    )
 
     # Who changed an account and when (admins' own actions included). Neither the password hash
     # nor the time of the last login belongs in that record.
@@ -112,6 +122,27 @@ class User(auth_models.AbstractUser):
     @property
     def can_edit_registry(self) -> bool:
         return self.is_active and self.role in (self.Role.ADMIN, self.Role.STAFF)
+
+    def set_temporary_password(self, raw_password: str | None) -> None:
+        """A password its owner must replace at their next login, within TEMPORARY_PASSWORD_HOURS
+        (a password an admin knows, or was sent, should not stay usable for long). None: the
+        password is already set (by the Django admin's forms)."""
+        if raw_password is not None:
+            self.set_password(raw_password)
+        self.must_change_password = True
+        self.temporary_password_expires_at = timezone.now() + datetime.timedelta(
+            hours=settings.TEMPORARY_PASSWORD_HOURS
+        )
+
+    @property
+    def temporary_password_expired(self) -> bool:
+        expires = self.temporary_password_expires_at
+        return self.must_change_password and expires is not None and expires <= timezone.now()
+
+    def can_write_into(self, province) -> bool:
+        """Whether this account may write the registry of `province` now: an admin anywhere, staff
+        in their own province (an account moved to another province no longer writes into the old)."""
+        return self.can_edit_registry and (self.scope_province is None or self.scope_province.pk == province.pk)
 
     @property
     def can_manage_accounts(self) -> bool:

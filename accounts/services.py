@@ -31,8 +31,7 @@ def account_create(*, user: User) -> str:
     """Save a new account with a temporary password it must change at first login; return the password."""
     user.apply_role()
     password = temporary_password()
-    user.set_password(password)
-    user.must_change_password = True
+    user.set_temporary_password(password)
     _save(user, User.Change.CREATED)
     return password
 
@@ -46,8 +45,7 @@ def account_update(*, user: User) -> None:
 def account_reset_password(*, user: User) -> str:
     """A new temporary password, to be changed at next login; also lifts a lockout of the account."""
     password = temporary_password()
-    user.set_password(password)
-    user.must_change_password = True
+    user.set_temporary_password(password)
     _save(user, User.Change.PASSWORD_RESET)
     axes_reset(username=user.username)
     return password

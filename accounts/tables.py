@@ -4,10 +4,10 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from coop_tracker.lib.tables import WIDE_ONLY
+from coop_tracker.lib.tables import WIDE_ONLY, Table
 
 
-class AccountTable(tables.Table):
+class AccountTable(Table):
     username = tables.Column(linkify=True)
     name = tables.Column(verbose_name=_("Họ và tên"), accessor="display_name", order_by=("last_name", "first_name"))
     email = tables.EmailColumn(attrs=WIDE_ONLY)

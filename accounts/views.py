@@ -2,6 +2,7 @@
 password change every account reaches, which a temporary password makes compulsory."""
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -118,7 +119,18 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
     success_url = reverse_lazy("password_change_done")
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
     def form_valid(self, form):
         form.user.must_change_password = False
+        form.user.temporary_password_expires_at = None
         form.user._change_reason = User.Change.PASSWORD_CHANGED
         return super().form_valid(form)
+
+    def form_invalid(self, form):
+        if getattr(self.request, "axes_locked_out", False):
+            # Guessing the password of an open session: the session ends, and the lockout page
+            # (axes.middleware) follows, as at the login.
+            logout(self.request)
+        return super().form_invalid(form)

@@ -74,3 +74,43 @@ def env_cache(name: str) -> dict:
     if not url.startswith(("redis://", "rediss://")):
         raise ImproperlyConfigured(f"{name} must be a redis:// URL, not {url!r}.")
     return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+
+
+# What `make run` signs sessions with. Never accepted with DEBUG off, like any key that
+# `check --deploy` would call weak.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me"
+
+
+def env_secret_key(name: str, *, debug: bool) -> str:
+    """The key that signs sessions and password-reset links. With DEBUG on, a development key when
+    unset; with DEBUG off it must be set, and as strong as `manage.py check --deploy` asks (50
+    characters or more, 5 different at least, not Django's "django-insecure-" ones): a short key
+    stops start-up rather than a mere warning, so no runner (a Procfile, a systemd unit) can serve
+    with it."""
+    from django.core.checks.security.base import (
+        SECRET_KEY_INSECURE_PREFIX,
+        SECRET_KEY_MIN_LENGTH,
+        SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+    )
+
+    key = os.environ.get(name, "")
+    if debug:
+        return key or DEVELOPMENT_SECRET_KEY
+    if not key:
+        raise ImproperlyConfigured(
+            f"{name} must be set when DEBUG is off: {SECRET_KEY_MIN_LENGTH} or more random characters "
+            "(DEBUG=true, as `make run` sets it, for development on this machine)."
+        )
+    weak = (
+        key == DEVELOPMENT_SECRET_KEY
+        or key.startswith(SECRET_KEY_INSECURE_PREFIX)
+        or len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    )
+    if weak:
+        raise ImproperlyConfigured(
+            f"{name} is too weak to run with DEBUG off: it needs {SECRET_KEY_MIN_LENGTH} or more random "
+            f"characters, {SECRET_KEY_MIN_UNIQUE_CHARACTERS} different at least, and not the development key "
+            '(e.g. python -c "import secrets; print(secrets.token_urlsafe(50))").'
+        )
+    return key

@@ -17,7 +17,7 @@ forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
 
-if env_str("LOG_FORMAT", "plain" if env_bool("DEBUG", default=True) else "json") == "json":
+if env_str("LOG_FORMAT", "plain" if env_bool("DEBUG", default=False) else "json") == "json":
     # The access and error logs as JSON lines on standard output, like Django's (coop_tracker.logs).
     logconfig_dict = {
         "version": 1,

@@ -1,8 +1,9 @@
 """Settings for Coop Tracker.
 
 Everything that differs between a laptop and production comes from environment
-variables (see README, "Configuration"). With nothing set, `make run` works:
-SQLite under var/ and Celery running tasks in-process.
+variables (see README, "Configuration"). With DEBUG=true and nothing else set (what
+`make run` does), SQLite under var/ and Celery running tasks in-process; with DEBUG off
+(the default), a strong SECRET_KEY is required.
 """
 
 import datetime
@@ -12,15 +13,24 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from coop_tracker.env import env_bool, env_broker, env_cache, env_database, env_int, env_list, env_str
+from coop_tracker.env import (
+    env_bool,
+    env_broker,
+    env_cache,
+    env_database,
+    env_int,
+    env_list,
+    env_secret_key,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
-DEBUG = env_bool("DEBUG", default=True)
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+# Off unless asked for: `make run`, `make test` and the test settings (tests/settings.py) turn it
+# on; a host started any other way (a Procfile runner, a systemd unit per process) runs with it off.
+DEBUG = env_bool("DEBUG", default=False)
+SECRET_KEY = env_secret_key("SECRET_KEY", debug=DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 
 INSTALLED_APPS = [
@@ -47,14 +57,18 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the whole body.
+    "coop_tracker.middleware.RequestSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the password check, which says why it ended a session (an expired temporary password).
+    "django.contrib.messages.middleware.MessageMiddleware",
     # Every page asks for a login unless its view says otherwise (login, language switch).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "coop_tracker.middleware.SecurityHeadersMiddleware",
+    "coop_tracker.middleware.PrivateCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -104,16 +118,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one
-# address, that pair is refused for the cool-off. Per pair, not per address: a province's
-# offices share one address behind their router, and one person's typos must not lock out the
-# others; nor per username alone, which would let anyone lock anyone out. A successful login
-# resets the count; an admin's password reset lifts a lockout (accounts.services).
+# Lockout (django-axes, accounts.lockout): wrong passwords, at login and on /password/, are counted
+# three ways within the cool-off, and reaching any limit refuses the login before any password is
+# hashed: AXES_FAILURE_LIMIT for one username from one address (one person's typos lock no one else:
+# a province's offices share one address behind their router), AXES_ADDRESS_FAILURE_LIMIT from one
+# address whatever the usernames (one password tried on every username), AXES_USERNAME_FAILURE_LIMIT
+# for one username whatever the addresses (one account guessed from many). The last lets anyone who
+# knows a username lock it for the cool-off, so it is high; an admin's password reset lifts it. A
+# successful login forgives its own pair's failures only (accounts.services lifts the rest).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 50)
+AXES_USERNAME_FAILURE_LIMIT = env_int("AXES_USERNAME_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# A temporary password (a new account, a reset, one set in the Django admin) logs in for this long.
+TEMPORARY_PASSWORD_HOURS = env_int("TEMPORARY_PASSWORD_HOURS", 72)
 # Behind PROXY_COUNT reverse proxies (nginx…), the client's address is the one they put in
 # X-Forwarded-For and the scheme the one in X-Forwarded-Proto; with none, both are ignored, since
 # a client could write them.
@@ -159,12 +181,19 @@ CONTENT_SECURITY_POLICY = {
 }
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
-# Requests: a form of the registry is a few kilobytes; the Excel import uploads files, which
-# Django streams to a temporary file above FILE_UPLOAD_MAX_MEMORY_SIZE (the size limit of a file
-# is the import form's; the web server in front caps whole bodies, README "Production serving").
+# Requests: a form of the registry is a few kilobytes; the Excel import uploads one file of at most
+# 20 MB (cooperatives.importing.MAX_UPLOAD_BYTES), which Django streams to a temporary file above
+# FILE_UPLOAD_MAX_MEMORY_SIZE. A body declared larger than its page takes is refused before it is
+# read (coop_tracker.middleware.RequestSizeMiddleware); the web server in front should cap bodies
+# too (README, "Production serving").
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FILES = 5
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+REQUEST_BODY_MAX_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE + 256 * 1024
+# The upload page: the file, the province and the CSRF token, and the multipart boundaries.
+REQUEST_BODY_LIMITS = {"registry_import": 20 * 1024 * 1024 + 256 * 1024}
+# Uploads an account may make in an hour (cooperatives.forms.RegistryImportForm).
+IMPORT_UPLOADS_PER_HOUR = env_int("IMPORT_UPLOADS_PER_HOUR", 20)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -205,10 +234,17 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The tasks that read an uploaded file stop after this (cooperatives.tasks): 100,000 rows take
+# about half a minute to read and write, so this is only ever reached by a file crafted to be slow.
+IMPORT_TASK_SECONDS = env_int("IMPORT_TASK_SECONDS", 300)
 CELERY_BEAT_SCHEDULE = {
     "recompute all progress nightly": {
         "task": "plans.tasks.recompute_all_progress",
         "schedule": crontab(hour=1, minute=30),
+    },
+    "expire week-old and abandoned registry imports hourly": {
+        "task": "cooperatives.tasks.expire_registry_imports",
+        "schedule": crontab(minute=17),
     },
 }
 

@@ -1,12 +1,16 @@
 """Forms of the registry: what provincial staff type in, checked before the database sees it."""
 
+import datetime
+
 from django import forms
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import visible
 from coop_tracker.lib.forms import LocalDecimalField, PlainSelect, style_fields
 from cooperatives.importing import FIGURE_FIELDS, MAX_UPLOAD_BYTES, MONEY_FIELDS
-from cooperatives.models import AdminUnit, Organisation, Rating, SupportAction, YearlyFigures
+from cooperatives.models import AdminUnit, Organisation, Rating, RegistryImport, SupportAction, YearlyFigures
 
 
 class OrganisationForm(forms.ModelForm):
@@ -144,12 +148,20 @@ class RegistryImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         if user.scope_province is not None:
             del self.fields["province"]
         style_fields(self.fields)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+        recent = RegistryImport.objects.filter(created_by=self.user, created_at__gte=an_hour_ago).count()
+        if recent >= settings.IMPORT_UPLOADS_PER_HOUR:
+            raise forms.ValidationError(
+                _("Bạn đã tải lên %(count)s tệp trong một giờ qua, mức tối đa: hãy thử lại sau ít phút.")
+                % {"count": recent}
+            )
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
                 _("Tệp nặng %(size)s MB, quá giới hạn 20 MB: hãy chia thành nhiều tệp.")

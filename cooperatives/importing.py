@@ -29,15 +29,17 @@ from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from coop_tracker.lib.exports import append_row
 from cooperatives.models import TRAINED_OFFICERS_MESSAGE, Organisation, Rating, YearlyFigures
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # openpyxl inflates every member it reads, and the sheet is held whole while its rows are read:
 # the template's 35,000 rows are 36 MB inflated (about 75,000 fit), a file saved by Excel less.
 MAX_UNCOMPRESSED_BYTES = 80 * 1024 * 1024
-# Spreadsheet XML deflates 10 to 20 times: a large member that deflates far more is crafted.
+# Spreadsheet XML deflates 10 to 20 times: a member that deflates far more is crafted. Checked from
+# 1 MiB inflated (an empty sheet or a small part can deflate more, and costs nothing to read).
 MAX_COMPRESSION_RATIO = 100
-RATIO_CHECKED_FROM_BYTES = 10 * 1024 * 1024
+RATIO_CHECKED_FROM_BYTES = 1024 * 1024
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
 HEADER_SEARCH_ROWS = 30
@@ -611,7 +613,7 @@ def _sheet_values(sheet, table: Table) -> Iterator[tuple[int, Sequence]]:
         rows = None
     if rows is None:
         ReadOnlyWorksheet._get_size(sheet)
-        yield from enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1)
+        yield from _at_most_max_rows_lazily(enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1))
     else:
         yield from rows
 
@@ -619,11 +621,12 @@ def _sheet_values(sheet, table: Table) -> Iterator[tuple[int, Sequence]]:
 # The sheet XML read with regular expressions: openpyxl builds an object per cell and took 12 of
 # the 20 seconds allowed for 35,000 rows; this reads the same values about five times faster.
 # Workbook parts (shared strings, which styles are dates) still come from openpyxl.
-ROW_XML = re.compile(r"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
-CELL_XML = re.compile(r"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+# Every pattern here is linear in the XML: none has a lazy `.*?` that could run on to the end of the
+# sheet from each of many unclosed tags (a 5 KB upload of "<row><c>" repeated took seconds, and
+# doubling it took four times as long). Tags are found one at a time, their attributes stop at the
+# next "<" or ">", and the text between them is cut out by position.
+SHEET_TAG_XML = re.compile(r"<(/?)(?:\w+:)?(row|c|v|t)\b([^<>]*)>")
 ATTRIBUTE_XML = re.compile(r'\b(r|s|t)="([^"]*)"')
-VALUE_XML = re.compile(r"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
-TEXT_XML = re.compile(r"<(?:\w+:)?t\b[^>]*>(.*?)</(?:\w+:)?t>", re.S)
 COLUMN_LETTERS = re.compile(r"[A-Z]+")
 
 
@@ -681,6 +684,14 @@ def _at_most_max_rows(rows: Iterator[tuple[int, list]]) -> list[tuple[int, list]
     return kept
 
 
+def _at_most_max_rows_lazily(rows: Iterator[tuple[int, Sequence]]) -> Iterator[tuple[int, Sequence]]:
+    """The same limit on openpyxl's own reader, which yields the rows a file leaves out one by one."""
+    for count, row in enumerate(rows, start=1):
+        if count > MAX_SHEET_ROWS:
+            raise ImportFileError(_("Tệp có hơn %(rows)s dòng: hãy chia thành nhiều tệp.") % {"rows": MAX_ROWS})
+        yield row
+
+
 def _plain_rows(cells, strings, dates, epoch, unescape, from_excel) -> Iterator[tuple[int, list]]:
     from openpyxl.utils import column_index_from_string
 
@@ -726,40 +737,92 @@ def _typed(text, kind, style, dates, epoch, unescape, from_excel):
     return number
 
 
+class _Malformed(Exception):
+    """The sheet's rows and cells do not nest as a spreadsheet writes them (say, a row never closed)."""
+
+
 def _general_rows(xml, strings, dates, epoch, unescape, from_excel) -> Iterator[tuple[int, list]]:
     from openpyxl.utils import column_index_from_string
 
-    expected = 1
-    for row in ROW_XML.finditer(xml):
-        number = re.search(r'\br="(\d+)"', row.group(1))
-        number = int(number.group(1)) if number else expected
-        while expected < number:  # rows the file leaves out are empty
-            yield expected, ()
-            expected += 1
-        values = []
-        for cell in CELL_XML.finditer(row.group(2) or ""):
-            attributes = dict(ATTRIBUTE_XML.findall(cell.group(1)))
+    expected, number, values = 1, 0, []
+    for event, attributes, value, texts in _sheet_events(xml):
+        if event == "row":
+            found = re.search(r'\br="(\d+)"', attributes)
+            number, values = (int(found.group(1)) if found else expected), []
+            while expected < number:  # rows the file leaves out are empty
+                yield expected, ()
+                expected += 1
+        elif event == "cell":
+            attributes = dict(ATTRIBUTE_XML.findall(attributes))
             index = len(values)
             if "r" in attributes:
                 index = column_index_from_string(COLUMN_LETTERS.match(attributes["r"]).group()) - 1
-            if index >= MAX_COLUMNS:
-                continue
-            values.extend([None] * (index - len(values)))
-            values.append(_cell_value(cell.group(2) or "", attributes, strings, dates, epoch, unescape, from_excel))
-        yield number, values
-        expected = number + 1
+            if index < MAX_COLUMNS:
+                values.extend([None] * (index - len(values)))
+                values.append(_cell_value(attributes, value, texts, strings, dates, epoch, unescape, from_excel))
+        else:
+            yield number, values
+            expected = number + 1
 
 
-def _cell_value(inner, attributes, strings, dates, epoch, unescape, from_excel):
+def _sheet_events(xml: str) -> Iterator[tuple[str, str, str | None, list[str]]]:
+    """The sheet's rows and cells in document order, in one pass over its tags: ("row", attributes…),
+    ("cell", attributes, the text of its first <v>, the texts of its <t>s), ("end", …) when a row
+    closes. Raises _Malformed where they do not nest: a row or cell left open, one inside another."""
+    in_row, cell, text = False, None, None  # cell: [attributes, value, texts]; text: (element, where it starts)
+    for tag in SHEET_TAG_XML.finditer(xml):
+        closing, name, attributes = tag.groups()
+        empty = attributes.endswith("/")
+        if text is not None:  # the text of a <v> or <t> holds no tags: its own end comes next
+            if not closing or name != text[0]:
+                raise _Malformed
+            _cell_text(cell, name, xml[text[1] : tag.start()])
+            text = None
+        elif name in ("v", "t"):
+            if cell is not None and not closing:  # outside a cell they hold nothing read here
+                text = None if empty else (name, tag.end())
+        elif cell is not None:
+            if not closing or name != "c":
+                raise _Malformed
+            yield "cell", *cell
+            cell = None
+        elif name == "c":
+            if closing or not in_row:
+                raise _Malformed
+            cell = [attributes, None, []]
+            if empty:
+                yield "cell", *cell
+                cell = None
+        elif closing or in_row:  # </row>, or a row opened inside another
+            if not (closing and in_row):
+                raise _Malformed
+            in_row = False
+            yield "end", "", None, []
+        else:
+            yield "row", attributes, None, []
+            in_row = not empty
+            if empty:
+                yield "end", "", None, []
+    if in_row or cell is not None or text is not None:
+        raise _Malformed
+
+
+def _cell_text(cell: list, element: str, text: str) -> None:
+    if element == "t":
+        cell[2].append(text)
+    elif cell[1] is None:
+        cell[1] = text
+
+
+def _cell_value(attributes, value, texts, strings, dates, epoch, unescape, from_excel):
     kind = attributes.get("t", "n")
     if kind == "inlineStr":
-        return unescape("".join(TEXT_XML.findall(inner)))
-    found = VALUE_XML.search(inner)
-    if found is None:
+        return unescape("".join(texts))
+    if not value:
         return None
     if kind == "s":
-        return strings[int(found.group(1))]
-    return _typed(found.group(1), kind, attributes.get("s"), dates, epoch, unescape, from_excel)
+        return strings[int(value)]
+    return _typed(value, kind, attributes.get("s"), dates, epoch, unescape, from_excel)
 
 
 def decode_text(data: bytes) -> str:
@@ -858,7 +921,9 @@ HEADER_LOOKUP.update({fold(header.split("(")[0]): name for name, header in TEMPL
 HEADER_LOOKUP.update({synonym: name for name, synonyms in SYNONYMS.items() for synonym in synonyms})
 
 
-BRACKETS = re.compile(r"\((.*?)\)|\[(.*?)\]", re.S)
+# What a header says in brackets; [^()] rather than .*?, which ran on to the end of a long header
+# from each "(" left open, in time quadratic in its length.
+BRACKETS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
 
 
 def header_field(text) -> str | None:
@@ -1445,20 +1510,20 @@ def template_xlsx(communes: Iterable[tuple[str, str]]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Danh sách"
-    sheet.append(list(TEMPLATE_HEADERS.values()))
+    append_row(sheet, TEMPLATE_HEADERS.values())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         sheet.column_dimensions[cell.column_letter].width = max(14, len(cell.value) + 2)
     sheet.freeze_panes = "A2"
     guide = book.create_sheet("Hướng dẫn")
-    guide.append(["Cột", "Cách ghi"])
+    append_row(guide, ["Cột", "Cách ghi"])
     for name, header in TEMPLATE_HEADERS.items():
-        guide.append([header, str(TEMPLATE_HELP.get(name, ""))])
+        append_row(guide, [header, str(TEMPLATE_HELP.get(name, ""))])
     guide.column_dimensions["A"].width, guide.column_dimensions["B"].width = 36, 100
     places = book.create_sheet("Mã xã")
-    places.append(["Mã xã/phường", "Xã/phường", "Tỉnh/thành phố"])
+    append_row(places, ["Mã xã/phường", "Xã/phường", "Tỉnh/thành phố"])
     for row in communes:
-        places.append(list(row))
+        append_row(places, row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -835,13 +835,18 @@ class SupportAction(models.Model):
 
 class RegistryImportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """An account sees its own uploads only: another account's import is a 404."""
-        return self.filter(created_by=user) if user.is_active else self.none()
+        """An account sees its own uploads into its province only: another account's import is a
+        404, and so is one into a province the account has since been moved from."""
+        if not user.is_active:
+            return self.none()
+        mine = self.filter(created_by=user)
+        return mine if user.scope_province is None else mine.filter(province=user.scope_province)
 
 
 class RegistryImport(models.Model):
     """An uploaded list of organisations, yearly figures and ratings, kept between its preview and
-    its commit (cooperatives.importing reads it; cooperatives.services writes it)."""
+    its commit (cooperatives.importing reads it; cooperatives.services writes it). Its content is
+    dropped once it can no longer be committed (committed, refused, failed), and after a week."""
 
     class Status(models.TextChoices):
         CHECKING = "checking", _("Đang kiểm tra")
@@ -873,8 +878,12 @@ class RegistryImport(models.Model):
     errors = models.JSONField(_("lỗi"), default=list, blank=True)
     error_count = models.PositiveIntegerField(_("số lỗi"), default=0)
     notes = models.JSONField(_("ghi chú"), default=list, blank=True)
+    warning = models.TextField(_("lỗi sau khi lưu"), blank=True, help_text=_("Dữ liệu đã lưu; bước sau đó bị lỗi."))
     rows = models.JSONField(_("xem trước"), default=list, blank=True)
     created_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    # The last change of status or progress: an upload "running" with none for long was left by a
+    # process that died (cooperatives.services.registry_imports_expire).
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     committed_at = models.DateTimeField(_("nhập lúc"), null=True, blank=True)
 
     objects = RegistryImportQuerySet.as_manager()

@@ -3,7 +3,9 @@ the deletion and restore of an organisation, and the import of provincial Excel/
 organisations, yearly figures and ratings."""
 
 import csv
+import datetime
 import io
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -11,6 +13,8 @@ from dataclasses import dataclass
 from dataclasses import field as default
 from operator import attrgetter
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
@@ -45,6 +49,7 @@ VALIDITY = {
     Structure.FROM_2025: {"valid_from": MERGER_DATE, "valid_to": None},
 }
 BATCH_SIZE = 5000
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -309,6 +314,7 @@ class ImportReport:
     rows: list = default(default_factory=list)
     rows_read: int = 0
     committed: bool = False
+    warning: str = ""  # what failed after the commit: the rows are saved all the same
 
 
 def registry_import(
@@ -333,19 +339,36 @@ def registry_import(
         parsed = importing.parse(table, progress)
     except importing.ImportFileError as error:
         return ImportReport(errors=[importing.RowError(None, "", str(error))])
+    saved = []  # set by the first callback run after the commit: what fails later failed after it
     try:
         with transaction.atomic():
             plan = importing.plan(parsed, _registry_for(parsed, province, lock=commit))
             report = _report(parsed, plan)
             if commit and not plan.errors:
+                transaction.on_commit(lambda: saved.append(True))
                 _plan_write(plan, user)
                 report.committed = True
-    except DatabaseError:
+    except Exception as error:
+        if saved:
+            return _saved_but(report)
+        if not isinstance(error, DatabaseError):
+            raise
         # A rule the checks above missed, or a concurrent edit: the transaction wrote nothing.
         message = _(
             "Cơ sở dữ liệu từ chối dữ liệu (có thể do người khác vừa sửa cùng tổ chức): chưa lưu gì, hãy thử lại."
         )
         return ImportReport(errors=[importing.RowError(None, "", message)], rows_read=parsed.rows_read)
+    return report
+
+
+def _saved_but(report: ImportReport) -> ImportReport:
+    """The import is committed, and a step after its commit failed (queueing the recompute, say, on
+    a broker that does not answer): the upload says so rather than "nothing saved"."""
+    logger.exception("An import was committed; a step after its commit failed.")
+    report.warning = _(
+        "Đã lưu dữ liệu, nhưng một bước sau khi lưu bị lỗi (chưa xếp được lượt tính lại tiến độ): "
+        "các chỉ tiêu sẽ được tính lại ở lần sửa tiếp theo, muộn nhất là lần tính hằng đêm."
+    )
     return report
 
 
@@ -497,7 +520,9 @@ def _history_copy(model, ids: list[int], change: str, user) -> None:
 
 def registry_import_check(*, upload_id: int) -> RegistryImport:
     """Preview an uploaded file: counts, rows and errors stored on the upload; nothing else written."""
-    upload = RegistryImport.objects.get(pk=upload_id)
+    upload = RegistryImport.objects.select_related("created_by", "province").get(pk=upload_id)
+    if not upload.created_by.can_write_into(upload.province):
+        return _refused(upload, RegistryImport.Status.INVALID)
     with _ended_on_crash(upload_id, RegistryImport.Status.INVALID):
         report = registry_import(
             data=bytes(upload.content),
@@ -518,10 +543,12 @@ def registry_import_commit(*, upload_id: int) -> RegistryImport | None:
     waiting = RegistryImport.objects.filter(
         pk=upload_id, status__in=[RegistryImport.Status.CHECKED, RegistryImport.Status.QUEUED]
     )
-    if not waiting.update(status=RegistryImport.Status.COMMITTING, rows_done=0):
+    if not waiting.update(status=RegistryImport.Status.COMMITTING, rows_done=0, updated_at=timezone.now()):
         return None
     with _ended_on_crash(upload_id, RegistryImport.Status.FAILED):
         upload = RegistryImport.objects.select_related("created_by", "province").get(pk=upload_id)
+        if not upload.created_by.can_write_into(upload.province):
+            return _refused(upload, RegistryImport.Status.FAILED)
         report = registry_import(
             data=bytes(upload.content),
             file_name=upload.file_name,
@@ -536,6 +563,17 @@ def registry_import_commit(*, upload_id: int) -> RegistryImport | None:
     return _report_save(upload, report, RegistryImport.Status.FAILED)
 
 
+def _refused(upload: RegistryImport, status: str) -> RegistryImport:
+    """The uploader may no longer write into the upload's province (moved to another, made a leader,
+    locked): checked again when the file is read and when it is committed, whoever queued it."""
+    message = _("Tài khoản tải tệp lên không còn quyền nhập vào %(province)s: chưa lưu gì.") % {
+        "province": upload.province.full_name
+    }
+    _ended(upload.pk, status, message)
+    upload.refresh_from_db()
+    return upload
+
+
 @contextmanager
 def _ended_on_crash(upload_id: int, status: str):
     """On any exception, the upload ends in `status` with a message, then the exception goes on (to
@@ -544,21 +582,49 @@ def _ended_on_crash(upload_id: int, status: str):
     so the update is a write of its own."""
     try:
         yield
+    except SoftTimeLimitExceeded:
+        minutes = max(1, settings.IMPORT_TASK_SECONDS // 60)
+        message = _(
+            "Xử lý tệp quá %(minutes)s phút nên đã dừng: chưa lưu gì. Hãy chia thành nhiều tệp nhỏ hơn, "
+            "hoặc kiểm tra tệp bằng Excel rồi tải lên lại."
+        ) % {"minutes": minutes}
+        _ended(upload_id, status, message)
+        raise
     except Exception:
         message = _("Lỗi hệ thống khi xử lý tệp: chưa lưu gì. Hãy tải lên lại; nếu vẫn lỗi, hãy báo quản trị hệ thống.")
-        RegistryImport.objects.filter(pk=upload_id).update(status=status, errors=[[None, "", message]], error_count=1)
+        _ended(upload_id, status, message)
         raise
+
+
+def _ended(upload_id: int, status: str, message: str) -> None:
+    RegistryImport.objects.filter(pk=upload_id).update(**_ending(status, message))
+
+
+def _ending(status: str, message: str) -> dict:
+    """An upload's fields as it ends with one message; its content goes, as it can no longer be committed."""
+    return {
+        "status": status,
+        "errors": [[None, "", message]],
+        "error_count": 1,
+        "content": b"",
+        "updated_at": timezone.now(),
+    }
 
 
 def _progress_saver(upload_id: int):
     def save(rows_done: int, rows_total: int | None):
-        RegistryImport.objects.filter(pk=upload_id).update(rows_done=rows_done, rows_total=rows_total)
+        RegistryImport.objects.filter(pk=upload_id).update(
+            rows_done=rows_done, rows_total=rows_total, updated_at=timezone.now()
+        )
 
     return save
 
 
 def _report_save(upload: RegistryImport, report: ImportReport, status: str) -> RegistryImport:
+    if status != RegistryImport.Status.CHECKED:
+        upload.content = b""  # committed, refused or failed: it will not be read again
     upload.status = status
+    upload.warning = report.warning
     upload.counts = report.counts
     upload.errors = [error.as_list() for error in report.errors[:STORED_ERRORS]]
     upload.error_count = len(report.errors)
@@ -576,6 +642,46 @@ def _report_save(upload: RegistryImport, report: ImportReport, status: str) -> R
             "rows_done",
             "rows_total",
             "committed_at",
+            "content",
+            "warning",
+            "updated_at",
         ]
     )
     return upload
+
+
+IMPORT_KEPT = datetime.timedelta(days=7)
+# A check or a commit reports progress every 1,000 rows and ends within IMPORT_TASK_SECONDS: one
+# with no news for an hour was left by a process that died. A commit waits in the queue for workers.
+IMPORT_STALLED = datetime.timedelta(hours=1)
+IMPORT_QUEUE_LOST = datetime.timedelta(days=1)
+
+
+def registry_imports_expire(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Uploads a week old lose their content, and one never committed ends "failed" saying so;
+    uploads left "running" by a process that died end too. Returns how many of each."""
+    now = now or timezone.now()
+    Status = RegistryImport.Status
+    old = RegistryImport.objects.filter(created_at__lt=now - IMPORT_KEPT)
+    counts = {
+        "expired": old.filter(status=Status.CHECKED).update(
+            **_ending(Status.FAILED, _("Quá một tuần chưa nhập nên tệp đã được xoá: chưa lưu gì. Hãy tải lên lại."))
+        ),
+        "dropped": old.exclude(content=b"").update(content=b""),
+    }
+    stopped = _("Tiến trình xử lý tệp đã dừng giữa chừng: chưa lưu gì. Hãy tải lên lại.")
+    unsure = _(
+        "Tiến trình nhập đã dừng giữa chừng: nhiều khả năng chưa lưu gì (mọi thứ được ghi trong một lần). "
+        "Hãy kiểm tra sổ đăng ký trước khi tải lên lại."
+    )
+    lost = _("Lượt nhập đã chờ quá một ngày mà không được xử lý: chưa lưu gì. Hãy tải lên lại.")
+    rules = [
+        (Status.CHECKING, IMPORT_STALLED, Status.INVALID, stopped),
+        (Status.COMMITTING, IMPORT_STALLED, Status.FAILED, unsure),
+        (Status.QUEUED, IMPORT_QUEUE_LOST, Status.FAILED, lost),
+    ]
+    counts["stopped"] = sum(
+        RegistryImport.objects.filter(status=running, updated_at__lt=now - quiet).update(**_ending(ended, message))
+        for running, quiet, ended, message in rules
+    )
+    return counts

@@ -3,11 +3,11 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from coop_tracker.lib.tables import WIDE_ONLY
+from coop_tracker.lib.tables import WIDE_ONLY, Table
 from cooperatives.models import Organisation, Rating, SupportAction
 
 
-class OrganisationTable(tables.Table):
+class OrganisationTable(Table):
     name = tables.Column(linkify=True)
     sector = tables.Column(attrs=WIDE_ONLY)
     commune = tables.Column(verbose_name=_("Xã/phường"), order_by=("commune__name",), attrs=WIDE_ONLY)
@@ -35,7 +35,7 @@ class CountedOrganisationTable(OrganisationTable):
         sequence = ("name", "registration_code", "kind", "sector", "status", "commune", "founded_on")
 
 
-class SupportActionTable(tables.Table):
+class SupportActionTable(Table):
     occurred_on = tables.DateColumn(short=True, linkify=("support_action_update", {"pk": tables.A("pk")}))
     organisation = tables.Column(linkify=True, default="—")
     area = tables.Column(attrs=WIDE_ONLY)

@@ -1,11 +1,24 @@
-"""Celery tasks of the registry. Each takes an id, loads its row and calls one service."""
+"""Celery tasks of the registry. Each takes an id, loads its row and calls one service.
+
+The tasks that read an uploaded file have time limits: whatever a file holds, it cannot hold a
+worker for long. At the soft limit the task is interrupted (SoftTimeLimitExceeded, raised inside
+the service, whose transaction rolls back) and the upload ends "failed" saying so; the hard limit,
+a little later, kills a worker stuck where Python cannot interrupt it, and the hourly
+`expire_registry_imports` ends that upload afterwards.
+"""
 
 from celery import shared_task
+from django.conf import settings
 
-from cooperatives.services import registry_import_check, registry_import_commit
+from cooperatives.services import registry_import_check, registry_import_commit, registry_imports_expire
+
+FILE_TASK_LIMITS = {
+    "soft_time_limit": settings.IMPORT_TASK_SECONDS,
+    "time_limit": settings.IMPORT_TASK_SECONDS + 30,
+}
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, **FILE_TASK_LIMITS)
 def check_registry_import(upload_id):
     """Read and check an uploaded list too long to preview within the request.
 
@@ -15,10 +28,19 @@ def check_registry_import(upload_id):
     registry_import_check(upload_id=upload_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, **FILE_TASK_LIMITS)
 def commit_registry_import(upload_id):
     """Write a previewed list in one transaction, when staff confirm a large upload.
 
     Claims the upload with a conditional update, so a duplicate message commits nothing twice.
     """
     registry_import_commit(upload_id=upload_id)
+
+
+@shared_task(acks_late=True)
+def expire_registry_imports():
+    """Drop the content of uploads a week old, and end those a dead process left running.
+
+    Run hourly by the beat schedule (settings.CELERY_BEAT_SCHEDULE). Running it twice changes nothing.
+    """
+    return registry_imports_expire()

@@ -7,14 +7,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
-from django_tables2.export import ExportMixin
 
 from accounts.permissions import get_editable_or_404, get_visible_or_404, require_registry_editor, visible
 from coop_tracker.lib.history import history_of
+from coop_tracker.lib.tables import ExportMixin
 from cooperatives import importing, services, tasks
 from cooperatives.filters import RegistryFilter
 from cooperatives.forms import (
@@ -232,7 +233,7 @@ def registry_import_commit(request, pk):
         messages.error(request, _("Tệp này không thể nhập (có lỗi, hoặc đã nhập): hãy sửa và tải lên lại."))
     elif (upload.rows_total or 0) > LARGE_IMPORT_ROWS:
         checked = RegistryImport.objects.filter(pk=upload.pk, status=RegistryImport.Status.CHECKED)
-        if checked.update(status=RegistryImport.Status.QUEUED, rows_done=0):
+        if checked.update(status=RegistryImport.Status.QUEUED, rows_done=0, updated_at=timezone.now()):
             tasks.commit_registry_import.delay_on_commit(upload.pk)
     elif services.registry_import_commit(upload_id=upload.pk) is None:
         messages.error(request, _("Tệp này đang được nhập."))

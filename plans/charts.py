@@ -4,6 +4,7 @@ Each function turns rows a view already loaded into a dict for `json_script`; la
 are translated here so the scripts hold no text of their own.
 """
 
+import statistics
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -112,4 +113,29 @@ def comparison_chart(rows: list[Progress], highlighted: set[int]) -> dict:
         "values": [_float(row.actual) for row in rows],
         "highlight": [row.target.area_id in highlighted for row in rows],
         "title": _("So sánh giữa các tỉnh (số liệu đã tính của các mục tiêu cùng chỉ tiêu)"),
+    }
+
+
+# The fewest other provinces whose figures a provincial account sees summed up: with one or two, a
+# median or a mean would be a province's own figure under another name.
+MIN_PROVINCES_IN_AGGREGATE = 3
+
+
+def comparison_chart_for_province(rows: list[Progress], own: set[int]) -> dict | None:
+    """The comparison a provincial account sees (README, "Security"): its own province's figures by
+    name, and the others only as their median and mean; None when fewer than
+    MIN_PROVINCES_IN_AGGREGATE others have one."""
+    others = [float(row.actual) for row in rows if row.target.area_id not in own]
+    if len(others) < MIN_PROVINCES_IN_AGGREGATE:
+        return None
+    bars = [(f"{row.target.area} ({row.year})", _float(row.actual), True) for row in rows if row.target.area_id in own]
+    words = {"count": len(others)}
+    bars.append((_("Trung vị của %(count)s tỉnh khác") % words, statistics.median(others), False))
+    bars.append((_("Trung bình của %(count)s tỉnh khác") % words, round(statistics.fmean(others), 2), False))
+    bars.sort(key=lambda bar: bar[1], reverse=True)
+    return {
+        "labels": [label for label, _value, _own in bars],
+        "values": [value for _label, value, _own in bars],
+        "highlight": [mine for _label, _value, mine in bars],
+        "title": _("So sánh với các tỉnh khác (số liệu đã tính của các mục tiêu cùng chỉ tiêu)"),
     }

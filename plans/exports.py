@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from coop_tracker.lib.exports import append_row
 from plans.figures import explain, formula, unit_of
 from plans.models import Progress
 
@@ -55,7 +55,7 @@ def progress_report_workbook(plan, targets, results=()) -> bytes:
             str(STATUS_LABELS[progress.status if progress else Progress.Status.NO_DATA]),
             explain(target, progress.explanation) if progress else "",
         ]
-        _append(by_target, row)
+        append_row(by_target, row)
     _table_style(by_target, widths=[5, 50, 30, 18, 12, 16] + [12] * len(years) + [10, 12, 18, 50])
 
     by_year = workbook.create_sheet(_("Theo năm"))
@@ -68,7 +68,7 @@ def progress_report_workbook(plan, targets, results=()) -> bytes:
     for number, target in enumerate(targets, start=1):
         divisor, unit = unit_of(target.value, target)
         for row in target.progress_years.all():
-            _append(
+            append_row(
                 by_year,
                 [
                     number,
@@ -98,17 +98,8 @@ def _results_sheet(sheet, plan, targets, results):
     )
     for number, result in enumerate(results, start=1):
         day = _date(result.as_of) or _("không ghi ngày")
-        _append(sheet, [number, result.wording, float(result.value), result.unit, day, result.source, result.note])
+        append_row(sheet, [number, result.wording, float(result.value), result.unit, day, result.source, result.note])
     _table_style(sheet, widths=[5, 50, 12, 12, 14, 40, 40])
-
-
-def _append(sheet, values):
-    """A row of plain values. Text typed by staff stays text, never a formula Excel would run
-    ("=HYPERLINK(…)"), and loses the control characters Excel refuses (Word's line break, \x0b)."""
-    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value for value in values])
-    for cell in sheet[sheet.max_row]:
-        if cell.data_type == "f":
-            cell.data_type = "s"
 
 
 def _in_unit(value, divisor):
@@ -117,12 +108,12 @@ def _in_unit(value, divisor):
 
 def _title(sheet, plan, targets):
     computed = [t.progress.computed_at for t in targets if hasattr(t, "progress")]
-    _append(sheet, [plan.title])
+    append_row(sheet, [plan.title])
     sheet["A1"].font = Font(bold=True, size=13)
     document = " ".join(filter(None, [plan.document_number, _date(plan.document_date)]))
     period = f"{plan.first_year}–{plan.last_year}"
-    _append(sheet, [" · ".join(filter(None, [plan.issuer, document, plan.place, period]))])
-    _append(
+    append_row(sheet, [" · ".join(filter(None, [plan.issuer, document, plan.place, period]))])
+    append_row(
         sheet,
         [
             _("Số liệu tính lúc %(when)s; xuất ngày %(today)s.")
@@ -136,7 +127,7 @@ def _title(sheet, plan, targets):
 
 
 def _header(sheet, labels):
-    _append(sheet, labels)
+    append_row(sheet, labels)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL

@@ -10,6 +10,9 @@ the claim taken and queue nothing. The task releases the claim before it drains,
 committed during a run queues the next one.
 """
 
+import logging
+
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -19,6 +22,7 @@ from cooperatives.signals import registry_changed
 from plans.models import EnteredValue, PendingRecompute, RecomputeSchedule, Target
 
 COALESCE_SECONDS = 1
+logger = logging.getLogger(__name__)
 
 Source = PendingRecompute.Source
 REGISTRY_SOURCES = {"figures": Source.FIGURES, "ratings": Source.RATINGS, "actions": Source.ACTIONS}
@@ -43,8 +47,6 @@ def registry_source(kind: str, fields: frozenset[str] | None) -> str | None:
 
 def request_recompute(area_ids, source: str) -> None:
     """Mark places as changed in one kind of source; queue the drain task unless one is already queued."""
-    from plans.tasks import recompute_pending_progress
-
     PendingRecompute.objects.bulk_create(
         [PendingRecompute(area_id=pk, source=source) for pk in area_ids],
         update_conflicts=True,
@@ -55,7 +57,21 @@ def request_recompute(area_ids, source: str) -> None:
     RecomputeSchedule.objects.get_or_create(pk=1)
     unclaimed = Q(queued_at__isnull=True) | Q(queued_at__lt=now - RecomputeSchedule.CLAIM_EXPIRES)
     if RecomputeSchedule.objects.filter(unclaimed, pk=1).update(queued_at=now):
-        recompute_pending_progress.apply_async_on_commit(countdown=COALESCE_SECONDS)
+        transaction.on_commit(queue_recompute)
+
+
+def queue_recompute() -> None:
+    """Queue the drain, after the edit's commit. The edit is saved by then, whatever happens here:
+    a broker that does not answer, or, with tasks run eagerly (`make run`), a recompute that fails,
+    is logged rather than turned into an error page for a save that succeeded. The marks stay in
+    PendingRecompute; the claim expires within a minute, so a later edit queues the drain again,
+    and the nightly run recomputes everything."""
+    from plans.tasks import recompute_pending_progress
+
+    try:
+        recompute_pending_progress.apply_async(countdown=COALESCE_SECONDS)
+    except Exception:
+        logger.exception("The progress recompute failed or could not be queued; the edit itself is saved.")
 
 
 @receiver(registry_changed)

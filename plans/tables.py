@@ -3,11 +3,12 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from coop_tracker.lib.tables import Table
 from plans.figures import number
 from plans.models import EnteredValue
 
 
-class EnteredValueTable(tables.Table):
+class EnteredValueTable(Table):
     as_of = tables.DateColumn(verbose_name=_("Số liệu đến ngày"), short=True)
     value = tables.Column(verbose_name=_("Giá trị"))
     entered_at = tables.DateTimeColumn(verbose_name=_("Nhập lúc"), short=True)

@@ -136,6 +136,7 @@ def target_detail(request, pk):
         "rating_chart": rating_chart(Rating.objects.counted().of_organisations(area_htx).level_counts_by_year()),
         "table": table,
         "listing": listing,
+        "inputs_withheld": _inputs_withheld(request.user, target),
         "recompute": RecomputeSchedule.current(),
         "history": history_of(target.history.all()),
     }
@@ -143,16 +144,27 @@ def target_detail(request, pk):
 
 
 def _comparison(user, target):
-    """Provinces with a stored figure of the same indicator; None when the target's is the only one."""
+    """Provinces with a stored figure of the same indicator; None when the target's is the only one.
+    A provincial account sees the others' figures only summed up (README, "Security")."""
     if target.indicator.method != Indicator.Method.DERIVED:
         return None
     rows = list(Progress.objects.for_comparison(target))
     if len({row.target.area_id for row in rows}) < 2:
         return None
-    areas = [row.target.area_id for row in rows]
     own = user.scope_province
-    highlighted = set(AdminUnit.objects.filter(pk__in=areas).inside(own).values_list("pk", flat=True)) if own else set()
-    return charts.comparison_chart(rows, highlighted or {target.area_id})
+    if own is None:
+        return charts.comparison_chart(rows, {target.area_id})
+    areas = [row.target.area_id for row in rows]
+    mine = set(AdminUnit.objects.filter(pk__in=areas).inside(own).values_list("pk", flat=True))
+    return charts.comparison_chart_for_province(rows, mine)
+
+
+def _inputs_withheld(user, target) -> bool:
+    """A manual target about a place outside the account's province: its figure shows, not who
+    entered it nor from what source (README, "Security")."""
+    if not target.indicator.is_manual or user.scope_province is None:
+        return False
+    return not visible(AdminUnit.objects.filter(pk=target.area_id), user).exists()
 
 
 LISTS = ("numerator", "denominator")
@@ -163,7 +175,9 @@ def _inputs_table(request, target, progress):
     numerator counted (?list=denominator: its denominator's), from the rule's own Part, so the
     list totals the stored figure. Returns the table and what the heading says of it."""
     if target.indicator.is_manual:
-        return _paginated(request, EnteredValueTable(EnteredValue.objects.behind(target))), None
+        # Who entered a figure and from what source is for the accounts of its place (as /entries/).
+        entered = visible(EnteredValue.objects.behind(target), request.user)
+        return _paginated(request, EnteredValueTable(entered)), None
     if target.indicator.rule not in RULES:
         return None, None  # measured by a rule this code does not know (plans.services.measures_for)
     year = progress.year if progress and progress.year else target.year_to

@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 
 from tests.workers import worker  # noqa: F401 (the fixture of the tests marked `worker`)
 
@@ -64,7 +65,8 @@ def browser_type_launch_args(browser_type_launch_args):
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("import_admin_units", str(admin_units_dir() / "derived"), verbosity=0)
-        call_command("load_demo", verbosity=0)
+        with override_settings(DEBUG=True):  # pytest-django runs with DEBUG off, which load_demo refuses
+            call_command("load_demo", verbosity=0)
         if connection.vendor == "postgresql":
             # Fresh tables have no statistics; production ones do. Without them the planner
             # guesses one row per table and picks nested loops that take minutes.

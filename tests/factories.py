@@ -118,3 +118,19 @@ def remove_committed_imports(code_pattern: str) -> None:
             cursor.execute("DELETE FROM cooperatives_registryimport")
     finally:
         own.close()
+
+
+def xlsx_with_sheet_data(xml: bytes, rows=(("Mã số đăng ký", "Tên tổ chức", "Loại hình"),)) -> bytes:
+    """An Excel file of `rows` whose first sheet ends with `xml` inside its <sheetData>: what a
+    crafted file can hold that no spreadsheet program writes."""
+    import io
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(xlsx_bytes(rows))), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"</sheetData>", xml + b"</sheetData>")
+            target.writestr(item.filename, content)
+    return out.getvalue()

@@ -180,3 +180,20 @@ def test_a_progress_row_shows_its_explanation_as_a_sentence_not_its_parts(superu
     page = superuser_client.get(admin_url(Progress, "change", progress.pk)).text
     assert "4/6 năm đạt; không đạt 2021, 2024. Năm 2025: thực hiện 50 HTX; mục tiêu ≥ 50 HTX." in page
     assert "missed_years" not in page and "strip" not in page
+
+
+def test_a_password_set_in_the_django_admin_is_temporary(superuser_client):
+    staff = User.objects.get(username="canbo.phutho")
+    url = reverse("admin:auth_user_password_change", args=[staff.pk])
+    new = {"password1": "mat-khau-quan-tri-2026", "password2": "mat-khau-quan-tri-2026", "usable_password": "true"}
+    response = superuser_client.post(url, new)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    staff.refresh_from_db()
+    assert staff.check_password("mat-khau-quan-tri-2026")
+    assert staff.must_change_password and staff.temporary_password_expires_at > datetime.datetime.now(datetime.UTC)
+
+    added = {"username": "moi.tu.admin", "role": "leader"}
+    added |= {"password1": "mat-khau-quan-tri-2026", "password2": "mat-khau-quan-tri-2026"}
+    response = superuser_client.post(reverse("admin:accounts_user_add"), {**added, "usable_password": "true"})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert User.objects.get(username="moi.tu.admin").must_change_password

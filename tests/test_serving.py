@@ -52,7 +52,8 @@ def production(tmp_path, django_db_setup, django_db_blocker):
     require_services()
     db = connection.settings_dict
     port = free_port()
-    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    # A production host: the project's own settings module, DEBUG off (the test run's are tests.settings, on).
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}}
     env.update(
         PATH=f"{Path(sys.executable).parent}:{env['PATH']}",
         DEBUG="false",

@@ -9,9 +9,13 @@ import pytest
 
 from coop_tracker import env
 
+# What the test run sets for itself (tests/settings.py, tests/conftest.py), which a host started
+# with nothing set would not have.
+TEST_RUN = {"DATABASE_URL", "CELERY_BROKER_URL", "DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}
+
 
 def start_django(**environment):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "DEBUG"}}
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_RUN}
     return subprocess.run(
         [
             sys.executable,
@@ -26,15 +30,69 @@ def start_django(**environment):
     )
 
 
-def test_with_nothing_set_it_uses_sqlite_and_eager_celery():
+def test_with_nothing_set_debug_is_off_and_it_refuses_to_start_without_a_secret_key():
     result = start_django()
+    assert result.returncode != 0
+    last = result.stderr.splitlines()[-1]
+    assert "ImproperlyConfigured" in last and "SECRET_KEY must be set when DEBUG is off" in last
+
+
+def test_with_debug_on_and_nothing_else_it_uses_sqlite_and_eager_celery():
+    result = start_django(DEBUG="true")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.sqlite3", "True"]
 
 
 def test_with_a_database_and_broker_it_uses_them():
-    result = start_django(DATABASE_URL="postgres://u@db.example:5432/x", CELERY_BROKER_URL="redis://r:6379/0")
+    result = start_django(
+        DEBUG="true", DATABASE_URL="postgres://u@db.example:5432/x", CELERY_BROKER_URL="redis://r:6379/0"
+    )
     assert result.stdout.split() == ["django.db.backends.postgresql", "False"], result.stderr
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "dev-only-insecure-key-change-me",  # the development key
+        "Q7x!pZ2@vR9#mL4$wT6%yB8^nC1&dF3*",  # 32 characters
+        "ab" * 30,  # long, but two characters
+        "django-insecure-" + "Q7x!pZ2@vR9#mL4$wT6%yB8^nC1&dF3*k" * 2,  # Django's own placeholder
+    ],
+)
+def test_with_debug_off_a_weak_secret_key_stops_start_up_naming_it(key):
+    result = start_django(DEBUG="false", SECRET_KEY=key, ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    last = result.stderr.splitlines()[-1]
+    assert "ImproperlyConfigured" in last and "SECRET_KEY is too weak" in last
+
+
+def test_make_serves_check_refuses_a_short_key():
+    # `make serve` runs `check --deploy --fail-level ERROR`, which only warns of a short key.
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_RUN}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "ERROR"],
+        env={**clean, **PRODUCTION, "SECRET_KEY": "short-but-set-0123456789"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=settings_dir(),
+    )
+    assert result.returncode != 0 and "SECRET_KEY is too weak" in result.stderr
+
+
+def test_the_development_targets_of_the_makefile_turn_debug_on_and_serve_turns_it_off():
+    def commands(target):
+        environment = {k: v for k, v in os.environ.items() if k not in TEST_RUN}
+        environment.update(DATABASE_URL="postgres://x", CELERY_BROKER_URL="redis://x", SECRET_KEY="x")
+        result = subprocess.run(
+            ["make", "-n", target], capture_output=True, text=True, cwd=settings_dir(), env=environment, timeout=60
+        )
+        return [line for line in result.stdout.splitlines() if "manage.py" in line or "pytest" in line]
+
+    for target in ("run", "test"):
+        assert commands(target) and all("DEBUG=true" in line for line in commands(target)), target
+    serving = [line for line in commands("serve") if "compilemessages" not in line]
+    assert serving and all("DEBUG=false" in line for line in serving)
 
 
 @pytest.mark.parametrize(
@@ -51,6 +109,8 @@ def test_a_bad_value_stops_start_up_naming_the_variable(variable, value):
     environment = {variable: value}
     if variable == "SECRET_KEY":
         environment["DEBUG"] = "false"
+    elif variable != "DEBUG":
+        environment["DEBUG"] = "true"
     result = start_django(**environment)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and variable in result.stderr.splitlines()[-1]
@@ -76,8 +136,7 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 25 + "Q7x!pZ2@vR9#mL4$wT6%yB8^nC1&dF3*",
     "ALLOWED_HOSTS": "example.org",
 }
-# What the test run sets for itself (tests/conftest.py), which no deployment would.
-NOT_IN_PRODUCTION = {"DATABASE_URL", "CELERY_BROKER_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+NOT_IN_PRODUCTION = TEST_RUN | {"DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def test_check_deploy_with_production_settings_reports_nothing():
@@ -101,7 +160,7 @@ def settings_dir():
 
 
 def read_settings(names, **environment):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "DEBUG"}}
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_RUN}
     code = "import django, json; django.setup(); from django.conf import settings as s; "
     code += f"print(json.dumps({{n: getattr(s, n) for n in {names!r}}}, default=str))"
     result = subprocess.run(
@@ -120,17 +179,17 @@ def test_production_turns_on_https_hsts_secure_cookies_json_logs_and_hashed_stat
     production = read_settings([*names, "STORAGES"], **PRODUCTION)
     assert [production[name] for name in names] == [True, 31536000, True, True, "json"]
     assert production["STORAGES"]["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    development = read_settings(names)
+    development = read_settings(names, DEBUG="true")
     assert [development[name] for name in names] == [False, 0, False, False, "plain"]
 
 
 def test_behind_a_proxy_the_forwarded_address_and_scheme_are_trusted_and_not_otherwise():
     names = ["AXES_IPWARE_META_PRECEDENCE_ORDER", "SECURE_PROXY_SSL_HEADER"]
-    assert read_settings(names, PROXY_COUNT="1") == {
+    assert read_settings(names, DEBUG="true", PROXY_COUNT="1") == {
         "AXES_IPWARE_META_PRECEDENCE_ORDER": ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"],
         "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
     }
-    assert read_settings(names)["AXES_IPWARE_META_PRECEDENCE_ORDER"] == ["REMOTE_ADDR"]
+    assert read_settings(names, DEBUG="true")["AXES_IPWARE_META_PRECEDENCE_ORDER"] == ["REMOTE_ADDR"]
 
 
 def test_json_log_lines_carry_the_fields_of_a_gunicorn_access_line():

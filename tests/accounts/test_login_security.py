@@ -69,3 +69,66 @@ def test_sessions_end_with_the_browser_and_after_a_working_day(client):
     assert session.get_expire_at_browser_close()
     assert session.get_expiry_date() - timezone.now() <= datetime.timedelta(hours=8)
     assert session.get_expiry_date() - timezone.now() > datetime.timedelta(hours=7, minutes=59)
+
+
+def from_address(address):
+    return Client(REMOTE_ADDR=address)
+
+
+def test_one_password_tried_on_many_usernames_from_one_address_is_limited(settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 6
+    office = from_address("10.1.1.1")
+    for number in range(5):
+        assert log_in(office, f"khong.co.{number}", "coop-staff-2026").status_code == 200  # one wrong each
+    assert log_in(office, "khong.co.5", "coop-staff-2026").status_code == 429  # the sixth reaches the limit
+    locked = log_in(office, "canbo.bacninh", "coop-staff-2026")
+    assert locked.status_code == 429
+    assert "từ địa chỉ mạng của bạn" in locked.content.decode()
+    assert log_in(from_address("10.1.1.2"), "canbo.bacninh", "coop-staff-2026").status_code == 302
+
+
+def test_one_username_guessed_from_many_addresses_is_limited(settings):
+    settings.AXES_USERNAME_FAILURE_LIMIT = 4
+    for number in range(4):
+        log_in(from_address(f"10.2.0.{number}"), "canbo.phutho", "sai")  # one wrong from each
+    locked = log_in(from_address("10.2.0.99"), "canbo.phutho", "coop-staff-2026")
+    assert locked.status_code == 429 and "của tài khoản này" in locked.content.decode()
+    assert log_in(from_address("10.2.0.99"), "canbo.bacninh", "coop-staff-2026").status_code == 302
+
+
+def test_logging_in_to_ones_own_account_does_not_wipe_a_spray_from_the_same_address(settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 4
+    office = from_address("10.3.3.3")
+    for number in range(3):
+        log_in(office, f"khong.co.{number}", "sai")
+    assert log_in(office, "lanhdao", "coop-leader-2026").status_code == 302
+    office.post(reverse("logout"))
+    log_in(office, "khong.co.9", "sai")
+    assert log_in(office, "canbo.bacninh", "coop-staff-2026").status_code == 429
+
+
+def test_a_locked_login_checks_no_password(client, monkeypatch):
+    from accounts.models import User
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, "canbo.phutho", "sai")
+
+    def hashed(*args):
+        raise AssertionError("a password was hashed while locked out")
+
+    monkeypatch.setattr(User, "check_password", hashed)
+    assert log_in(client, "canbo.phutho", "coop-staff-2026").status_code == 429
+
+
+def test_wrong_current_passwords_on_the_password_page_count_end_the_session_and_lock(client):
+    from accounts.models import User
+
+    client.force_login(User.objects.get(username="canbo.phutho"))
+    wrong = {"old_password": "sai", "new_password1": "mat-khau-moi-2026", "new_password2": "mat-khau-moi-2026"}
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post(reverse("password_change"), wrong).status_code == 200
+    locked = client.post(reverse("password_change"), wrong)
+    assert locked.status_code == 429 and "Tạm khóa đăng nhập" in locked.content.decode()
+    assert AccessAttempt.objects.filter(username="canbo.phutho", path_info=reverse("password_change")).exists()
+    assert client.get(reverse("overview"))["Location"].startswith(reverse("login"))  # logged out
+    assert log_in(client, "canbo.phutho", "coop-staff-2026").status_code == 429

@@ -3,6 +3,7 @@
 import datetime
 import io
 import random
+import time
 import tracemalloc
 import unicodedata
 import zipfile
@@ -13,6 +14,7 @@ from openpyxl import Workbook
 
 from cooperatives import importing
 from cooperatives.importing import ImportFileError, Table, parse, read_table
+from tests.factories import xlsx_with_sheet_data
 
 HEADER = ["STT", "Mã số đăng ký", "Tên tổ chức", "Loại hình", "Lĩnh vực", "Mã xã/phường", "Ngày thành lập"]
 
@@ -425,3 +427,50 @@ def test_a_sheet_written_by_openpyxl_in_write_only_mode_takes_the_fast_reader():
     book.save(out)
     rows = importing._fast_sheet_rows(importing._open_workbook(out.getvalue()).worksheets[0])
     assert rows[1] == (2, [1, "2400000001", "HTX A", "", None, "7210", datetime.datetime(2020, 1, 2)])
+
+
+def timed(function, *args):
+    start = time.perf_counter()
+    try:
+        function(*args)
+    except ImportFileError as error:
+        outcome = str(error)
+    else:
+        outcome = None
+    return time.perf_counter() - start, outcome
+
+
+def read_and_parse(data, name="x.xlsx"):
+    return parse(read_table(data, name))
+
+
+def test_a_sheet_of_rows_never_closed_is_refused_at_once():
+    # 5 KB uploaded: 16,000 "<row><c>" never closed. The regular expressions read each row on to the
+    # end of the sheet looking for its "</row>": 5 s for 8,000, 20 s for these.
+    data = xlsx_with_sheet_data(b"<row><c>" * 16_000)
+    assert len(data) < 6_000
+    seconds, outcome = timed(read_and_parse, data)
+    assert outcome and "bị hỏng" in outcome
+    assert seconds < 1
+
+
+def test_cells_and_inline_texts_never_closed_are_refused_at_once():
+    data = xlsx_with_sheet_data(b'<row r="2"><c r="A2" t="inlineStr"><is><t>x' * 16_000)
+    seconds, outcome = timed(read_and_parse, data)
+    assert outcome and "bị hỏng" in outcome
+    assert seconds < 1
+
+
+def test_a_header_of_brackets_never_closed_is_read_at_once():
+    # A header cell is searched for its unit in brackets: "(" 50,000 times took minutes.
+    header = "Mã số đăng ký,Tên tổ chức,Doanh thu " + "(" * 50_000 + "\r\n2400000001,HTX A,1\r\n"
+    seconds, _outcome = timed(read_and_parse, header.encode(), "x.csv")
+    assert seconds < 1
+
+
+def test_a_member_compressed_a_thousandfold_is_refused_from_one_megabyte():
+    # 2 MB of one byte deflates to 2 KB: no spreadsheet part does that, and 10 MB of such rows read
+    # as XML would still pass the other checks.
+    data = with_member(xlsx([HEADER, [1, "2400000001", "HTX A"]]), "xl/media/image1.png", b"\x00" * 2_000_000)
+    with pytest.raises(ImportFileError, match="nén bất thường"):
+        read_table(data, "bomb.xlsx")

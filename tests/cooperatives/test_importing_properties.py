@@ -1,7 +1,9 @@
-"""Property tests of the import parser: no input makes it crash, and a rejected file changes nothing."""
+"""Property tests of the import parser: no input makes it crash or take more than a budget per
+kilobyte, and a rejected file changes nothing."""
 
 import datetime
 import string
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,7 +13,7 @@ from cooperatives import importing
 from cooperatives.models import Organisation, Rating, YearlyFigures
 from cooperatives.services import registry_import
 from plans.models import PendingRecompute
-from tests.factories import commune, province, xlsx_bytes
+from tests.factories import commune, province, xlsx_bytes, xlsx_with_sheet_data
 
 HEADER = list(importing.TEMPLATE_HEADERS.values())
 WORDS = ["Tốt", "khá", "TB", "Trung bình", "Yếu", "HTX", "THT", "Nông nghiệp", "Đã giải thể", "Tổng cộng", "(1)"]
@@ -37,6 +39,81 @@ def test_no_bytes_make_the_reader_crash(data, name):
         importing.parse(importing.read_table(data, name))
     except importing.ImportFileError as error:
         assert str(error)
+
+
+# Pieces of what a sheet or a CSV holds, repeated thousands of times: tags left open or closed
+# twice, prefixed tags, brackets and quotes never closed. The reader must stay linear in its input.
+SHEET_PIECES = [
+    "<row>",
+    '<row r="2">',
+    '<row r="1048576">',
+    "</row>",
+    "<row/>",
+    "<x:row>",
+    "</x:row>",
+    "<c>",
+    '<c r="A2">',
+    '<c r="B2" t="inlineStr">',
+    '<c r="C2" t="s">',
+    '<x:c r="A1">',
+    "</c>",
+    "<c/>",
+    "<v>",
+    "</v>",
+    "<v>1</v>",
+    "<v>0</v>",
+    "<is>",
+    "<t>",
+    "</t>",
+    '<t xml:space="preserve">',
+    "(",
+    ")",
+    "[",
+    "<",
+    ">",
+    '"',
+    'r="',
+    "x",
+    "1",
+    "&amp;",
+    "Mã số đăng ký",
+]
+CSV_PIECES = ["(", "[", '"', ",", ";", "\t", "\r\n", "\n", "Mã số đăng ký", "Doanh thu (", "x", "1", " "]
+# Linear readers take well under a millisecond per kilobyte here (0.1–0.2 ms); the budget leaves
+# room for a machine busy with other test runs. The quadratic reader took 80 ms per kilobyte at
+# 64 KB, and more the longer the file.
+SECONDS_PER_KB = 0.005
+SECONDS_TO_OPEN = 0.5
+
+
+def pieces(alphabet):
+    unit = st.lists(st.sampled_from(alphabet), min_size=1, max_size=4).map("".join)
+    return st.lists(st.tuples(unit, st.integers(min_value=1000, max_value=12_000)), min_size=1, max_size=3)
+
+
+def within_budget(data: bytes, name: str, size: int) -> None:
+    start = time.perf_counter()
+    try:
+        importing.parse(importing.read_table(data, name))
+    except importing.ImportFileError as error:
+        assert str(error)
+    seconds = time.perf_counter() - start
+    budget = SECONDS_TO_OPEN + SECONDS_PER_KB * size / 1024
+    assert seconds < budget, f"{seconds:.2f} s for {size // 1024} KB (budget {budget:.2f} s)"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces(SHEET_PIECES))
+def test_no_sheet_xml_makes_the_reader_crash_or_run_over_its_time_budget(repeated):
+    xml = "".join(unit * times for unit, times in repeated).encode()
+    within_budget(xlsx_with_sheet_data(xml), "x.xlsx", len(xml))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces(CSV_PIECES))
+def test_no_csv_makes_the_reader_crash_or_run_over_its_time_budget(repeated):
+    text = "Mã số đăng ký,Tên tổ chức,Doanh thu (triệu đồng)\r\n" + "".join(unit * times for unit, times in repeated)
+    within_budget(text.encode(), "x.csv", len(text.encode()))
 
 
 @settings(max_examples=300, deadline=None)

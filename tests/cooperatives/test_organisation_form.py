@@ -93,3 +93,14 @@ def test_the_organisation_page_reads_a_bounded_number_of_queries(client, django_
     organisation = Organisation.objects.filter(yearly_figures__isnull=False, ratings__isnull=False).first()
     with django_assert_max_num_queries(10):
         assert leader.get(organisation.get_absolute_url()).status_code == 200
+
+
+def test_a_code_registered_in_another_province_is_refused_without_naming_who_holds_it(client):
+    # Codes are public tax codes (README, "Security"): saying one is taken is fine, saying by whom is not.
+    other = OrganisationFactory(commune=commune("25"), registration_code="2509999777", name="HTX Bí Danh Phú Thọ")
+    staff = logged_in(client, "canbo.bacninh")
+    response = staff.post(reverse("organisation_create"), new_htx(commune("24"), registration_code="2509999777"))
+    assert response.status_code == 200
+    errors = " ".join(str(error) for errors in response.context["form"].errors.values() for error in errors)
+    assert errors and other.name not in errors and "Phú Thọ" not in errors
+    assert Organisation.objects.filter(registration_code="2509999777").count() == 1

@@ -1,22 +1,28 @@
 """A large upload is read and committed by a real Celery worker on Redis and PostgreSQL, while the
-page polls its progress.
+page polls its progress; the tasks that read a file stop at their time limit, saying so.
 
 Marked `worker` and run last (tests/conftest.py). Not a transactional test: pytest-django would
 empty the database after it, which the other worker test still needs. It runs in autocommit
 instead and removes what it committed.
 """
 
+import datetime
 import json
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import User
+from cooperatives import importing, tasks
 from cooperatives.models import AdminUnit, Organisation, Rating, RegistryImport
 from cooperatives.services import registry_import
 from cooperatives.views import LARGE_IMPORT_ROWS, LARGE_UPLOAD_BYTES
 from plans.management.commands.bench_import import Command as BenchImport
-from tests.factories import logged_in, remove_committed_imports
+from tests.factories import logged_in, province, remove_committed_imports, xlsx_bytes
 from tests.workers import REQUIRED, SERVICES, wait_for
 
 pytestmark = pytest.mark.skipif(
@@ -72,3 +78,116 @@ def test_a_large_file_is_checked_and_committed_by_the_worker(committed_db, worke
     assert status(admin, upload.pk)["status"] == "committed"
     assert Organisation.objects.filter(registration_code__startswith="7999", province=hcm).count() == ROWS
     assert Rating.objects.filter(organisation__registration_code__startswith="7999", year=2024).count() == ROWS
+
+
+def test_the_tasks_that_read_an_uploaded_file_have_a_soft_and_a_hard_time_limit():
+    for task in (tasks.check_registry_import, tasks.commit_registry_import):
+        assert task.soft_time_limit == settings.IMPORT_TASK_SECONDS
+        assert task.soft_time_limit < task.time_limit <= task.soft_time_limit + 60
+
+
+def too_slow(*args, **kwargs):
+    raise SoftTimeLimitExceeded
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("task", "status_before", "status_after"),
+    [
+        (tasks.check_registry_import, RegistryImport.Status.CHECKING, RegistryImport.Status.INVALID),
+        (tasks.commit_registry_import, RegistryImport.Status.QUEUED, RegistryImport.Status.FAILED),
+    ],
+)
+def test_a_task_stopped_at_its_time_limit_ends_the_upload_saying_so(monkeypatch, task, status_before, status_after):
+    rows = [["Mã số đăng ký", "Tên tổ chức", "Loại hình"], ["2409990001", "HTX Chậm", "HTX"]]
+    upload = RegistryImport.objects.create(
+        created_by=User.objects.get(username="canbo.bacninh"),
+        province=province("24"),
+        file_name="cham.xlsx",
+        content=xlsx_bytes(rows),
+        status=status_before,
+    )
+    monkeypatch.setattr(importing, "parse", too_slow)
+    with pytest.raises(SoftTimeLimitExceeded):
+        task(upload.pk)
+    upload.refresh_from_db()
+    assert upload.status == status_after
+    assert "quá 5 phút" in upload.errors[0][2] and "chưa lưu gì" in upload.errors[0][2]
+    assert not Organisation.objects.filter(registration_code="2409990001").exists()
+
+
+def aged(status, *, days=0, quiet_hours=0, **fields):
+    upload = RegistryImport.objects.create(
+        created_by=User.objects.get(username="canbo.bacninh"),
+        province=province("24"),
+        file_name=f"{status}.xlsx",
+        content=b"PK\x03\x04 noi dung",
+        status=status,
+        **fields,
+    )
+    now = timezone.now()
+    moved = {
+        "created_at": now - datetime.timedelta(days=days),
+        "updated_at": now - datetime.timedelta(hours=quiet_hours),
+    }
+    RegistryImport.objects.filter(pk=upload.pk).update(**moved)
+    return upload
+
+
+@pytest.mark.django_db
+def test_uploads_a_week_old_lose_their_content_and_abandoned_ones_end():
+    Status = RegistryImport.Status
+    waiting = aged(Status.CHECKED, days=8)
+    fresh = aged(Status.CHECKED, days=1)
+    dead_check = aged(Status.CHECKING, quiet_hours=2)
+    dead_commit = aged(Status.COMMITTING, quiet_hours=2)
+    busy = aged(Status.COMMITTING)
+    lost = aged(Status.QUEUED, days=2, quiet_hours=30)
+    assert tasks.expire_registry_imports() == {"expired": 1, "dropped": 0, "stopped": 3}
+    found = {upload.pk: upload for upload in RegistryImport.objects.all()}
+    assert found[waiting.pk].status == Status.FAILED and "Quá một tuần" in found[waiting.pk].errors[0][2]
+    assert not bytes(found[waiting.pk].content)
+    assert (found[fresh.pk].status, bytes(found[fresh.pk].content)) == (Status.CHECKED, b"PK\x03\x04 noi dung")
+    assert found[dead_check.pk].status == Status.INVALID and "đã dừng giữa chừng" in found[dead_check.pk].errors[0][2]
+    assert found[dead_commit.pk].status == Status.FAILED and "kiểm tra sổ đăng ký" in found[dead_commit.pk].errors[0][2]
+    assert found[busy.pk].status == Status.COMMITTING
+    assert found[lost.pk].status == Status.FAILED
+    assert tasks.expire_registry_imports() == {"expired": 0, "dropped": 0, "stopped": 0}
+
+
+def test_the_expiry_runs_hourly_from_the_beat_schedule():
+    tasks_scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "cooperatives.tasks.expire_registry_imports" in tasks_scheduled
+
+
+def test_an_import_whose_step_after_its_commit_fails_says_it_is_saved(committed_db, monkeypatch):
+    """Outside a test transaction, so that the import's own commit runs its after-commit steps."""
+    from plans import signals
+    from plans.models import PendingRecompute, RecomputeSchedule
+
+    def unreachable():
+        raise ConnectionError("the broker does not answer")
+
+    monkeypatch.setattr(signals, "queue_recompute", unreachable)
+    claim = RecomputeSchedule.objects.filter(pk=1).values_list("queued_at", flat=True).first()
+    RecomputeSchedule.objects.update_or_create(pk=1, defaults={"queued_at": None})
+    pending_before = set(PendingRecompute.objects.values_list("pk", flat=True))
+    place = AdminUnit.objects.communes().filter(parent=province("24")).order_by("code")[0]
+    rows = [["Mã số đăng ký", "Tên tổ chức", "Loại hình", "Lĩnh vực", "Mã xã/phường", "Ngày thành lập"]]
+    rows.append(["7999000001", "HTX Sau Khi Lưu", "HTX", "Nông nghiệp", place.code, "01/02/2020"])
+    upload = RegistryImport.objects.create(
+        created_by=User.objects.get(username="canbo.bacninh"),
+        province=province("24"),
+        file_name="sau-khi-luu.xlsx",
+        content=xlsx_bytes(rows),
+        status=RegistryImport.Status.CHECKED,
+    )
+    try:
+        tasks.commit_registry_import(upload.pk)
+        upload.refresh_from_db()
+        assert upload.status == RegistryImport.Status.COMMITTED and not upload.errors
+        assert "Đã lưu dữ liệu, nhưng" in upload.warning
+        assert Organisation.objects.filter(registration_code="7999000001").exists()
+    finally:
+        PendingRecompute.objects.exclude(pk__in=pending_before).delete()
+        RecomputeSchedule.objects.filter(pk=1).update(queued_at=claim)

@@ -4,8 +4,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.models import User
+from cooperatives import tasks
 from cooperatives.models import Organisation, Rating, RegistryImport, YearlyFigures
 from plans.models import PendingRecompute, RecomputeSchedule
+from plans.signals import queue_recompute
 from tests.factories import OrganisationFactory, YearlyFiguresFactory, commune, logged_in, province, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +68,7 @@ def test_staff_preview_then_confirm_and_rows_are_matched_by_code(client, django_
     assert new.history.get().history_user.username == "canbo.bacninh"
     sources = set(PendingRecompute.objects.filter(area=place).values_list("source", flat=True))
     assert sources == {"organisations", "figures", "ratings"}
-    assert len(queued) == 1  # one recompute for the whole import
+    assert [callback for callback in queued if callback is queue_recompute] == [queue_recompute]  # one for all
 
     again = upload(staff, [row("2409990001", place), row("2400000777", place, name="HTX Cũ Đổi Tên")])
     second = RegistryImport.objects.get(pk=again["Location"].rstrip("/").split("/")[-1])
@@ -109,6 +112,7 @@ def test_another_provinces_organisation_cannot_be_overwritten_through_its_code(c
     upload(staff, [row("2400000999", commune("25"), name="Chiếm Mã")])
     created = RegistryImport.objects.get()
     assert created.status == "invalid" and "tỉnh khác" in created.errors[0][2]
+    assert other.name not in created.errors[0][2] and "Bắc Ninh" not in created.errors[0][2]  # which one stays unsaid
     other.refresh_from_db()
     assert other.province.code == "24" and other.name != "Chiếm Mã"
 
@@ -210,3 +214,61 @@ def test_one_organisation_over_several_years_and_its_rows_must_agree(client):
     errors = RegistryImport.objects.order_by("-pk")[0].errors
     assert [error[:2] for error in errors] == [[5, "B (Tên tổ chức)"], [6, "G (Năm)"]]
     assert "Khác với dòng 4" in errors[0][2] and "Năm 2024 của mã số 2409990002 đã có ở dòng 4" in errors[1][2]
+
+
+def moved_to_phu_tho(username="canbo.bacninh"):
+    User.objects.filter(username=username).update(province=province("25"))
+
+
+def test_an_account_moved_to_another_province_cannot_commit_what_it_uploaded_before(client):
+    staff = logged_in(client, "canbo.bacninh")
+    upload(staff, [row("2409990001", commune("24"))])
+    created = RegistryImport.objects.get()
+    assert created.status == "checked"
+    moved_to_phu_tho()
+    assert staff.get(created.get_absolute_url()).status_code == 404
+    assert staff.post(reverse("registry_import_commit", args=[created.pk])).status_code == 404
+    tasks.commit_registry_import(created.pk)  # a commit queued before the move
+    created.refresh_from_db()
+    assert created.status == "failed" and "không còn quyền nhập vào Tỉnh Bắc Ninh" in created.errors[0][2]
+    assert not Organisation.objects.filter(registration_code="2409990001").exists()
+
+
+def test_an_upload_checked_by_its_task_after_the_move_is_refused_too():
+    created = RegistryImport.objects.create(
+        created_by=User.objects.get(username="canbo.bacninh"),
+        province=province("24"),
+        file_name="x.xlsx",
+        content=xlsx_bytes([HEADER, row("2409990001", commune("24"))]),
+    )
+    moved_to_phu_tho()
+    tasks.check_registry_import(created.pk)
+    created.refresh_from_db()
+    assert created.status == "invalid" and "không còn quyền" in created.errors[0][2]
+
+
+def test_an_uploads_content_is_dropped_once_it_is_committed_or_refused(client):
+    staff = logged_in(client, "canbo.bacninh")
+    upload(staff, [row("2409990001", commune("24"))])
+    upload(staff, [row("", commune("24"))])
+    good, bad = RegistryImport.objects.order_by("pk")
+    assert (good.status, bad.status) == ("checked", "invalid")
+    assert bytes(good.content) and not bytes(bad.content)  # kept until confirmed; never to be read again
+    staff.post(reverse("registry_import_commit", args=[good.pk]))
+    good.refresh_from_db()
+    assert good.status == "committed" and not bytes(good.content)
+
+
+def test_an_account_uploads_at_most_so_many_files_an_hour(client, settings):
+    settings.IMPORT_UPLOADS_PER_HOUR = 2
+    staff = logged_in(client, "canbo.bacninh")
+    for _ in range(2):
+        assert upload(staff, [row("2409990001", commune("24"))]).status_code == 302
+    refused = upload(staff, [row("2409990001", commune("24"))])
+    assert refused.status_code == 200
+    assert "Bạn đã tải lên 2 tệp trong một giờ qua" in refused.context["form"].errors["file"][0]
+    assert RegistryImport.objects.count() == 2
+    assert (
+        upload(logged_in(client, "admin"), [row("2409990001", commune("24"))], province=province("24").pk).status_code
+        == 302
+    )

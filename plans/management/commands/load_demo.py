@@ -1,5 +1,6 @@
 from collections import Counter
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -15,10 +16,17 @@ class Command(BaseCommand):
     help = (
         "Load the source documents' plans (targets, reported results, tasks), a registry for their provinces "
         "and demo accounts. "
-        "Needs the communes: run import_admin_units first. Running it twice changes nothing."
+        "Needs the communes: run import_admin_units first. Running it twice changes nothing. "
+        "Refused with DEBUG off: its accounts' passwords are published."
     )
 
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            # Its accounts' passwords are in the README: never on a server others can reach.
+            raise CommandError(
+                "load_demo tạo các tài khoản mẫu với mật khẩu công khai (README): chỉ chạy khi DEBUG bật "
+                "(make run), không chạy trên máy chủ thật."
+            )
         if not AdminUnit.objects.communes().exists():
             raise CommandError(
                 "Chưa có danh mục xã/phường. Chạy trước: "
