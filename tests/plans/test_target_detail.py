@@ -15,7 +15,7 @@ from plans import services
 from plans.models import EnteredValue, Indicator, Progress, Target
 from plans.rules import Measure
 from plans.services import progress_recompute
-from tests.factories import PlanFactory, TargetFactory, province
+from tests.factories import OrganisationFactory, PlanFactory, TargetFactory, commune, province
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,10 @@ def test_provinces_with_a_target_of_the_same_indicator_are_compared_from_stored_
 
 
 def same_indicator_in(codes, like: Target) -> list[Target]:
-    """Targets like `like` in other provinces, with their progress computed."""
+    """Targets like `like` in other provinces, with their progress computed (each province with an
+    organisation in its registry, so that its figure is a number, not "no data")."""
+    for code in codes:
+        OrganisationFactory(commune=commune(code), founded_on=datetime.date(2019, 1, 1))
     made = [
         TargetFactory(
             plan=PlanFactory(area=province(code)),
