@@ -62,7 +62,8 @@ def test_a_second_run_changes_nothing(capsys, settings):
     assert len(changes) > 10 and set(changes) == {"0"}, out
 
 
-def test_a_database_loaded_by_an_earlier_demo_ends_up_as_a_new_one(capsys):
+def test_a_database_loaded_by_an_earlier_demo_ends_up_as_a_new_one(capsys, settings):
+    settings.DEBUG = True  # load_demo refuses to run with DEBUG off
     plan = Plan.objects.get(document_number="28/KH-UBND")
     reported = plan.tasks.create(title="Nhiệm vụ cũ", wording="…", status="done")
     invented = plan.tasks.get(title="Thành lập mới Liên hiệp HTX")
