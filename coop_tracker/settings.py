@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it decides where every read of the request goes (the session's included).
+    "coop_tracker.replicas.ReplicaMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -101,6 +103,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # about what sequential ones do on SSDs: with the default (4) the one-province
     # recompute scanned every yearly figure instead of following the index (0.2 s → 0.03 s).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
+# A read-only replica for the pages' reads (coop_tracker/replicas.py, README "Several hosts").
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = env_database("DATABASE_REPLICA_URL", "")
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["coop_tracker.replicas.ReplicaRouter"]
+# How long a browser that wrote reads from the primary, while the replica catches up.
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The covering index of cooperatives.YearlyFigures serves PostgreSQL; SQLite builds it on its keys.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

@@ -12,3 +12,7 @@ import os
 os.environ.setdefault("DEBUG", "true")
 
 from coop_tracker.settings import *  # noqa: E402, F403
+
+# A replica alias, a test mirror of the primary, for tests/test_replicas.py (no router unless a
+# test sets one: every other test reads and writes "default" only).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
