@@ -106,7 +106,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # A read-only replica for the pages' reads (coop_tracker/replicas.py, README "Several hosts").
 if env_str("DATABASE_REPLICA_URL", ""):
     DATABASES["replica"] = env_database("DATABASE_REPLICA_URL", "")
-    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    # The primary's planner settings, and the replica URL's own options (sslmode…) over them.
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        **DATABASES["replica"].get("OPTIONS", {}),
+    }
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["coop_tracker.replicas.ReplicaRouter"]
 # How long a browser that wrote reads from the primary, while the replica catches up.

@@ -831,6 +831,14 @@ class SupportAction(models.Model):
         # Derived, never typed: the progress rules group current provinces on this column.
         self.province = None if self.area.level == AdminUnit.Level.NATION else self.area.current_province()
         super().save(*args, **kwargs)
+        self.loaded_area_id = self.area_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Where it was as loaded: an action moved to another place changes the figures of both.
+        instance.loaded_area_id = instance.__dict__.get("area_id")
+        return instance
 
 
 class RegistryImportQuerySet(models.QuerySet):

@@ -30,7 +30,7 @@ def places_of(instance) -> set[int]:
         loaded = instance._loaded_values or {}
         return {instance.commune_id, loaded.get("commune_id")} - {None}
     if isinstance(instance, SupportAction):
-        return {instance.area_id} - {None}
+        return {instance.area_id, getattr(instance, "loaded_area_id", None)} - {None}
     organisation = Organisation.objects.filter(pk=instance.organisation_id)  # YearlyFigures, Rating
     return set(organisation.values_list("commune_id", flat=True))
 

@@ -370,6 +370,13 @@ class Part:
             return rows
         return rows.annotate(cell_year=self.source.year(year)).filter(cell_year=year)
 
+    def presence(self) -> "Part":
+        """What says there is data at all (`Source.presence`); a sum of yearly figures needs rows that
+        report the summed field: members nobody reported are no data, not 0 members."""
+        if self.total == SUM and self.source is FIGURES:
+            return Part(FIGURES, Q(**{f"{self.field}__isnull": False}))
+        return self.source.presence()
+
     @property
     def lists_actions(self) -> bool:
         """Support actions are listed as the actions (turns summed, communes counted), unless the
@@ -399,6 +406,9 @@ class Stock:
     @property
     def source(self) -> Source:
         return self.added.source
+
+    def presence(self) -> Part:
+        return self.source.presence()
 
     def need(self, agg: Aggregates, key: str) -> None:
         self.added.need(agg, key)
@@ -448,14 +458,14 @@ class Rule:
         if below is not None:
             below.need(agg, key + "_d")
         else:
-            numerator.source.presence().need(agg, key + "_rows")
+            numerator.presence().need(agg, key + "_rows")
 
     def measure(self, agg: Aggregates, area_id: int, year: int, params, denominator, key: str) -> Measure:
         numerator, below = agg.parts[key]
         value = numerator.value(agg, area_id, year, key + "_n")
         if below is not None:
             return self.combine(value, below.value(agg, area_id, year, key + "_d"))
-        if not numerator.source.presence().value(agg, area_id, year, key + "_rows"):
+        if not numerator.presence().value(agg, area_id, year, key + "_rows"):
             return Measure(None)  # no registry rows for the area and year: no data, not 0
         return self.combine(value)
 
@@ -674,12 +684,12 @@ class Ntm13Communes(Rule):
         for year, suffix in ((self.LAST_YEAR_OF_QD_1980, "_qd1980"), (None, "_qd318")):
             numerator = self.numerator(params, denominator, year)
             numerator.need(agg, key + suffix)
-            numerator.source.presence().need(agg, key + suffix + "_rows")
+            numerator.presence().need(agg, key + suffix + "_rows")
 
     def measure(self, agg, area_id, year, params, denominator, key):
         suffix = "_qd1980" if year <= self.LAST_YEAR_OF_QD_1980 else "_qd318"
         numerator = self.numerator(params, denominator, year)
-        if not numerator.source.presence().value(agg, area_id, year, key + suffix + "_rows"):
+        if not numerator.presence().value(agg, area_id, year, key + suffix + "_rows"):
             return Measure(None)
         return count(numerator.value(agg, area_id, year, key + suffix))
 

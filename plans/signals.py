@@ -29,7 +29,8 @@ REGISTRY_SOURCES = {"figures": Source.FIGURES, "ratings": Source.RATINGS, "actio
 OWN_SOURCES = {EnteredValue: Source.ENTERED, Target: Source.TARGETS}
 
 # The organisation columns the rules read; an edit of any other (name, address…) moves no figure.
-MEASURED_FIELDS = frozenset({"kind", "sector", "commune_id", "founded_on", "dissolved_on"})
+# "Active" reads the status and its date too (cooperatives.models.left_on).
+MEASURED_FIELDS = frozenset({"kind", "sector", "commune_id", "founded_on", "dissolved_on", "status", "status_since"})
 ALLIANCE_FIELDS = frozenset({"alliance_joined_on"})
 
 

@@ -99,7 +99,8 @@ def test_the_replica_and_its_router_come_with_database_replica_url():
     script = (
         "import django, json; django.setup(); from django.conf import settings; "
         "print(json.dumps([sorted(settings.DATABASES), settings.DATABASE_ROUTERS, "
-        "settings.DATABASES['replica']['HOST'], settings.DATABASES['replica']['TEST']]))"
+        "settings.DATABASES['replica']['HOST'], settings.DATABASES['replica']['TEST'], "
+        "settings.DATABASES['replica']['OPTIONS']]))"
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
@@ -108,13 +109,14 @@ def test_the_replica_and_its_router_come_with_database_replica_url():
             "DJANGO_SETTINGS_MODULE": "coop_tracker.settings",
             "DEBUG": "true",
             "DATABASE_URL": "postgres://app@primary.example:5432/coop",
-            "DATABASE_REPLICA_URL": "postgres://app@replica.example:5432/coop",
+            "DATABASE_REPLICA_URL": "postgres://app@replica.example:5432/coop?sslmode=require",
         },
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    aliases, routers, host, test = json.loads(result.stdout)
+    aliases, routers, host, test, options = json.loads(result.stdout)
+    assert options == {"options": "-c jit=off -c random_page_cost=1.1", "sslmode": "require"}
     assert aliases == ["default", "replica"] and routers == ["coop_tracker.replicas.ReplicaRouter"]
     assert host == "replica.example" and test["MIRROR"] == "default"

@@ -72,6 +72,15 @@ def test_a_move_between_communes_announces_both(announced):
     assert {"commune_id", "province_id"} <= fields
 
 
+def test_an_action_moved_to_another_place_announces_both(announced):
+    action = SupportAction.objects.create(kind="trade_fair", occurred_on=datetime.date(2024, 3, 1), area=commune("24"))
+    action = SupportAction.objects.get(pk=action.pk)
+    announced.clear()
+    action.area = commune("25")
+    action.save()
+    assert announced == [("actions", {commune("24").pk, commune("25").pk}, None)]
+
+
 def test_figures_ratings_and_actions_are_announced_in_their_place(announced):
     organisation = OrganisationFactory(commune=commune("04"))
     announced.clear()

@@ -425,3 +425,11 @@ def test_the_rows_listed_by_a_deadline_are_those_it_counted(here):
     assert (founded.listed(area, 2022, DEADLINE).count(), founded.listed(area, 2022).count()) == (1, 2)
     active = RULES[Indicator.Rule.ACTIVE].numerator({"kind": "htx"}, "")
     assert (active.listed(area, 2022, DEADLINE).count(), active.listed(area, 2022).count()) == (2, 2)
+
+
+def test_members_nobody_reported_are_no_data_not_zero(here):
+    area, communes = here
+    figures(communes, 2024, members=None)
+    assert measured("members_total", area, 2024) is None
+    figures(communes, 2024, kind="tht", members=12)
+    assert measured("members_total", area, 2024) == 12

@@ -107,6 +107,14 @@ def test_renaming_an_organisation_moves_no_figure(django_capture_on_commit_callb
     assert not PendingRecompute.objects.exists() and not callbacks
 
 
+def test_suspending_an_organisation_moves_its_figures():
+    organisation = Organisation.objects.get(pk=OrganisationFactory(commune=commune("04")).pk)
+    PendingRecompute.objects.all().delete()
+    organisation.status, organisation.status_since = "suspended", datetime.date(2025, 3, 1)
+    organisation.save()
+    assert list(PendingRecompute.objects.values_list("source", flat=True)) == ["organisations"]
+
+
 def test_an_alliance_date_recomputes_only_the_alliance_targets():
     organisation = Organisation.objects.get(pk=OrganisationFactory(commune=commune("04")).pk)
     PendingRecompute.objects.all().delete()
@@ -125,6 +133,7 @@ def test_an_alliance_date_recomputes_only_the_alliance_targets():
         ("organisations", {"name", "address", "updated_at"}, set()),
         ("organisations", {"alliance_joined_on", "updated_at"}, {"alliance"}),
         ("organisations", {"alliance_joined_on", "dissolved_on"}, {"organisations"}),
+        ("organisations", {"status", "status_since", "updated_at"}, {"organisations"}),  # "active" reads them
         ("figures", {"members"}, {"figures"}),
         ("ratings", None, {"ratings"}),
         ("actions", None, {"actions"}),
