@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from coop_tracker.lib.forms import style_fields
 from cooperatives.models import AdminUnit
 
@@ -36,6 +36,18 @@ class AccountForm(forms.ModelForm):
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self.fields)
+
+
+class ApiTokenForm(forms.ModelForm):
+    """A new API token: only its name is typed; the secret is made by accounts.services."""
+
+    class Meta:
+        model = ApiToken
+        fields = ["name"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_fields(self.fields)
