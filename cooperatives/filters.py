@@ -52,7 +52,7 @@ class RegistryFilter(BootstrapFilterSet):
         year = self.form.cleaned_data.get("rating_year") if self.is_valid() else None
         return int(year) if year else None
 
-    def keep(self, queryset, name, value):
+    def keep(self, queryset, name, value: str):
         return queryset  # the year only says which rating the rating filter and column read
 
     def filter_search(self, queryset, name, value):
