@@ -6,6 +6,7 @@ SQLite under var/ and Celery running tasks in-process.
 """
 
 import datetime
+import re
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -39,6 +40,10 @@ INSTALLED_APPS = [
     "accounts",
     "cooperatives",
     "plans",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -49,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # One JSON line per request under /api/, with the account and token (README, "REST API").
+    "api.middleware.ApiRequestLogMiddleware",
     # Every page asks for a login unless its view says otherwise (login, language switch).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
@@ -238,3 +245,45 @@ LOGGING = {
 }
 # The worker and beat log through the configuration above rather than Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# The REST API (api/, README "REST API"): a token per account (Authorization: Bearer …) or the
+# browser's session; JSON in and out; API_RATE requests per token (or account) and period.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "PAGE_SIZE": 100,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+API_RATE = env_str("API_RATE", "1200/minute")
+if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_RATE):
+    raise ImproperlyConfigured(f"API_RATE must be requests per second, minute, hour or day, not {API_RATE!r}.")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Coop Tracker API",
+    "DESCRIPTION": "Progress of the plans for the collective economy, and the registry of cooperatives.",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the installed drf-spectacular-sidecar package: no CDN (README, "Front end").
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name get the model's name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "cooperatives.models.Organisation.Kind",
+        "OrganisationStatusEnum": "cooperatives.models.Organisation.Status",
+        "UnitKindEnum": "cooperatives.models.AdminUnit.Kind",
+        "UnitLevelEnum": "cooperatives.models.AdminUnit.Level",
+        "RatingLevelEnum": "cooperatives.models.Rating.Level",
+        "ProgressStatusEnum": "plans.models.Progress.Status",
+    },
+}
