@@ -147,7 +147,7 @@ def account_tokens(request, pk):
 @require_POST
 def account_token_revoke(request, pk, token_pk):
     account = get_visible_or_404(User.objects, request.user, pk=pk)
-    token = get_visible_or_404(ApiToken.objects, request.user, user=account, pk=token_pk)
+    token = get_visible_or_404(ApiToken.objects.filter(user=account), request.user, pk=token_pk)
     services.api_token_revoke(token=token, by=request.user)
     messages.success(request, _("Đã thu hồi khóa API %(prefix)s….") % {"prefix": token.prefix})
     return redirect("account_tokens", pk=account.pk)
