@@ -102,7 +102,7 @@ class Command(BaseCommand):
         server.terminate()
         raise CommandError(f"gunicorn did not start; see {OUT / 'gunicorn.log'}")
 
-    def locust(self, env, name, users, seconds):
+    def locust(self, env, name, users, seconds, locustfile="locustfile.py"):
         prefix = OUT / name
         subprocess.run(
             [
@@ -110,7 +110,7 @@ class Command(BaseCommand):
                 "-m",
                 "locust",
                 "-f",
-                str(settings.BASE_DIR / "bench" / "locustfile.py"),
+                str(settings.BASE_DIR / "bench" / locustfile),
                 "--headless",
                 "--users",
                 str(users),
