@@ -134,10 +134,9 @@ class IndicatorViewSet(ReadViewSet):
     serializer_class = IndicatorSerializer
     lookup_field = "code"
     lookup_value_regex = "[-a-zA-Z0-9_]{1,60}"
-    queryset = Indicator.objects.order_by("code")
 
     def get_queryset(self):
-        return self.queryset  # the same for every account: no province in it
+        return Indicator.objects.order_by("code")  # the same for every account: no province in it
 
 
 class PlanFilter(filters.FilterSet):

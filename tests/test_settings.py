@@ -45,6 +45,7 @@ def test_with_a_database_and_broker_it_uses_them():
         ("CELERY_BROKER_URL", "http://x"),
         ("CACHE_URL", "memcached://x"),
         ("SECRET_KEY", ""),
+        ("API_RATE", "lots"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(variable, value):
