@@ -136,13 +136,16 @@ class ProvinceSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(UnitSerializer(many=True))
     def get_predecessors(self, unit):
-        units = [row.predecessor for row in unit.predecessions.all() if row.predecessor_id != unit.pk]
-        return UnitSerializer(units, many=True).data
+        return [unit_ref(row.predecessor) for row in unit.predecessions.all() if row.predecessor_id != unit.pk]
 
     @extend_schema_field(UnitSerializer(many=True))
     def get_successors(self, unit):
-        units = [row.successor for row in unit.successions.all() if row.successor_id != unit.pk]
-        return UnitSerializer(units, many=True).data
+        return [unit_ref(row.successor) for row in unit.successions.all() if row.successor_id != unit.pk]
+
+
+def unit_ref(unit) -> dict:
+    """UnitSerializer's answer, without building a serializer for each row (most of a list's time)."""
+    return {"id": unit.pk, "code": unit.code, "name": unit.name, "level": unit.level, "structure": unit.structure}
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -201,6 +204,7 @@ class ProgressSerializer(serializers.ModelSerializer):
         ]
 
     def get_explanation(self, progress) -> str:
+        # progress.target is the target it was loaded with (select_related), with its indicator.
         return figures.explain(progress.target, progress.explanation)
 
 
@@ -215,7 +219,7 @@ class TargetSerializer(serializers.ModelSerializer):
 
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
     area = UnitSerializer(read_only=True)
-    progress = serializers.SerializerMethodField()
+    progress = ProgressSerializer(read_only=True, allow_null=True)
     years = ProgressYearSerializer(source="progress_years", many=True, read_only=True)
 
     class Meta:
@@ -241,14 +245,6 @@ class TargetSerializer(serializers.ModelSerializer):
             "progress",
             "years",
         ]
-
-    @extend_schema_field(ProgressSerializer(allow_null=True))
-    def get_progress(self, target):
-        progress = getattr(target, "progress", None)
-        if progress is None:
-            return None
-        progress.target = target  # already loaded: the explanation reads its indicator
-        return ProgressSerializer(progress).data
 
 
 class OrganisationSerializer(FormSerializer):

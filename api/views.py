@@ -4,7 +4,8 @@ get_editable_or_404() to write: a 403 for leaders, a 404 outside the account's p
 every write is checked by the web's form for the same record (api.serializers.FormSerializer)."""
 
 from django import forms
-from django.db.models import Count, Prefetch
+from django.core.cache import cache
+from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -35,7 +36,15 @@ from api.serializers import (
 from coop_tracker.lib.filters import as_number
 from cooperatives import services
 from cooperatives.filters import RegistryFilter
-from cooperatives.models import AdminUnit, Organisation, Rating, UnitSuccession, YearlyFigures, operating_at_end_of
+from cooperatives.models import (
+    AdminUnit,
+    Organisation,
+    Rating,
+    UnitLineage,
+    UnitSuccession,
+    YearlyFigures,
+    operating_at_end_of,
+)
 from plans.models import EnteredValue, Indicator, Plan, Progress, Target
 
 ID = "[0-9]{1,18}"  # an id in a path; anything else is a 404 before any query
@@ -183,7 +192,8 @@ class TargetViewSet(ReadViewSet):
     filter_backends = [filters.DjangoFilterBackend]
 
     def base_queryset(self):
-        return Target.objects.for_rows().prefetch_related("progress_years")
+        # By the plan's id, not its ordering (for_rows' "plan"), which joins and sorts every plan.
+        return Target.objects.for_rows().prefetch_related("progress_years").order_by("plan_id", "id")
 
 
 class OrganisationViewSet(WriteViewSet):
@@ -334,6 +344,7 @@ def _row_errors(errors) -> dict:
 
 KINDS = Organisation.Kind.values
 LEVELS = Rating.Level.values
+COUNTS_SECONDS = 600
 
 
 class CountsView(APIView):
@@ -357,9 +368,26 @@ class CountsView(APIView):
             raise ValidationError({"year": [_("Năm từ 1990 đến 2100.")]})
         if structure not in (AdminUnit.Structure.FROM_2025, AdminUnit.Structure.BEFORE_2025):
             raise ValidationError({"structure": [_("“34” (từ 1/7/2025) hoặc “63” (trước đó).")]})
-        provinces = visible(AdminUnit.objects.provinces().of_structure(structure), request.user).order_by("code")
-        rows = _counts(request.user, list(provinces), year, structure)
-        return Response(CountsSerializer(rows, many=True).data)
+        scope = getattr(request.user.scope_province, "pk", "all")
+        key = ":".join(map(str, ["api-counts", *_registry_stamp(), scope, structure, year]))
+        rows = cache.get(key)
+        if rows is None:
+            provinces = visible(AdminUnit.objects.provinces().of_structure(structure), request.user).order_by("code")
+            rows = [
+                dict(row)
+                for row in CountsSerializer(_counts(request.user, list(provinces), year, structure), many=True).data
+            ]
+            cache.set(key, rows, COUNTS_SECONDS)
+        return Response(rows)
+
+
+def _registry_stamp() -> list:
+    """What changes whenever a row the counts read changes, in four index look-ups: every save,
+    delete and import of an organisation, yearly figures or rating writes a history row (README,
+    "History and restore"), and an import of administrative units adds lineage rows. The counts
+    are cached under it (a national count is four grouped queries over the whole registry)."""
+    stamp = [model.history.aggregate(top=Max("history_id"))["top"] for model in (Organisation, YearlyFigures, Rating)]
+    return [*stamp, UnitLineage.objects.aggregate(top=Max("id"))["top"]]
 
 
 def _counts(user, provinces, year, structure) -> list[dict]:
@@ -373,11 +401,11 @@ def _counts(user, provinces, year, structure) -> list[dict]:
         return rows.values_list(f"{prefix}{place}", *keys).annotate(n=Count("pk"))
 
     organisations = visible(Organisation.objects, user)
-    htx = organisations.cooperatives().values("pk")
     founded = _table(grouped(organisations.filter(founded_on__year=year), "", "kind"))
     active = _table(grouped(organisations.filter(operating_at_end_of(year)), "", "kind"))
-    rated = _table(grouped(Rating.objects.counted().filter(year=year, organisation__in=htx), "organisation__", "level"))
-    reported = dict(grouped(YearlyFigures.objects.filter(year=year, organisation__in=htx), "organisation__"))
+    rated = _table(grouped(visible(Rating.objects, user).counted(years=(year, year)), "organisation__", "level"))
+    figures = visible(YearlyFigures.objects, user).of_cooperatives().filter(year=year)
+    reported = dict(grouped(figures, "organisation__"))
     return [
         {
             "province": unit,

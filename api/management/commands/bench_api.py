@@ -23,6 +23,7 @@ TOKEN_NAME = "bench_api"
 
 class Command(bench_dashboard.Command):
     help = "Benchmark the API's main reads under load (gunicorn, locust). Prints one JSON line."
+    port = bench_dashboard.PORT + 1
 
     def add_arguments(self, parser):
         parser.add_argument("--seconds", type=int, default=SECONDS)
