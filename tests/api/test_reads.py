@@ -1,6 +1,8 @@
 """Reads through the API: the account's scope, the registry's filters and cursor, progress with its
 per-year results, the counts per province, in the request's language."""
 
+import datetime
+
 import pytest
 
 from accounts.models import User
@@ -106,3 +108,15 @@ def test_counts_per_province_and_year(admin, staff):
     assert old[0]["province"]["code"] == "24"
     assert old[0]["active"]["htx"] == htx.filter(operating_at_end_of(2024)).count() > 0
     assert admin.get("/api/v1/counts/", {"year": "abc"}).status_code == 400
+
+
+def test_counts_follow_every_change_of_the_registry(staff):
+    def founded():
+        return staff.get("/api/v1/counts/", {"year": 2025}).json()[0]["founded"]["htx"]
+
+    before = founded()
+    assert founded() == before  # from the cache
+    organisation = OrganisationFactory(commune=commune("24"), founded_on=datetime.date(2025, 8, 1))
+    assert founded() == before + 1
+    organisation.delete()
+    assert founded() == before
