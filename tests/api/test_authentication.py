@@ -77,3 +77,8 @@ def test_without_credentials_the_api_answers_401_and_the_docs_page_redirects_to_
     assert client.get("/api/v1/plans/").status_code == 401
     assert client.get("/api/schema/").status_code == 401
     assert client.get("/api/docs/").status_code == 302
+
+
+def test_the_apis_own_answers_follow_accept_language():
+    for language, words in (("vi", "Chưa có thông tin xác thực"), ("en", "credentials were not provided")):
+        assert words in APIClient().get("/api/v1/plans/", HTTP_ACCEPT_LANGUAGE=language).json()["detail"]

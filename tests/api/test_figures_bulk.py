@@ -8,6 +8,7 @@ import pytest
 
 from cooperatives.models import Organisation, YearlyFigures
 from cooperatives.signals import registry_changed
+from tests.api.conftest import token_client
 from tests.factories import OrganisationFactory, YearlyFiguresFactory, commune
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +131,12 @@ def test_ten_thousand_figures_in_one_request(staff, django_assert_max_num_querie
     assert announced == [("figures", frozenset({place.pk}), None)]
     rows[0]["members"] = 99
     assert staff.post(URL, {"rows": rows}).json() == {"create": 0, "update": 1, "unchanged": 9_999}
+
+
+def test_the_bulks_errors_follow_accept_language(db):
+    own = OrganisationFactory(commune=commune("24"))
+    row = {"registration_code": own.registration_code, "year": 2024, "key_officers": 2, "key_officers_trained": 3}
+    for language, words in (("vi", "cán bộ chủ chốt"), ("en", "key officers")):
+        errors = token_client("canbo.bacninh", language).post(URL, {"rows": [row, {"registration_code": "X1"}]})
+        assert words in errors.json()["rows"]["0"]["key_officers_trained"][0].lower(), errors.json()
+        assert errors.json()["rows"]["1"]["year"]
