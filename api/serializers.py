@@ -4,6 +4,7 @@ and the organisation the page would give it, so the rules checked and the messag
 request's language) are literally the same."""
 
 from collections.abc import Mapping
+from decimal import Decimal
 
 from django import forms
 from django.forms.models import model_to_dict
@@ -167,7 +168,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 class PlanSerializer(serializers.ModelSerializer):
     area = UnitSerializer(read_only=True)
-    targets = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    targets = serializers.SerializerMethodField()
 
     class Meta:
         model = Plan
@@ -183,6 +184,9 @@ class PlanSerializer(serializers.ModelSerializer):
             "source_reference",
             "targets",
         ]
+
+    def get_targets(self, plan) -> list[int]:
+        return [target.pk for target in plan.targets.all()]  # a field per id took most of a page's time
 
 
 class ProgressSerializer(serializers.ModelSerializer):
@@ -220,7 +224,7 @@ class TargetSerializer(serializers.ModelSerializer):
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
     area = UnitSerializer(read_only=True)
     progress = ProgressSerializer(read_only=True, allow_null=True)
-    years = ProgressYearSerializer(source="progress_years", many=True, read_only=True)
+    years = serializers.SerializerMethodField()
 
     class Meta:
         model = Target
@@ -245,6 +249,18 @@ class TargetSerializer(serializers.ModelSerializer):
             "progress",
             "years",
         ]
+
+    @extend_schema_field(ProgressYearSerializer(many=True))
+    def get_years(self, target):
+        # ProgressYearSerializer's answer, without a field object per value (ten years of a page
+        # of targets are thousands of them).
+        names = ProgressYearSerializer.Meta.fields
+        return [{name: _plain(getattr(row, name)) for name in names} for row in target.progress_years.all()]
+
+
+def _plain(value):
+    """A stored value as DRF's fields write it: a decimal as its digits (a string), else as is."""
+    return format(value, "f") if isinstance(value, Decimal) else value
 
 
 class OrganisationSerializer(FormSerializer):
