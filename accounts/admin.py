@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.forms import AdminPasswordChangeForm
-from accounts.models import User
+from accounts.models import ApiToken, User
+from coop_tracker.lib.admin import ReadOnlyAdmin
 
 ROLE_FIELDSET = (
     _("Vai trò và phạm vi"),
@@ -46,3 +47,14 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     @admin.display(description=_("họ và tên"))
     def full_name(self, user):
         return f"{user.last_name} {user.first_name}".strip()
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """Tokens are made and revoked on the account's page (the secret is shown there once)."""
+
+    list_display = ["prefix", "name", "user", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    list_select_related = ["user"]
+    search_fields = ["prefix", "name", "user__username"]
+    exclude = ["digest"]

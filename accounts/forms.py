@@ -8,7 +8,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from coop_tracker.lib.forms import style_fields
 from cooperatives.models import AdminUnit
 
@@ -95,3 +95,15 @@ class AdminPasswordChangeForm(auth_forms.AdminPasswordChangeForm):
         if commit:
             user.save()
         return user
+
+
+class ApiTokenForm(forms.ModelForm):
+    """A new API token: only its name is typed; the secret is made by accounts.services."""
+
+    class Meta:
+        model = ApiToken
+        fields = ["name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self.fields)

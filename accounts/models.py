@@ -5,6 +5,7 @@ that every other app asks about (README, "Layout").
 """
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.contrib.auth import models as auth_models
@@ -154,3 +155,52 @@ class User(auth_models.AbstractUser):
         self.is_staff = self.is_superuser = is_admin
         if is_admin:
             self.province = None
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Tokens an account may see and revoke: its own, and every one for an admin."""
+        return self if user.can_manage_accounts else self.filter(user=user)
+
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A key for the REST API (api/), for one account; stored as the SHA-256 digest of a random
+    secret, which is shown once when it is made and cannot be read back. The first characters
+    (`prefix`) stay visible, so an owner can tell their tokens apart and find one in the logs."""
+
+    PREFIX_LENGTH = 11  # "ct_" and 8 random characters
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens", verbose_name=_("tài khoản"))
+    name = models.CharField(_("tên"), max_length=100, help_text=_("Dùng cho hệ thống nào, ví dụ: phần mềm của Sở."))
+    prefix = models.CharField(_("tiền tố"), max_length=PREFIX_LENGTH)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người tạo")
+    )
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người thu hồi")
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("khóa API")
+        verbose_name_plural = _("khóa API")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.name})"
+
+    @staticmethod
+    def digest_of(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -5,8 +5,9 @@ import secrets
 
 from axes.utils import reset as axes_reset
 from django.db import transaction
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 
 # No look-alike characters (0/O, 1/l/I): the password is read out or copied by hand.
 PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -55,3 +56,24 @@ def account_set_active(*, user: User, active: bool) -> None:
     """Deactivated accounts cannot log in, and their open sessions end at their next request."""
     user.is_active = active
     _save(user, User.Change.ACTIVATED if active else User.Change.DEACTIVATED)
+
+
+def api_token_create(*, user: User, name: str, created_by: User) -> tuple[ApiToken, str]:
+    """A new API token for `user`; returns it with its secret, which is stored only as a digest
+    and so must be shown now or never."""
+    secret = "ct_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=secret[: ApiToken.PREFIX_LENGTH],
+        digest=ApiToken.digest_of(secret),
+        created_by=created_by,
+    )
+    return token, secret
+
+
+def api_token_revoke(*, token: ApiToken, by: User) -> None:
+    """A revoked token is refused from its next request on; it stays listed, with who revoked it."""
+    if token.revoked_at is None:
+        token.revoked_at, token.revoked_by = timezone.now(), by
+        token.save(update_fields=["revoked_at", "revoked_by"])

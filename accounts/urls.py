@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/<int:pk>/reset-password/", views.account_reset_password, name="account_reset_password"),
     path("accounts/<int:pk>/deactivate/", views.account_deactivate, name="account_deactivate"),
     path("accounts/<int:pk>/activate/", views.account_activate, name="account_activate"),
+    path("accounts/<int:pk>/tokens/", views.account_tokens, name="account_tokens"),
+    path("accounts/<int:pk>/tokens/<int:token_pk>/revoke/", views.account_token_revoke, name="account_token_revoke"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
 ]

@@ -12,8 +12,8 @@ from django_tables2 import RequestConfig
 
 from accounts import services
 from accounts.filters import AccountFilter
-from accounts.forms import AccountForm, PasswordChangeForm
-from accounts.models import User
+from accounts.forms import AccountForm, ApiTokenForm, PasswordChangeForm
+from accounts.models import ApiToken, User
 from accounts.permissions import get_visible_or_404, require_admin, visible
 from accounts.tables import AccountTable
 
@@ -36,6 +36,7 @@ def account_detail(request, pk):
     # One row more than shown: the oldest row shown is compared with the one before it.
     records = account.history.select_related("history_user").order_by("-history_date", "-history_id")
     context = {"account": account, "history": _history_rows(list(records[: HISTORY_ROWS + 1]))[:HISTORY_ROWS]}
+    context["tokens"] = account.api_tokens.select_related("created_by", "revoked_by")
     return render(request, "accounts/account_detail.html", context)
 
 
@@ -134,3 +135,31 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             # (axes.middleware) follows, as at the login.
             logout(self.request)
         return super().form_invalid(form)
+
+
+# API tokens (README, "REST API"): made and revoked by the account's owner or an admin -------
+
+
+def account_tokens(request, pk):
+    """An account's API tokens; a POST makes one, whose secret this response shows once."""
+    account = get_visible_or_404(User.objects, request.user, pk=pk)
+    form = ApiTokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        token, secret = services.api_token_create(user=account, name=form.cleaned_data["name"], created_by=request.user)
+        form = ApiTokenForm()
+    tokens = visible(ApiToken.objects.filter(user=account), request.user).select_related("created_by", "revoked_by")
+    context = {"account": account, "tokens": tokens, "form": form, "secret": secret}
+    response = render(request, "accounts/api_tokens.html", context)
+    if secret:
+        response["Cache-Control"] = "no-store"  # the secret is in this page and nowhere else
+    return response
+
+
+@require_POST
+def account_token_revoke(request, pk, token_pk):
+    account = get_visible_or_404(User.objects, request.user, pk=pk)
+    token = get_visible_or_404(ApiToken.objects.filter(user=account), request.user, pk=token_pk)
+    services.api_token_revoke(token=token, by=request.user)
+    messages.success(request, _("Đã thu hồi khóa API %(prefix)s….") % {"prefix": token.prefix})
+    return redirect("account_tokens", pk=account.pk)

@@ -7,6 +7,7 @@ variables (see README, "Configuration"). With DEBUG=true and nothing else set (w
 """
 
 import datetime
+import re
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -49,6 +50,10 @@ INSTALLED_APPS = [
     "accounts",
     "cooperatives",
     "plans",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before the password check, which says why it ended a session (an expired temporary password).
     "django.contrib.messages.middleware.MessageMiddleware",
+    # One JSON line per request under /api/, with the account and token (README, "REST API").
+    "api.middleware.ApiRequestLogMiddleware",
     # Every page asks for a login unless its view says otherwise (login, language switch).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
@@ -205,7 +212,10 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 1
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REQUEST_BODY_MAX_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE + 256 * 1024
 # The upload page: the file, the province and the CSRF token, and the multipart boundaries.
-REQUEST_BODY_LIMITS = {"registry_import": 20 * 1024 * 1024 + 256 * 1024}
+REQUEST_BODY_LIMITS = {
+    "registry_import": 20 * 1024 * 1024 + 256 * 1024,
+    "api-figures-bulk": 16 * 1024 * 1024 + 256 * 1024,  # api.parsers.MAX_BODY_BYTES
+}
 # Uploads an account may make in an hour (cooperatives.forms.RegistryImportForm).
 IMPORT_UPLOADS_PER_HOUR = env_int("IMPORT_UPLOADS_PER_HOUR", 20)
 
@@ -288,3 +298,45 @@ LOGGING = {
 }
 # The worker and beat log through the configuration above rather than Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# The REST API (api/, README "REST API"): a token per account (Authorization: Bearer …) or the
+# browser's session; JSON in and out; API_RATE requests per token (or account) and period.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "PAGE_SIZE": 100,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+API_RATE = env_str("API_RATE", "1200/minute")
+if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_RATE):
+    raise ImproperlyConfigured(f"API_RATE must be requests per second, minute, hour or day, not {API_RATE!r}.")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Coop Tracker API",
+    "DESCRIPTION": "Progress of the plans for the collective economy, and the registry of cooperatives.",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the installed drf-spectacular-sidecar package: no CDN (README, "Front end").
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name get the model's name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "cooperatives.models.Organisation.Kind",
+        "OrganisationStatusEnum": "cooperatives.models.Organisation.Status",
+        "UnitKindEnum": "cooperatives.models.AdminUnit.Kind",
+        "UnitLevelEnum": "cooperatives.models.AdminUnit.Level",
+        "RatingLevelEnum": "cooperatives.models.Rating.Level",
+        "ProgressStatusEnum": "plans.models.Progress.Status",
+    },
+}

@@ -20,5 +20,6 @@ urlpatterns = [
     # The language switch works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("health/", health, name="health"),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

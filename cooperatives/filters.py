@@ -41,7 +41,7 @@ class RegistryFilter(BootstrapFilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        years = list(Rating.objects.order_by("-year").values_list("year", flat=True).distinct())
+        years = Rating.objects.years()
         self.filters["rating_year"].extra["choices"] = [(year, str(year)) for year in years]
         if "rating_year" not in self.data and years:
             self.data = self.data.copy()
@@ -52,7 +52,7 @@ class RegistryFilter(BootstrapFilterSet):
         year = self.form.cleaned_data.get("rating_year") if self.is_valid() else None
         return int(year) if year else None
 
-    def keep(self, queryset, name, value):
+    def keep(self, queryset, name, value: str):
         return queryset  # the year only says which rating the rating filter and column read
 
     def filter_search(self, queryset, name, value):

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
@@ -549,6 +549,9 @@ class YearlyFigures(models.Model):
                 include=["members", "revenue", "average_income", "linked_with_enterprise"],
                 name="yearlyfigures_cover_idx",
             ),
+            # The API lists a year's figures page after page in id order (its cursor): without it
+            # PostgreSQL walks the primary key past every other year (300 ms at national scale).
+            models.Index(fields=["year", "id"], name="yearlyfigures_year_id_idx"),
         ]
 
     def __str__(self):
@@ -627,6 +630,20 @@ class RatingQuerySet(models.QuerySet):
 
     def of_organisations(self, organisations):
         return self.filter(organisation__in=organisations.values("pk"))
+
+    def years(self) -> list[int]:
+        """Every year that has a rating, latest first, in a dozen index look-ups (one per year found,
+        on rating_year_level_idx) where SELECT DISTINCT reads the whole index: 20–40 ms at national
+        scale, on every request of the registry list. Of all ratings: it takes no filter."""
+        table = connection.ops.quote_name(Rating._meta.db_table)
+        sql = (
+            f"WITH RECURSIVE found(year) AS (SELECT MAX(year) FROM {table} "
+            f"UNION ALL SELECT (SELECT MAX(year) FROM {table} WHERE year < found.year) FROM found "
+            "WHERE found.year IS NOT NULL) SELECT year FROM found WHERE year IS NOT NULL"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return [year for (year,) in cursor.fetchall()]
 
     def level_counts_by_year(self):
         """The rating distribution: (year, level) -> how many HTX, in one grouped query."""
@@ -728,6 +745,8 @@ class Rating(models.Model):
             models.Index(
                 fields=["organisation", "year"], include=["level", "scheme"], name="rating_org_year_cover_idx"
             ),
+            # The API lists a year's ratings page after page in id order (its cursor).
+            models.Index(fields=["year", "id"], name="rating_year_id_idx"),
         ]
 
     def __str__(self):

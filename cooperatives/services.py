@@ -426,22 +426,23 @@ def _code_spellings(code: str) -> set[str]:
     return spellings
 
 
-def _plan_write(plan: importing.Plan, user) -> None:
-    """Write what an import planned, and announce it (rows written in bulk fire no model signal)."""
+def _plan_write(plan: importing.Plan, user, reason=None) -> None:
+    """Write what an import planned, and announce it (rows written in bulk fire no model signal).
+    `reason` is the history rows' change reason (by default, an import from a file)."""
     now = timezone.now()
     for organisation in plan.update["organisations"]:
         organisation.updated_at = now
-    _bulk_write(Organisation, plan, "organisations", user, extra_fields={"updated_at", "province"})
+    _bulk_write(Organisation, plan, "organisations", user, reason, extra_fields={"updated_at", "province"})
     for what, model in (("figures", YearlyFigures), ("ratings", Rating)):
         for row in plan.create[what]:
             row.organisation_id = row.imported_for.pk  # organisations created just above
-        _bulk_write(model, plan, what, user)
+        _bulk_write(model, plan, what, user, reason)
     models = {"organisations": Organisation, "figures": YearlyFigures, "ratings": Rating}
     for what, communes in plan.places.items():
         registry_changed.send(models[what], kind=what, places=communes - {None}, fields=plan.changed_fields(what))
 
 
-def _bulk_write(model, plan: importing.Plan, what: str, user, extra_fields=()) -> None:
+def _bulk_write(model, plan: importing.Plan, what: str, user, reason, extra_fields=()) -> None:
     """Create and update one kind of row, with a history row each naming who imported it."""
     created, updated = plan.create[what], plan.update[what]
     if created:
@@ -449,8 +450,8 @@ def _bulk_write(model, plan: importing.Plan, what: str, user, extra_fields=()) -
     if updated:
         fields = sorted({name.removesuffix("_id") for name in plan.update_fields[what]} | set(extra_fields))
         model.objects.bulk_update(updated, fields, batch_size=IMPORT_BATCH)
-    _history_copy(model, [row.pk for row in created], "+", user)
-    _history_copy(model, [row.pk for row in updated], "~", user)
+    _history_copy(model, [row.pk for row in created], "+", user, reason)
+    _history_copy(model, [row.pk for row in updated], "~", user, reason)
 
 
 def _insert(model, rows: list) -> None:
@@ -491,7 +492,7 @@ def _insert(model, rows: list) -> None:
             cursor.cursor.copy_expert(f"COPY {table} ({', '.join(quoted.values())}) FROM STDIN WITH ({options})", out)
 
 
-def _history_copy(model, ids: list[int], change: str, user) -> None:
+def _history_copy(model, ids: list[int], change: str, user, reason=None) -> None:
     """The rows' history (django-simple-history's tables), copied in SQL from the rows just written.
 
     simple_history's own bulk helpers build a Python object per history row: for 35,000 imported
@@ -500,7 +501,7 @@ def _history_copy(model, ids: list[int], change: str, user) -> None:
     history = model.history.model
     columns, values = [], []
     extra = {"history_date": timezone.now(), "history_type": change, "history_user_id": getattr(user, "pk", None)}
-    extra["history_change_reason"] = _("Nhập từ tệp Excel/CSV")
+    extra["history_change_reason"] = reason or _("Nhập từ tệp Excel/CSV")
     for field in history._meta.concrete_fields:
         if field.attname == "history_id":
             continue
@@ -516,6 +517,46 @@ def _history_copy(model, ids: list[int], change: str, user) -> None:
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *batch])
+
+
+def figures_upsert(
+    *, records: list[importing.RowRecord], errors: list[importing.RowError], province: AdminUnit, user, reason: str
+) -> ImportReport:
+    """Yearly figures of `province`'s organisations, given as records (registration code, year and
+    the figures to set, already read), matched by code and year: created, updated or left as they
+    are. The import's planner checks them and its writer writes them (in bulk, a history row each
+    naming `user` with `reason`, one registry_changed), all or nothing: `errors` found while
+    reading the records, or any found here, write nothing. Sending the same records again changes
+    nothing. A code that is not one of the province's organisations is an error."""
+    parsed = importing.ParsedFile(records=records, errors=list(errors), rows_read=len(records))
+    try:
+        with transaction.atomic():
+            registry = _registry_for(parsed, province, lock=True)
+            registry.organisations = {
+                code: org for code, org in registry.organisations.items() if org.province_id == province.pk
+            }
+            known = [record for record in records if record.code in registry.organisations]
+            plan = importing.plan(importing.ParsedFile(records=known, errors=parsed.errors), registry)
+            plan.errors += [
+                importing.RowError(
+                    record.row,
+                    record.label("registration_code"),
+                    _("Không có tổ chức mã số %(code)s trong %(province)s.")
+                    % {"code": record.code, "province": province.full_name},
+                )
+                for record in records
+                if record.code not in registry.organisations
+            ]
+            report = _report(parsed, plan)
+            if not plan.errors:
+                _plan_write(plan, user, reason)
+                report.committed = True
+    except DatabaseError:
+        message = _(
+            "Cơ sở dữ liệu từ chối dữ liệu (có thể do người khác vừa sửa cùng tổ chức): chưa lưu gì, hãy thử lại."
+        )
+        return ImportReport(errors=[importing.RowError(None, "", message)], rows_read=len(records))
+    return report
 
 
 def registry_import_check(*, upload_id: int) -> RegistryImport:

@@ -103,6 +103,7 @@ def test_the_development_targets_of_the_makefile_turn_debug_on_and_serve_turns_i
         ("CELERY_BROKER_URL", "http://x"),
         ("CACHE_URL", "memcached://x"),
         ("SECRET_KEY", ""),
+        ("API_RATE", "lots"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(variable, value):

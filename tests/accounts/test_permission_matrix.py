@@ -15,8 +15,10 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
 
 from accounts.models import User
+from accounts.services import api_token_create
 from cooperatives.models import RegistryImport, SupportAction
 from plans.models import EnteredValue, Indicator, Task
 from tests.factories import (
@@ -68,6 +70,11 @@ UPLOAD = Expect(admin=404, staff=(200, 404), leader=403, leader_province=403)
 ADMIN_PAGE = Expect(staff=403, leader=403, leader_province=403)
 ADMIN_FORM = Expect(staff=403, leader=403, leader_province=403, methods=("get", "post"))
 ADMIN_ACTION = Expect(admin=302, staff=403, leader=403, leader_province=403, methods=("post",))
+API_READ = Expect(anonymous=401)
+API_READ_SCOPED = Expect(anonymous=401, staff=(200, 404), leader_province=(200, 404))
+API_CREATE = Expect(anonymous=401, admin=400, staff=400, leader=403, leader_province=403, methods=("post",))
+# PUT: an empty object is the form's 400 (a PATCH of nothing would be a valid write).
+API_UPDATE = Expect(anonymous=401, admin=400, staff=(400, 404), leader=403, leader_province=403, methods=("put",))
 
 MATRIX = [
     ("login", LOGIN_PAGE, None),
@@ -138,7 +145,49 @@ MATRIX = [
     ("account_reset_password", ADMIN_FORM, lambda r: {"pk": r.account.pk}),
     ("account_deactivate", ADMIN_ACTION, lambda r: {"pk": r.account.pk}),
     ("account_activate", ADMIN_ACTION, lambda r: {"pk": r.account.pk}),
+    # API tokens: the owner's (tests/api/test_authentication.py) and an admin's; anyone else's a 404.
+    (
+        "account_tokens",
+        Expect(staff=404, leader=404, leader_province=404, methods=("get", "post")),
+        lambda r: {"pk": r.account.pk},
+    ),
+    (
+        "account_token_revoke",
+        Expect(admin=302, staff=404, leader=404, leader_province=404, methods=("post",)),
+        lambda r: {"pk": r.account.pk, "token_pk": r.token.pk},
+    ),
+    # The REST API: a 401 without credentials; an empty write is the form's 400 for those who may
+    # write, a 403 for leaders, a 404 for a record of another province.
+    ("api-docs", READ, None),
+    ("api-schema", API_READ, None),
+    ("api-counts", API_READ, None),
+    ("api-province-list", API_READ, None),
+    ("api-province-detail", API_READ_SCOPED, lambda r: {"pk": r.province.pk}),
+    ("api-indicator-list", API_READ, None),
+    ("api-indicator-detail", API_READ, lambda r: {"code": "htx_founded"}),
+    ("api-plan-list", API_READ, None),
+    ("api-plan-detail", API_READ_SCOPED, lambda r: {"pk": r.plan.pk}),
+    ("api-target-list", API_READ, None),
+    ("api-target-detail", API_READ_SCOPED, lambda r: {"pk": r.target.pk}),
+    ("api-organisation-list", API_READ, None),
+    ("api-organisation-list", API_CREATE, None),
+    ("api-organisation-detail", API_READ_SCOPED, lambda r: {"pk": r.organisation.pk}),
+    ("api-organisation-detail", API_UPDATE, lambda r: {"pk": r.organisation.pk}),
+    ("api-figures-list", API_READ, None),
+    ("api-figures-list", API_CREATE, None),
+    ("api-figures-detail", API_READ_SCOPED, lambda r: {"pk": r.figures.pk}),
+    ("api-figures-detail", API_UPDATE, lambda r: {"pk": r.figures.pk}),
+    ("api-figures-bulk", API_CREATE, None),
+    ("api-rating-list", API_READ, None),
+    ("api-rating-list", API_CREATE, None),
+    ("api-rating-detail", API_READ_SCOPED, lambda r: {"pk": r.rating.pk}),
+    ("api-rating-detail", API_UPDATE, lambda r: {"pk": r.rating.pk}),
+    ("api-entered-value-list", API_READ, None),
+    ("api-entered-value-list", API_CREATE, None),
+    ("api-entered-value-detail", API_READ_SCOPED, lambda r: {"pk": r.entered_value.pk}),
+    ("api-entered-value-detail", API_UPDATE, lambda r: {"pk": r.entered_value.pk}),
 ]
+API_ROWS = [row for row in MATRIX if row[0].startswith("api-") and row[0] != "api-docs"]
 
 
 def project_url_names(patterns=None):
@@ -177,7 +226,8 @@ def make_records(code):
         entered_value=EnteredValue.objects.create(
             indicator=manual, area=place, as_of=datetime.date(2026, 6, 30), value=1, source="thử"
         ),
-        account=User.objects.create_user(f"thu.{code}", role=User.Role.STAFF, province=place),
+        account=(account := User.objects.create_user(f"thu.{code}", role=User.Role.STAFF, province=place)),
+        token=api_token_create(user=account, name="thử", created_by=account)[0],
         upload=RegistryImport.objects.create(
             created_by=User.objects.get(username=UPLOADERS[code]), province=place, file_name="ds.xlsx", content=b""
         ),
@@ -203,20 +253,51 @@ def clients(db):
 @pytest.mark.django_db
 @pytest.mark.parametrize("row", MATRIX, ids=[f"{row[0]}{row[3] if len(row) > 3 else ''}" for row in MATRIX])
 def test_each_role_gets_the_expected_answer_for_its_own_and_another_provinces_record(row, records, clients):
+    assert _wrong_answers(row, records, clients) == []
+
+
+@pytest.fixture
+def token_clients(db):
+    """A client per role with an API token of its account (none for anonymous)."""
+    made = {}
+    for role, username in ROLES.items():
+        made[role] = APIClient()
+        if username:
+            user = User.objects.get(username=username)
+            made[role].credentials(
+                HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=user, name='t', created_by=user)[1]}"
+            )
+    return made
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", API_ROWS, ids=[row[0] for row in API_ROWS])
+def test_the_api_answers_a_token_as_it_answers_the_session(row, records, token_clients):
+    assert _wrong_answers(row, records, token_clients) == []
+
+
+def _wrong_answers(row, records, clients) -> list[str]:
     name, expect, arguments, *query = row
     wrong = []
     for which in (OWN, OTHER):
         url = reverse(name, kwargs=arguments(records[which]) if arguments else None) + "".join(query)
         for role in ROLES:
             for method in expect.methods:
-                response = getattr(clients[role], method)(url)
+                response = _request(clients[role], method, url, api=name.startswith("api-"))
                 if response.status_code != expect.code(role, which):
                     wrong.append(
                         f"{method.upper()} {url} as {role}: {response.status_code}, expected {expect.code(role, which)}"
                     )
                 elif _forms_without_csrf_token(response):
                     wrong.append(f"{method.upper()} {url} as {role}: a form without its CSRF token")
-    assert wrong == []
+    return wrong
+
+
+def _request(client, method, url, *, api):
+    """A GET, or an empty write: an empty form, or for the API an empty JSON object."""
+    if api and method != "get":
+        return getattr(client, method)(url, "{}", content_type="application/json")
+    return getattr(client, method)(url)
 
 
 def _forms_without_csrf_token(response):

@@ -92,3 +92,10 @@ def test_the_province_follows_the_commune_into_the_new_map():
 )
 def test_size_bands_follow_tt_01_2020(members, band):
     assert SizeBand.for_members(members) == band
+
+
+def test_rating_years_are_every_year_with_a_rating_latest_first():
+    expected = list(Rating.objects.order_by("-year").values_list("year", flat=True).distinct())
+    assert Rating.objects.years() == expected and len(expected) > 3
+    Rating.objects.filter(year=expected[1]).delete()
+    assert Rating.objects.years() == [expected[0], *expected[2:]]

@@ -31,6 +31,7 @@ OUT = Path(settings.VAR_DIR) / "bench"
 
 class Command(BaseCommand):
     help = "Benchmark the overview and plan pages under load (PostgreSQL, gunicorn, locust). Prints one JSON line."
+    port = PORT
 
     def handle(self, *args, **options):
         if connection.vendor != "postgresql" or not Plan.objects.filter(title__startswith="Mẫu").exists():
@@ -88,21 +89,30 @@ class Command(BaseCommand):
 
     def serve(self, env):
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "coop_tracker.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "coop_tracker.wsgi",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+            ],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=(OUT / "gunicorn.log").open("w"),
         )
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/login/", timeout=1)
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/login/", timeout=1)
                 return server
             except OSError:
                 time.sleep(0.2)
         server.terminate()
         raise CommandError(f"gunicorn did not start; see {OUT / 'gunicorn.log'}")
 
-    def locust(self, env, name, users, seconds):
+    def locust(self, env, name, users, seconds, locustfile="locustfile.py"):
         prefix = OUT / name
         subprocess.run(
             [
@@ -110,7 +120,7 @@ class Command(BaseCommand):
                 "-m",
                 "locust",
                 "-f",
-                str(settings.BASE_DIR / "bench" / "locustfile.py"),
+                str(settings.BASE_DIR / "bench" / locustfile),
                 "--headless",
                 "--users",
                 str(users),
@@ -123,7 +133,7 @@ class Command(BaseCommand):
                 "--run-time",
                 f"{seconds}s",
                 "--host",
-                f"http://127.0.0.1:{PORT}",
+                f"http://127.0.0.1:{self.port}",
                 "--csv",
                 str(prefix),
                 "--only-summary",
