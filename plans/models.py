@@ -433,9 +433,15 @@ class EnteredValue(models.Model):
 
 class ProgressQuerySet(models.QuerySet):
     def status_counts(self) -> dict[str, int]:
-        """Targets per status, every status present (0 where none), in one grouped query."""
+        """Targets per status, every status present (0 where none), in one grouped query; targets
+        whose figure could not be computed only when there are some."""
         found = dict(self.order_by().values_list("status").annotate(count=Count("pk")))
-        return {status: found.get(status, 0) for status in Progress.Status.values}
+        statuses = [s for s in Progress.Status.values if s != Progress.Status.ERROR or found.get(s)]
+        return {status: found.get(status, 0) for status in statuses}
+
+    def failed(self):
+        """Targets whose indicator could not be computed at the last recompute."""
+        return self.filter(status=Progress.Status.ERROR)
 
     def of_plans(self, plans, indicator=None):
         progress = self.filter(target__plan__in=plans.values("pk"))
@@ -469,6 +475,9 @@ class Progress(models.Model):
         OFF_TRACK = "off_track", _("Chậm tiến độ")
         MISSED = "missed", _("Không đạt")
         NO_DATA = "no_data", _("Chưa có số liệu")
+        # Its indicator could not be computed (a rule this code does not know, parameters the
+        # rule refuses, a query that failed): the reason is kept in `explanation["error"]`.
+        ERROR = "error", _("Lỗi khi tính")
 
     class Band(models.TextChoices):
         BELOW = "below", _("Dưới khoảng")

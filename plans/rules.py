@@ -23,10 +23,12 @@ by members (TT 01/2020 art. 4).
 """
 
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
+from django.db import transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import ExtractYear, Greatest
 from django.utils.translation import gettext_lazy as _
@@ -260,6 +262,23 @@ RATINGS = RatingsSource("ratings", "organisation__")
 ACTIONS = ActionsSource("actions", "")
 
 
+class IndicatorError(Exception):
+    """An indicator that cannot be computed: a rule this code does not know, parameters its rule
+    refuses, a query that failed. Its targets get the status "error" with the reason."""
+
+
+def reason_of(error: Exception) -> str:
+    """What a failure says to an admin: a refusal's own messages (Vietnamese), else the exception's
+    class and the first line of its message (a database error goes on with the whole query)."""
+    if isinstance(error, IndicatorError):
+        return str(error)
+    messages = getattr(error, "messages", None)
+    if messages:
+        return " ".join(str(message) for message in messages)
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}: {first_line}"[:300].rstrip(": ")
+
+
 class Aggregates:
     """The grouped rows of every source, computed once per recompute for a set of areas and years.
 
@@ -267,6 +286,11 @@ class Aggregates:
     reads it (0 where no row matched), running each source's query on first use. `parts`
     keeps each target key's numerator and denominator between `need` and `measure`.
     With a `cutoff` (a deadline inside a year), dated rows count only up to that day.
+
+    One broken indicator stops nothing: the columns registered while `owning(key)` belong to that
+    key, a failure while registering them drops them, and a source's query that fails is run again
+    one key at a time, so only the keys whose own columns fail are lost (`failures`, key → reason);
+    reading a lost key's column raises `IndicatorError`.
     """
 
     def __init__(self, areas: list[AdminUnit], first: int, last: int, cutoff=None):
@@ -274,17 +298,41 @@ class Aggregates:
         self.columns: dict[Source, dict] = defaultdict(dict)
         self.tables: dict[Source, dict] = {}
         self.parts: dict[str, tuple] = {}
+        self.owners: dict[tuple[Source, str], str | None] = {}
+        self.failures: dict[str, str] = {}
+        self._owner: str | None = None
 
     @cached_property
     def current_province_count(self) -> int:
         return AdminUnit.objects.provinces().of_structure(AdminUnit.Structure.FROM_2025).count()
 
+    @contextmanager
+    def owning(self, key: str):
+        """Register the columns of one key; any failure in the block is that key's alone."""
+        self._owner = key
+        try:
+            yield
+        except Exception as error:
+            self.fail(key, error)
+        finally:
+            self._owner = None
+
+    def fail(self, key: str, error: Exception) -> None:
+        self.failures.setdefault(key, reason_of(error))
+        for source, name in [cell for cell, owner in self.owners.items() if owner == key]:
+            if source not in self.tables:
+                self.columns[source].pop(name, None)
+
     def need(self, source: Source, name: str, aggregate):
         self.columns[source][name] = aggregate
+        self.owners[(source, name)] = self._owner
 
     def get(self, source: Source, area_id: int, year: int, name: str):
         if source not in self.tables:
             self.tables[source] = self._table(source)
+        owner = self.owners.get((source, name))
+        if owner in self.failures:
+            raise IndicatorError(self.failures[owner])
         return self.tables[source].get((area_id, year), {}).get(name) or 0
 
     def years_up_to(self, source, area_id, year, name):
@@ -292,20 +340,43 @@ class Aggregates:
         return sum(self.get(source, area_id, y, name) for y in range(self.first - 1, year + 1))
 
     def _table(self, source: Source) -> dict:
+        try:
+            return self._query(source, self.columns[source])
+        except Exception:
+            pass  # one key's column can break the query of all: each key on its own, below
+        table = defaultdict(dict)
+        by_owner = defaultdict(dict)
+        for name, aggregate in self.columns[source].items():
+            by_owner[self.owners.get((source, name))][name] = aggregate
+        for owner, columns in by_owner.items():
+            try:
+                rows = self._query(source, columns)
+            except Exception as error:
+                self.failures.setdefault(owner, reason_of(error))
+                continue
+            for cell, values in rows.items():
+                table[cell].update(values)
+        return table
+
+    def _query(self, source: Source, columns: dict) -> dict:
         table = {}
-        for group, area_expr in self._groupings(source):
-            rows = source.rows(self.first, self.last)
-            if self.cutoff is not None:
-                rows = rows.filter(source.until(self.cutoff))
-            rows = (
-                rows.filter(**group)
-                .annotate(cell_area=area_expr, cell_year=source.year(self.first))
-                .values("cell_area", "cell_year")
-                .annotate(**self.columns[source])
-                .order_by()
-            )
-            for row in rows:
-                table[(row.pop("cell_area"), row.pop("cell_year"))] = row
+        if not columns:
+            return table
+        # In a savepoint: a failed query must not end the transaction the recompute runs in.
+        with transaction.atomic():
+            for group, area_expr in self._groupings(source):
+                rows = source.rows(self.first, self.last)
+                if self.cutoff is not None:
+                    rows = rows.filter(source.until(self.cutoff))
+                rows = (
+                    rows.filter(**group)
+                    .annotate(cell_area=area_expr, cell_year=source.year(self.first))
+                    .values("cell_area", "cell_year")
+                    .annotate(**columns)
+                    .order_by()
+                )
+                for row in rows:
+                    table[(row.pop("cell_area"), row.pop("cell_year"))] = row
         return table
 
     def _groupings(self, source: Source):

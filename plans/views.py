@@ -25,8 +25,7 @@ from plans.exports import progress_report_workbook
 from plans.filters import OverviewFilter
 from plans.forms import EnteredValueForm, PlanForm, TargetFormSet, TaskFormSet, TaskStatusForm
 from plans.models import EnteredValue, Indicator, Plan, Progress, RecomputeSchedule, Target, Task
-from plans.rules import RULES
-from plans.services import plan_save
+from plans.services import plan_save, rule_of
 from plans.tables import EnteredValueListTable, EnteredValueTable
 
 ROWS_PER_PAGE = 20
@@ -164,11 +163,14 @@ def _inputs_table(request, target, progress):
     list totals the stored figure. Returns the table and what the heading says of it."""
     if target.indicator.is_manual:
         return _paginated(request, EnteredValueTable(EnteredValue.objects.behind(target))), None
-    if target.indicator.rule not in RULES:
-        return None, None  # measured by a rule this code does not know (plans.services.measures_for)
+    if progress is not None and progress.status == Progress.Status.ERROR:
+        return None, None  # its figure could not be computed: the page says why (plans.services)
     year = progress.year if progress and progress.year else target.year_to
-    rule, params = RULES[target.indicator.rule], target.indicator.rule_params
-    numerator, denominator = rule.parts(params, target.denominator, year)
+    try:
+        rule, params = rule_of(target.indicator), target.indicator.rule_params
+        numerator, denominator = rule.parts(params, target.denominator, year)
+    except Exception:
+        return None, None  # broken since the last recompute, which will say so
     chosen = "denominator" if request.GET.get("list") == "denominator" and denominator is not None else "numerator"
     part = denominator if chosen == "denominator" else numerator
     cutoff = target.deadline if target.deadline and target.deadline.year == year else None
