@@ -11,6 +11,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
 from django.urls import reverse
@@ -153,7 +154,12 @@ class Indicator(models.Model):
         AVERAGE_REVENUE = "average_revenue", _("Doanh thu bình quân một HTX")
         AVERAGE_INCOME = "average_income", _("Thu nhập bình quân của thành viên")
         MEMBERS = "members", _("Tổng số thành viên")
-        SIZE_SHARE = "size_share", _("Tỷ lệ HTX quy mô nhỏ trở lên")
+        AVERAGE_FIGURE = (
+            "average_figure",
+            _("Số liệu bình quân một HTX (thành viên, lao động, vốn, doanh thu, lợi nhuận)"),
+        )
+        SIZE_COUNT = "size_count", _("Số HTX theo quy mô")
+        SIZE_SHARE = "size_share", _("Tỷ lệ HTX theo quy mô (ví dụ: quy mô nhỏ trở lên)")
         LINKED_SHARE = "linked_share", _("Tỷ lệ HTX nông nghiệp liên kết với doanh nghiệp")
         ALLIANCE_SHARE = "alliance_share", _("Tỷ lệ HTX hiệu quả là thành viên Liên minh")
         TRAINED_SHARE = "trained_share", _("Tỷ lệ HTX nông nghiệp có cán bộ chủ chốt được đào tạo")
@@ -187,6 +193,28 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """A derived indicator names a rule this code knows, with parameters its rule accepts and
+        the shape of figure it gives (plans.rules: one declaration per rule, also read by the
+        indicator form and the recompute); an indicator entered by hand names no rule."""
+        from plans.rules import RULES  # the rules read this module's models
+
+        if self.method == self.Method.MANUAL:
+            if self.rule or self.rule_params:
+                raise ValidationError({"rule": _("Chỉ tiêu nhập tay không có quy tắc tính.")})
+            return
+        if self.rule not in RULES:
+            raise ValidationError({"rule": _("Chọn quy tắc tính cho chỉ tiêu tính từ cơ sở dữ liệu.")})
+        rule = RULES[self.rule]
+        try:
+            rule.check(self.rule_params)
+        except ValidationError as error:
+            raise ValidationError({"rule_params": error.messages}) from error
+        if self.shape and self.shape != rule.shape:
+            raise ValidationError(
+                {"shape": _("Quy tắc này cho %(shape)s.") % {"shape": self.Shape(rule.shape).label.lower()}}
+            )
 
     @property
     def name(self) -> str:

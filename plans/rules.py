@@ -28,16 +28,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import ExtractYear, Greatest
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import (
-    SMALL_OR_LARGER_FROM,
+    SIZE_BAND_LIMITS,
     AdminUnit,
     Organisation,
     Rating,
+    SizeBand,
     SupportAction,
     YearlyFigures,
     left_on,
@@ -490,6 +492,120 @@ def active(condition: Q, label="") -> Stock:
     return Stock(Part(FOUNDED, condition, to_year_end=True), Part(ENDED, condition, to_year_end=True), label)
 
 
+# Parameters: what an indicator narrows a rule to -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a rule, as an admin chooses it on the indicator form and as `rule_params`
+    stores it: one value among `choices`, several (`many`), or yes/no (no choices). A list of one
+    is stored under its `alias` where it has one ("kind": "htx" rather than "kinds": ["htx"]), the
+    way the shipped catalogue spells it; both spellings read the same."""
+
+    name: str
+    label: str
+    choices: tuple = ()
+    many: bool = False
+    required: bool = False
+    alias: str = ""
+    help_text: str = ""
+
+    @property
+    def is_flag(self) -> bool:
+        return not self.choices
+
+    def value(self, params: dict):
+        """The parameter as `rule_params` holds it, read: a list (`many`), a value, a bool or None.
+        Raises ValueError, in words for an admin, when it is not one of those."""
+        if self.alias and self.alias in params:
+            if self.name in params:
+                raise ValueError(_("Chỉ ghi một trong hai: “%(a)s” hoặc “%(b)s”.") % {"a": self.alias, "b": self.name})
+            return [self._one(params[self.alias])]
+        if self.name not in params or params[self.name] in (None, "", []):
+            return [] if self.many else None if self.choices else False
+        raw = params[self.name]
+        if self.is_flag:
+            if not isinstance(raw, bool):
+                raise ValueError(_("Chỉ nhận có hoặc không."))
+            return raw
+        if self.many:
+            if not isinstance(raw, list):
+                raise ValueError(_("Cần một danh sách các giá trị."))
+            return [self._one(item) for item in raw]
+        return self._one(raw)
+
+    def _one(self, raw):
+        allowed = [value for value, _label in self.choices]
+        if raw not in allowed:
+            raise ValueError(
+                _("“%(value)s” không phải giá trị được chọn; chọn trong: %(allowed)s.")
+                % {"value": raw, "allowed": ", ".join(map(str, allowed))}
+            )
+        return raw
+
+    def stored(self, value) -> dict:
+        """The `rule_params` entries for a value chosen on the form (nothing for an empty one)."""
+        if value in (None, "", [], False):
+            return {}
+        if self.many and self.alias and len(value) == 1:
+            return {self.alias: value[0]}
+        return {self.name: list(value) if self.many else value}
+
+
+def _choices(text_choices, *values):
+    """(value, label) pairs of a TextChoices, all of them or those named."""
+    return tuple((value, label) for value, label in text_choices.choices if not values or value in values)
+
+
+KINDS = Param(
+    "kinds",
+    _("Loại hình tổ chức"),
+    _choices(Organisation.Kind),
+    many=True,
+    alias="kind",
+    help_text=_("Để trống: mọi loại hình."),
+)
+SECTORS = Param(
+    "sectors",
+    _("Lĩnh vực"),
+    _choices(Organisation.Sector),
+    many=True,
+    alias="sector",
+    help_text=_("Để trống: mọi lĩnh vực."),
+)
+LEVELS = Param("levels", _("Mức xếp loại"), _choices(Rating.Level), many=True, required=True)
+ACTION = Param("action", _("Loại hoạt động hỗ trợ"), _choices(SupportAction.Kind), required=True)
+DISTINCT_ORGANISATIONS = Param(
+    "distinct_organisations",
+    _("Đếm số tổ chức được hỗ trợ (mỗi tổ chức một lần)"),
+    help_text=_("Không chọn: cộng số lượt của các hoạt động (một hoạt động của địa bàn ghi số lượt tham gia)."),
+)
+DISTINCT_COMMUNES = Param("distinct_communes", _("Đếm số xã, phường có hoạt động"))
+COMMUNES_ONLY = Param("communes_only", _("Chỉ tính hoạt động ở xã (không tính phường, thị trấn)"))
+MIN_BAND = Param("min_band", _("Quy mô từ"), _choices(SizeBand), help_text=_("Theo số thành viên (TT 01/2020)."))
+MAX_BAND = Param("max_band", _("Quy mô đến"), _choices(SizeBand), help_text=_("Để trống: đến quy mô lớn."))
+AVERAGE_FIELDS = (
+    ("members", _("số thành viên")),
+    ("workers", _("số lao động thường xuyên")),
+    ("charter_capital", _("vốn điều lệ")),
+    ("revenue", _("doanh thu")),
+    ("profit", _("lợi nhuận")),
+)
+FIELD = Param("field", _("Số liệu năm lấy bình quân"), AVERAGE_FIELDS, required=True)
+MONEY_FIELDS = ("charter_capital", "revenue", "profit")
+
+
+def denominators_param(rule) -> Param:
+    labels = dict(Target.Denominator.choices)
+    return Param(
+        "denominators",
+        _("Mẫu số mục tiêu được dùng"),
+        tuple((value, labels[value]) for value in rule.denominators),
+        many=True,
+        help_text=_("Để trống: mọi mẫu số quy tắc cho phép; mẫu số đầu tiên là mặc định."),
+    )
+
+
 # Rules ------------------------------------------------------------------------------------
 
 
@@ -497,10 +613,66 @@ class Rule:
     """Measures one kind of indicator. `params` come from the indicator, `denominator` from the target.
 
     A rule states its numerator and, for shares and averages, its denominator (`parts`); `combine`
-    makes the figure of the two values. Counts have no denominator."""
+    makes the figure of the two values. Counts have no denominator.
 
+    It declares its parameters (`params`) and the denominators a target may use; `check` is the
+    one judge of an indicator's parameters and a target's denominator, read by the indicator form,
+    `Indicator.clean` and the recompute (which marks the targets of a refused indicator "error")."""
+
+    params: tuple[Param, ...] = ()
     denominators: tuple[str, ...] = ("",)
+    shape = Indicator.Shape.LEVEL  # how its figure behaves over a period
     combine = staticmethod(count)
+
+    @property
+    def declared(self) -> tuple[Param, ...]:
+        """Every parameter an indicator of this rule may hold (the denominators a share may use too)."""
+        return self.params + ((denominators_param(self),) if self.denominators != ("",) else ())
+
+    def check(self, params, denominator: str | None = None) -> None:
+        """Raise ValidationError (messages by parameter name, in Vietnamese) for parameters this rule
+        does not take or refuses, or, given a target's `denominator`, one the indicator does not allow."""
+        if not isinstance(params, dict):
+            raise ValidationError(_("Tham số quy tắc phải là một bảng tên → giá trị."))
+        errors, values = {}, {}
+        known = {name for p in self.declared for name in (p.name, p.alias) if name}
+        for name in params:
+            if name not in known:
+                errors[name] = _("Quy tắc này không dùng tham số “%(name)s”.") % {"name": name}
+        for param in self.declared:
+            try:
+                values[param.name] = param.value(params)
+            except ValueError as error:
+                errors[param.name] = str(error)
+                continue
+            if param.required and not values[param.name]:
+                errors[param.name] = _("Cần chọn: %(label)s.") % {"label": param.label}
+        if not errors:
+            errors.update(self.refusals(values))
+        if denominator is not None and not errors and denominator not in ("", *self.allowed_denominators(params)):
+            labels = dict(Target.Denominator.choices)
+            allowed = ", ".join(str(labels[d]) for d in self.allowed_denominators(params)) or "—"
+            errors["denominator"] = _(
+                "Chỉ tiêu này không tính trên mẫu số “%(chosen)s”; mẫu số được dùng: %(allowed)s."
+            ) % {
+                "chosen": labels.get(denominator, denominator),
+                "allowed": allowed,
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    def refusals(self, values: dict) -> dict:
+        """Combinations of valid parameters the rule refuses (name → message); none by default."""
+        return {}
+
+    def values(self, params: dict) -> dict:
+        """Every declared parameter, read (lists, values, flags), for the form and the rules."""
+        return {param.name: param.value(params) for param in self.declared}
+
+    def allowed_denominators(self, params: dict) -> tuple[str, ...]:
+        """The denominators a target of this indicator may use, the default first."""
+        chosen = params.get("denominators") or ()
+        return tuple(d for d in self.denominators if d and (not chosen or d in chosen))
 
     def numerator(self, params: dict, denominator: str) -> Part | Stock:
         raise NotImplementedError
@@ -510,7 +682,9 @@ class Rule:
 
     def parts(self, params: dict, denominator: str, year: int | None = None):
         """The numerator and denominator (None for a count) of the figure; a rule whose definition
-        changed over the years (criterion 13) gives those of `year`."""
+        changed over the years (criterion 13) gives those of `year`. No denominator named: the
+        indicator's default (the first it allows)."""
+        denominator = denominator or next(iter(self.allowed_denominators(params)), "")
         return self.numerator(params, denominator), self.denominator(params, denominator)
 
     def need(self, agg: Aggregates, params: dict, denominator: str, key: str) -> None:
@@ -532,19 +706,24 @@ class Rule:
 
 
 def org_filter(params, prefix=""):
-    """Q for an indicator's organisation parameters: kind, kinds, sector."""
+    """Q for an indicator's organisation parameters: kind or kinds, sector or sectors."""
     q = Q()
-    if "kind" in params:
-        q &= Q(**{f"{prefix}kind": params["kind"]})
-    if "kinds" in params:
-        q &= Q(**{f"{prefix}kind__in": params["kinds"]})
-    if "sector" in params:
-        q &= Q(**{f"{prefix}sector": params["sector"]})
+    kinds, sectors = KINDS.value(params), SECTORS.value(params)
+    if kinds:
+        q &= Q(**{f"{prefix}kind__in": kinds})
+    if sectors:
+        q &= Q(**{f"{prefix}sector__in": sectors})
     return q
+
+
+ORGANISATIONS = (KINDS, SECTORS)
 
 
 class Founded(Rule):
     """Organisations founded in the year (a flow)."""
+
+    params = ORGANISATIONS
+    shape = Indicator.Shape.FLOW
 
     def numerator(self, params, denominator):
         return Part(FOUNDED, org_filter(params))
@@ -554,12 +733,17 @@ class Active(Rule):
     """Organisations active at the year's end: founded by then and not stopped by then (dissolved,
     suspended, dormant or dissolving: cooperatives.models.left_on)."""
 
+    params = ORGANISATIONS
+
     def numerator(self, params, denominator):
         return active(org_filter(params))
 
 
 class AllianceJoined(Rule):
     """Member units admitted to the provincial alliance in the year."""
+
+    params = ORGANISATIONS
+    shape = Indicator.Shape.FLOW
 
     def numerator(self, params, denominator):
         return Part(JOINED, org_filter(params))
@@ -571,6 +755,14 @@ class SupportActions(Rule):
     `distinct_organisations` the organisations reached, or with `distinct_communes` the communes
     (xã, phường, thị trấn) where actions took place; `communes_only` keeps actions in a xã (not
     phường or thị trấn: new-rural targets are about xã)."""
+
+    params = (ACTION, *ORGANISATIONS, DISTINCT_ORGANISATIONS, DISTINCT_COMMUNES, COMMUNES_ONLY)
+    shape = Indicator.Shape.FLOW
+
+    def refusals(self, values):
+        if values["distinct_organisations"] and values["distinct_communes"]:
+            return {"distinct_communes": _("Chọn một cách đếm: số tổ chức, hoặc số xã, phường (không cả hai).")}
+        return {}
 
     def numerator(self, params, denominator):
         condition = Q(kind=params["action"]) & org_filter(params, "organisation__")
@@ -585,11 +777,13 @@ class SupportActions(Rule):
 
 def rated(params) -> Q:
     """The counted ratings at the indicator's levels, of the organisations it names."""
-    return Q(level__in=params["levels"]) & org_filter(params, "organisation__")
+    return Q(level__in=LEVELS.value(params)) & org_filter(params, "organisation__")
 
 
 class RatedCount(Rule):
     """HTX rated at the given levels in the year."""
+
+    params = (LEVELS, SECTORS)
 
     def numerator(self, params, denominator):
         return Part(RATINGS, rated(params))
@@ -599,8 +793,21 @@ class RatingShare(Rule):
     """Share of HTX rated at the given levels, over rated HTX (default) or every HTX active at the
     year's end, of the same kind and sector as the numerator."""
 
+    params = (LEVELS, SECTORS)
     denominators = (Target.Denominator.RATED_HTX, Target.Denominator.ACTIVE_HTX)
+    shape = Indicator.Shape.SHARE
     combine = staticmethod(share)
+
+    def refusals(self, values):
+        over_rated = not values["denominators"] or Target.Denominator.RATED_HTX in values["denominators"]
+        if Rating.Level.UNRATED in values["levels"] and over_rated:
+            return {
+                "levels": _(
+                    "HTX chưa xếp loại không nằm trong mẫu số “HTX được xếp loại”: bỏ mức này, hoặc chỉ dùng mẫu số "
+                    "“HTX đang hoạt động”."
+                )
+            }
+        return {}
 
     def numerator(self, params, denominator):
         return Part(RATINGS, rated(params))
@@ -616,48 +823,108 @@ HTX_FIGURES = Q(organisation__kind=HTX)
 AGRI_HTX_FIGURES = Q(organisation__kind=HTX, organisation__sector=AGRI)
 
 
-class AverageRevenue(Rule):
+class Average(Rule):
+    """The mean of one yearly figure over the HTX (of the sectors named) that reported it."""
+
+    params = (SECTORS,)
+    combine = staticmethod(average)
+    field = ""
+    label = ""
+
+    def reported(self, params) -> Q:
+        return HTX_FIGURES & org_filter(params, "organisation__") & Q(**{f"{self.field_of(params)}__isnull": False})
+
+    def field_of(self, params) -> str:
+        return self.field
+
+    def numerator(self, params, denominator):
+        return Part(FIGURES, self.reported(params), SUM, self.field_of(params))
+
+    def denominator(self, params, denominator):
+        return Part(FIGURES, self.reported(params), label=self.label_of(params))
+
+    def label_of(self, params):
+        return self.label
+
+
+class AverageRevenue(Average):
     """Revenue per HTX: total revenue over the HTX that reported one."""
 
-    combine = staticmethod(average)
-
-    def numerator(self, params, denominator):
-        return Part(FIGURES, HTX_FIGURES & Q(revenue__isnull=False), SUM, "revenue")
-
-    def denominator(self, params, denominator):
-        return Part(FIGURES, HTX_FIGURES & Q(revenue__isnull=False), label=_("HTX báo cáo doanh thu năm"))
+    field, label = "revenue", _("HTX báo cáo doanh thu năm")
 
 
-class AverageIncome(Rule):
+class AverageIncome(Average):
     """Average income of members and workers: the mean over HTX that reported it."""
 
-    combine = staticmethod(average)
+    field, label = "average_income", _("HTX báo cáo thu nhập bình quân năm")
+
+
+class AverageFigure(Average):
+    """Any yearly figure per HTX (members, workers, charter capital, revenue, profit), over the
+    HTX that reported it."""
+
+    params = (FIELD, SECTORS)
+
+    def field_of(self, params):
+        return params["field"]
+
+    def label_of(self, params):
+        return _("HTX báo cáo %(figure)s năm") % {"figure": dict(AVERAGE_FIELDS)[params["field"]]}
+
+
+def size_bands(values) -> Q:
+    """HTX whose members put them from `min_band` to `max_band` (TT 01/2020 art. 4)."""
+    bands = [band for band, _label in SizeBand.choices]
+    lowest = bands.index(values["min_band"]) if values["min_band"] else 0
+    highest = bands.index(values["max_band"]) if values["max_band"] else len(bands) - 1
+    floors = [0] + [most + 1 for _band, most in SIZE_BAND_LIMITS]
+    condition = Q(members__gte=floors[lowest])
+    if highest < len(SIZE_BAND_LIMITS):
+        condition &= Q(members__lte=SIZE_BAND_LIMITS[highest][1])
+    return condition
+
+
+class SizeCount(Rule):
+    """HTX of a size band (or a range of bands) among those reporting members in the year."""
+
+    params = (MIN_BAND, MAX_BAND, SECTORS)
+
+    def refusals(self, values):
+        if not values["min_band"] and not values["max_band"]:
+            return {"min_band": _("Chọn quy mô từ, quy mô đến, hoặc cả hai.")}
+        bands = [band for band, _label in SizeBand.choices]
+        if (
+            values["min_band"]
+            and values["max_band"]
+            and bands.index(values["min_band"]) > bands.index(values["max_band"])
+        ):
+            return {"max_band": _("Quy mô đến không thể nhỏ hơn quy mô từ.")}
+        return {}
+
+    def reporting(self, params) -> Q:
+        return HTX_FIGURES & org_filter(params, "organisation__") & Q(members__isnull=False)
 
     def numerator(self, params, denominator):
-        return Part(FIGURES, HTX_FIGURES & Q(average_income__isnull=False), SUM, "average_income")
-
-    def denominator(self, params, denominator):
-        reported = HTX_FIGURES & Q(average_income__isnull=False)
-        return Part(FIGURES, reported, label=_("HTX báo cáo thu nhập bình quân năm"))
+        return Part(FIGURES, self.reporting(params) & size_bands(self.values(params)))
 
 
-class SizeShare(Rule):
-    """Share of HTX small or larger (50 members or more, TT 01/2020 art. 4) among HTX reporting members."""
+class SizeShare(SizeCount):
+    """Share of HTX of a size band or range ("small or larger": 50 members or more, TT 01/2020 art. 4)
+    among HTX reporting members."""
 
     denominators = (Target.Denominator.ACTIVE_HTX,)
+    shape = Indicator.Shape.SHARE
     combine = staticmethod(share)
 
-    def numerator(self, params, denominator):
-        return Part(FIGURES, HTX_FIGURES & Q(members__gte=SMALL_OR_LARGER_FROM))
-
     def denominator(self, params, denominator):
-        return Part(FIGURES, HTX_FIGURES & Q(members__isnull=False), label=_("HTX báo cáo số thành viên năm"))
+        return Part(FIGURES, self.reporting(params), label=_("HTX báo cáo số thành viên năm"))
 
 
 class LinkedShare(Rule):
     """Share of agricultural HTX linked with an enterprise, among agricultural HTX reporting that year."""
 
     denominators = (Target.Denominator.AGRICULTURAL_HTX,)
+    shape = Indicator.Shape.SHARE
     combine = staticmethod(share)
 
     def numerator(self, params, denominator):
@@ -675,6 +942,7 @@ class TrainedShare(Rule):
     once by then, over agricultural HTX active at the year's end."""
 
     denominators = (Target.Denominator.AGRICULTURAL_HTX,)
+    shape = Indicator.Shape.SHARE
     combine = staticmethod(share)
 
     def numerator(self, params, denominator):
@@ -689,6 +957,7 @@ class OfficersTrainedShare(Rule):
     term, over the key officers, as the HTX reported both in the year's figures: people, not HTX."""
 
     denominators = (Target.Denominator.KEY_OFFICERS,)
+    shape = Indicator.Shape.SHARE
     combine = staticmethod(share)
     REPORTED = AGRI_HTX_FIGURES & Q(key_officers__isnull=False, key_officers_trained__isnull=False)
 
@@ -704,6 +973,8 @@ class OfficersTrainedShare(Rule):
 class Members(Rule):
     """Members of the organisations of the given kinds, as reported in the year's figures."""
 
+    params = ORGANISATIONS
+
     def numerator(self, params, denominator):
         return Part(FIGURES, org_filter(params, "organisation__"), SUM, "members")
 
@@ -712,6 +983,7 @@ class AllianceShare(Rule):
     """Share of effective HTX (rated Tốt or Khá) that are alliance members at the year's end."""
 
     denominators = (Target.Denominator.EFFECTIVE_HTX,)
+    shape = Indicator.Shape.SHARE
     combine = staticmethod(share)
 
     def numerator(self, params, denominator):
@@ -766,6 +1038,8 @@ RULES: dict[str, Rule] = {
     Indicator.Rule.AVERAGE_REVENUE: AverageRevenue(),
     Indicator.Rule.AVERAGE_INCOME: AverageIncome(),
     Indicator.Rule.MEMBERS: Members(),
+    Indicator.Rule.AVERAGE_FIGURE: AverageFigure(),
+    Indicator.Rule.SIZE_COUNT: SizeCount(),
     Indicator.Rule.SIZE_SHARE: SizeShare(),
     Indicator.Rule.LINKED_SHARE: LinkedShare(),
     Indicator.Rule.ALLIANCE_SHARE: AllianceShare(),

@@ -217,8 +217,9 @@ def _derived_measures(targets, first, last, failures: dict, cutoff=None) -> dict
     agg = Aggregates(list({t.area_id: t.area for t in targets}.values()), first, last, cutoff)
     for target in {_key(t): t for t in targets}.values():
         with agg.owning(_key(target)):
-            indicator = target.indicator
-            rule_of(indicator).need(agg, indicator.rule_params, target.denominator, _key(target))
+            indicator, rule = target.indicator, rule_of(target.indicator)
+            rule.check(indicator.rule_params, target.denominator)
+            rule.need(agg, indicator.rule_params, target.denominator, _key(target))
     result = {}
     for target in targets:
         key, indicator = _key(target), target.indicator
