@@ -9,7 +9,7 @@ import hashlib
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -230,6 +230,8 @@ def province_detail(request, code):
     """A province of today's map, or with ?structure=63 one of the 63 before 1/7/2025: its registry
     in numbers, trends and plans, and where it came from or went in 2025."""
     structure = request.GET.get("structure", AdminUnit.Structure.FROM_2025)
+    if structure not in AdminUnit.Structure.values:
+        raise Http404  # not a map this registry knows (nor text PostgreSQL could hold: "\x00")
     province = get_visible_or_404(AdminUnit.objects.provinces(), request.user, structure=structure, code=code)
     organisations = visible(Organisation.objects.in_place(province), request.user)
     ratings = list(Rating.objects.counted().of_organisations(organisations.cooperatives()).level_counts_by_year())

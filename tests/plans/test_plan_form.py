@@ -1,6 +1,7 @@
 """Staff enter a plan of their province from its document: the plan, its targets and tasks."""
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
@@ -190,3 +191,19 @@ def test_a_plan_needs_a_place_or_the_documents_words_for_it(client):
     staff = logged_in(client, "canbo.bacninh")
     data = {**plan_post(province("24")), "area": "", "area_label": "Một huyện"}
     assert "area" in staff.post(reverse("plan_create"), data).context["form"].errors  # staff plan for their province
+
+
+def test_on_a_new_install_the_first_admin_enters_a_national_plan_on_the_shipped_catalogue(client, monkeypatch):
+    """Nothing but `migrate` (the provinces, the catalogue) and `createsuperuser`."""
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "quan-tri-dau-tien-2026")
+    call_command("createsuperuser", username="quantri", email="qt@example.org", interactive=False, verbosity=0)
+    admin = User.objects.get(username="quantri")
+    assert (admin.role, admin.province, admin.can_edit_registry) == (User.Role.ADMIN, None, True)
+    client.force_login(admin)
+    nation = AdminUnit.objects.get(level=AdminUnit.Level.NATION)
+    active = founded(wording="Cả nước có 40.000 HTX đang hoạt động", period="year", year_from="2026", year_to="2026")
+    active.update(indicator=Indicator.objects.get(code="htx_active").pk, value="40.000")
+    response = client.post(reverse("plan_create"), plan_post(nation, t0=active))
+    assert response.status_code == 302
+    target = Plan.objects.get(title="Kế hoạch phát triển HTX giai đoạn 2026–2030").targets.get()
+    assert (target.area, target.indicator.code, target.value) == (nation, "htx_active", 40000)

@@ -1,13 +1,15 @@
-"""The organisations listed behind a figure are exactly the ones it counted.
+"""The organisations listed behind a figure are exactly the ones it counted, and every indicator of
+the catalogue is computed on a random registry without error.
 
 For small random registries (HTX, THT and unions; ratings under both schemes, unrated and
 unscored; organisations dissolved, suspended, dormant or dissolving (with and without the date of
 that status, even one before their founding), joining the alliance, trained; support actions with and
 without an organisation; communes of the old map and of the new one, on both sides of the
 1/7/2025 merger), every derived indicator of the catalogue is recomputed and stored as usual
-(`progress_recompute`), then, for every denominator its rule allows and each area and year,
-the list its rule gives (`Part.listed`, what the target page shows) is totalled the way the
-figure totals it and compared with the stored numerator and denominator.
+(`progress_recompute`) without error; then, for one indicator of each rule and set of parameter
+names, every denominator its rule allows and each area and year, the list its rule gives
+(`Part.listed`, what the target page shows) is totalled the way the figure totals it and compared
+with the stored numerator and denominator.
 
 Places: Quảng Trị (new 44, formed of old 44 Quảng Bình and old 45 Quảng Trị), read on its own
 province column; old Quảng Bình, read through the lineage; and the nation (demo data included).
@@ -23,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cooperatives.models import AdminUnit, Organisation, Rating, SupportAction, YearlyFigures
-from plans.models import Indicator, ProgressYear
+from plans.models import Indicator, Progress, ProgressYear
 from plans.rules import COUNT, DISTINCT, RULES, SUM
 from plans.services import progress_recompute
 from tests.factories import PlanFactory, TargetFactory, province
@@ -111,7 +113,6 @@ def targets(places):
     made = []
     for area in places["areas"]:
         plans = {}  # one target per indicator and place in a plan: a plan for each denominator
-        # (An indicator whose rule this code does not know yet measures nothing: plans.services.measures_for.)
         for indicator in Indicator.objects.filter(method=Indicator.Method.DERIVED):
             for denominator in sorted({"", *RULES[indicator.rule].denominators}):
                 if denominator not in plans:
@@ -184,6 +185,18 @@ def total(part, listed, year):
     return Decimal(rows.aggregate(total=Sum(part.field))["total"] or 0)
 
 
+def one_of_each_shape(targets):
+    """A target per rule, parameter names, denominator and area: indicators that differ only by the
+    values of their parameters (HTX rated good, fair…) list their rows the same way."""
+    chosen = {}
+    for target in targets:
+        indicator = target.indicator
+        chosen.setdefault(
+            (indicator.rule, tuple(sorted(indicator.rule_params)), target.denominator, target.area_id), target
+        )
+    return list(chosen.values())
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(registry=registries)
 def test_every_list_totals_the_stored_figure(registry, places, targets):
@@ -194,7 +207,9 @@ def test_every_list_totals_the_stored_figure(registry, places, targets):
             (row.target_id, row.year): row
             for row in ProgressYear.objects.filter(target__in=[t.pk for t in targets], year__in=YEARS)
         }
-        for target in targets:
+        failed = Progress.objects.failed().filter(target__in=[t.pk for t in targets])
+        assert list(failed.values_list("target__indicator__code", "explanation")) == []  # every one computed
+        for target in one_of_each_shape(targets):
             rule, params = RULES[target.indicator.rule], target.indicator.rule_params
             for year in YEARS:
                 numerator, denominator = rule.parts(params, target.denominator, year)
