@@ -13,6 +13,7 @@ Recompute, never increment: running it twice gives the same rows.
 import datetime
 import logging
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -365,3 +366,68 @@ def plan_save(*, form, targets, tasks):
         targets.save()
         tasks.save()
     return plan
+
+
+# Indicators -------------------------------------------------------------------------------
+
+PREVIEW_ROWS = 10
+
+
+@dataclass
+class Preview:
+    """An unsaved indicator computed for one place and year, with what makes its figure."""
+
+    area: AdminUnit
+    year: int
+    measure: Measure | None = None
+    rows: list = field(default_factory=list)  # a few of the organisations (or actions) counted
+    counted: int = 0
+    lists_actions: bool = False
+    denominator_label: str = ""
+    error: str = ""
+
+
+def indicator_preview(*, indicator: Indicator, area: AdminUnit, year: int, denominator: str = "") -> Preview:
+    """Compute `indicator` (saved or not) for `area` and `year` with the recompute's own machinery
+    (one Aggregates pass, the rule's Parts and their lists), writing nothing."""
+    preview = Preview(area, year)
+    try:
+        rule, params = rule_of(indicator), indicator.rule_params
+        rule.check(params, denominator)
+        agg = Aggregates([area], year, year)
+        rule.need(agg, params, denominator, "preview")
+        preview.measure = rule.measure(agg, area.pk, year, params, denominator, "preview")
+        numerator, below = rule.parts(params, denominator, year)
+        listed = numerator.listed(area, year)
+        preview.counted = listed.count()
+        preview.rows = list(listed.select_related(*_listed_relations(numerator))[:PREVIEW_ROWS])
+        preview.lists_actions = numerator.lists_actions
+        preview.denominator_label = str(getattr(below, "label", "") or "")
+    except Exception as error:
+        preview.error = reason_of(error)
+    return preview
+
+
+def _listed_relations(part) -> list[str]:
+    return ["organisation", "area"] if part.lists_actions else ["commune"]
+
+
+def indicator_save(*, form) -> Indicator:
+    """An indicator defined or corrected by an admin. The targets that read it are recomputed
+    after the commit (their figures may change with its rule or parameters)."""
+    from plans.tasks import recompute_indicator_progress  # the tasks call these services
+
+    with transaction.atomic():
+        indicator = form.save()
+        if indicator.targets.exists():
+            recompute_indicator_progress.delay_on_commit(indicator.pk)
+    return indicator
+
+
+def indicator_delete(*, indicator: Indicator) -> bool:
+    """Delete an indicator nothing reads; one that targets, results or entered figures use stays
+    (False)."""
+    if indicator.targets.exists() or indicator.results.exists() or indicator.entered_values.exists():
+        return False
+    indicator.delete()
+    return True

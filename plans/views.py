@@ -9,13 +9,21 @@ import hashlib
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from accounts.permissions import get_editable_or_404, get_visible_or_404, require_registry_editor, visible
+from accounts.permissions import (
+    get_editable_or_404,
+    get_visible_or_404,
+    require_admin,
+    require_registry_editor,
+    visible,
+)
 from coop_tracker.lib.history import history_of
 from cooperatives.charts import founded_chart, history_chart, rating_chart, registry_numbers
 from cooperatives.models import AdminUnit, Organisation, Rating, YearlyFigures
@@ -23,10 +31,10 @@ from cooperatives.tables import CountedOrganisationTable, SupportActionTable
 from plans import charts
 from plans.exports import progress_report_workbook
 from plans.filters import OverviewFilter
-from plans.forms import EnteredValueForm, PlanForm, TargetFormSet, TaskFormSet, TaskStatusForm
+from plans.forms import EnteredValueForm, IndicatorForm, PlanForm, TargetFormSet, TaskFormSet, TaskStatusForm
 from plans.models import EnteredValue, Indicator, Plan, Progress, RecomputeSchedule, Target, Task
-from plans.services import plan_save, rule_of
-from plans.tables import EnteredValueListTable, EnteredValueTable
+from plans.services import indicator_delete, indicator_preview, indicator_save, plan_save, rule_of
+from plans.tables import EnteredValueListTable, EnteredValueTable, IndicatorTable
 
 ROWS_PER_PAGE = 20
 # A national leader has hundreds of targets in force: a page shows a few plans in full, and
@@ -213,6 +221,63 @@ def entered_value_form(request, pk=None):
         return redirect("entered_value_list")
     history = history_of(value.history.all()) if value else None
     return render(request, "plans/entered_value_form.html", {"form": form, "value": value, "history": history})
+
+
+def indicator_list(request):
+    """The catalogue of indicators, shipped and defined here, with how many targets read each."""
+    require_admin(request.user)
+    indicators = Indicator.objects.annotate(in_use=Count("targets"))
+    words = request.GET.get("q", "").strip()
+    if words:
+        indicators = indicators.filter(
+            Q(name_vi__icontains=words) | Q(name_en__icontains=words) | Q(code__icontains=words)
+        )
+    table = IndicatorTable(indicators.order_by("method", "name_vi"))
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "plans/indicator_list.html", {"table": table, "q": words})
+
+
+def indicator_form(request, pk=None):
+    """An admin defines or corrects an indicator; "Xem trước" computes the unsaved one for a place
+    and year without saving."""
+    require_admin(request.user)
+    indicator = get_object_or_404(Indicator, pk=pk) if pk else Indicator(method=Indicator.Method.DERIVED)
+    form = IndicatorForm(request.POST or None, instance=indicator, user=request.user)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" not in request.POST:
+            saved = indicator_save(form=form)
+            messages.success(request, _("Đã lưu chỉ tiêu %(name)s.") % {"name": saved.name})
+            return redirect("indicator_list")
+        preview = _preview(request, form)
+    context = {"form": form, "indicator": indicator, "preview": preview, "in_use": _in_use(indicator)}
+    return render(request, "plans/indicator_form.html", context)
+
+
+def _preview(request, form):
+    area = form.cleaned_data.get("preview_area") or AdminUnit.objects.get(level=AdminUnit.Level.NATION)
+    year = form.cleaned_data.get("preview_year") or timezone.localdate().year - 1
+    if form.instance.is_manual:
+        return {"manual": True, "area": area, "year": year}
+    denominator = form.cleaned_data.get("preview_denominator") or ""
+    return indicator_preview(indicator=form.instance, area=area, year=year, denominator=denominator)
+
+
+def _in_use(indicator) -> int:
+    return indicator.targets.count() if indicator.pk else 0
+
+
+@require_POST
+def indicator_remove(request, pk):
+    """Delete an indicator nothing reads; one in use is refused (409) and stays."""
+    require_admin(request.user)
+    indicator = get_object_or_404(Indicator, pk=pk)
+    if indicator_delete(indicator=indicator):
+        messages.success(request, _("Đã xóa chỉ tiêu %(name)s.") % {"name": indicator.name})
+        return redirect("indicator_list")
+    form = IndicatorForm(instance=indicator, user=request.user)
+    context = {"form": form, "indicator": indicator, "in_use": _in_use(indicator), "refused": True}
+    return render(request, "plans/indicator_form.html", context, status=409)
 
 
 def task_status(request, pk):

@@ -131,6 +131,15 @@ MATRIX = [
     ("support_action_list", READ, None),
     ("support_action_create", EDIT, None),
     ("support_action_update", EDIT_SCOPED, lambda r: {"pk": r.support_action.pk}),
+    ("indicator_list", ADMIN_PAGE, None),
+    ("indicator_create", ADMIN_FORM, None),
+    ("indicator_update", ADMIN_FORM, lambda r: {"pk": r.target.indicator_id}),
+    # An indicator that targets read cannot be deleted: refused (409), and it stays.
+    (
+        "indicator_delete",
+        Expect(admin=409, staff=403, leader=403, leader_province=403, methods=("post",)),
+        lambda r: {"pk": r.target.indicator_id},
+    ),
     ("account_list", ADMIN_PAGE, None),
     ("account_create", ADMIN_FORM, None),
     ("account_detail", ADMIN_PAGE, lambda r: {"pk": r.account.pk}),
