@@ -1,6 +1,8 @@
 """Forms of the plans app: plans with their targets and tasks, the figures no registry holds, and
 the indicators admins define."""
 
+from collections import defaultdict
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -8,8 +10,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import visible
-from coop_tracker.lib.forms import LocalDecimalField, PlainSelect, style_fields
-from cooperatives.models import AdminUnit
+from coop_tracker.lib.forms import LocalDateField, LocalDecimalField, PlainSelect, style_fields
+from cooperatives.models import MERGER_DATE, AdminUnit
 from plans.models import EnteredValue, Indicator, Plan, Target, Task
 from plans.rules import RULES
 
@@ -61,6 +63,53 @@ def plan_areas(user):
     return units.order_by("level", "-structure", "code")
 
 
+def plan_area_choices(user, blank=True) -> list:
+    """`plan_areas` as people look for them: the account's province first (for admins the
+    nation, then today's provinces), then the old provinces it was formed from, then the
+    districts by old province, each marked as gone since 1/7/2025; a list to search in."""
+    units = list(plan_areas(user).select_related("parent"))
+    own = user.scope_province
+    by_level = defaultdict(list)
+    for unit in units:
+        by_level[(unit.level, unit.structure)].append(unit)
+    groups = [("", "---------")] if blank else []
+    nation = by_level[(AdminUnit.Level.NATION, AdminUnit.Structure.ALWAYS)]
+    current = by_level[(AdminUnit.Level.PROVINCE, AdminUnit.Structure.FROM_2025)]
+    old = by_level[(AdminUnit.Level.PROVINCE, AdminUnit.Structure.BEFORE_2025)]
+    if nation:
+        groups.append((_("Toàn quốc"), _options(nation)))
+    if own is not None:
+        groups.append((_("Tỉnh/thành phố của tài khoản"), _options(current)))
+        groups.append((_("Các tỉnh cũ hợp thành (trước 1/7/2025)"), _options(old)))
+    else:
+        groups.append((_("Tỉnh/thành phố (từ 1/7/2025)"), _options(current)))
+        groups.append((_("Tỉnh/thành phố cũ (trước 1/7/2025)"), _options(old)))
+    districts = defaultdict(list)
+    for district in by_level[(AdminUnit.Level.DISTRICT, AdminUnit.Structure.BEFORE_2025)]:
+        districts[district.parent].append(district)
+    for province in sorted(districts, key=lambda unit: unit.code):
+        label = _("Quận/huyện của %(province)s") % {"province": province}
+        groups.append((label, [(d.pk, _district_label(d)) for d in districts[province]]))
+    return [group for group in groups if group[1]]
+
+
+def _options(units):
+    return [(unit.pk, str(unit)) for unit in units]
+
+
+def _district_label(district) -> str:
+    if district.valid_to is not None and district.valid_to < MERGER_DATE:
+        return _("%(name)s (không còn từ 1/7/2025)") % {"name": district.full_name}
+    return district.full_name
+
+
+class AreaSelect(PlainSelect):
+    """The area drop-down of plan entry: grouped, with a search box (static/js/plan_form.js)."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-searchable": "", **(attrs or {})}, choices)
+
+
 class PlanForm(forms.ModelForm):
     """A plan as its document states it: who issued it, about where, for which years."""
 
@@ -78,16 +127,14 @@ class PlanForm(forms.ModelForm):
             "source_reference",
             "source_text",
         ]
-        widgets = {
-            "area": PlainSelect,
-            "document_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "source_text": forms.Textarea(attrs={"rows": 4}),
-        }
+        widgets = {"area": AreaSelect, "source_text": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"document_date": LocalDateField}
         help_texts = {"source_text": _("Chép đoạn văn bản nêu các mục tiêu, để mọi con số đối chiếu được.")}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, area_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = plan_areas(user)
+        self.fields["area"].choices = area_choices if area_choices is not None else plan_area_choices(user)
         # A plan about no known place belongs to no province: only national accounts enter one.
         self.fields["area"].required = user.scope_province is not None
         style_fields(self.fields)
@@ -125,20 +172,23 @@ class TargetForm(forms.ModelForm):
             "note",
         ]
         widgets = {
-            "area": PlainSelect,
+            "area": AreaSelect,
             "indicator": PlainSelect,
             "wording": forms.Textarea(attrs={"rows": 2}),
             "note": forms.Textarea(attrs={"rows": 1}),
-            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
-        # Typed as written in the documents here: 8,5 or 1.200 (see LocalDecimalField).
-        field_classes = {name: LocalDecimalField for name in ("value", "value_high", "baseline_value")}
+        # Typed as written in the documents here: 8,5 or 1.200 (see LocalDecimalField), 30/9/2020.
+        field_classes = {
+            **{name: LocalDecimalField for name in ("value", "value_high", "baseline_value")},
+            "deadline": LocalDateField,
+        }
 
-    def __init__(self, *args, user, plan, **kwargs):
+    def __init__(self, *args, user, plan, area_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan  # the formset's plan: unsaved while a new plan is entered
         self.fields["indicator"].queryset = Indicator.objects.order_by("name_vi")
         self.fields["area"].queryset = plan_areas(user)
+        self.fields["area"].choices = area_choices if area_choices is not None else plan_area_choices(user)
         self.fields["area"].required = False
         self.fields["area"].help_text = _("Để trống: địa bàn của kế hoạch.")
         style_fields(self.fields, size="sm")

@@ -31,7 +31,15 @@ from cooperatives.tables import CountedOrganisationTable, SupportActionTable
 from plans import charts
 from plans.exports import progress_report_workbook
 from plans.filters import OverviewFilter
-from plans.forms import EnteredValueForm, IndicatorForm, PlanForm, TargetFormSet, TaskFormSet, TaskStatusForm
+from plans.forms import (
+    EnteredValueForm,
+    IndicatorForm,
+    PlanForm,
+    TargetFormSet,
+    TaskFormSet,
+    TaskStatusForm,
+    plan_area_choices,
+)
 from plans.models import EnteredValue, Indicator, Plan, Progress, RecomputeSchedule, Target, Task
 from plans.services import indicator_delete, indicator_preview, indicator_save, plan_save, rule_of
 from plans.tables import EnteredValueListTable, EnteredValueTable, IndicatorTable
@@ -110,13 +118,14 @@ def plan_form(request, pk=None):
     if pk and not plan.is_editable_by(request.user):
         raise PermissionDenied
     data = request.POST or None
-    form = PlanForm(data, instance=plan, user=request.user)
+    areas = plan_area_choices(request.user)  # once for the plan and every target row
+    form = PlanForm(data, instance=plan, user=request.user, area_choices=areas)
     targets = TargetFormSet(
         data,
         instance=plan,
         prefix="targets",
         queryset=Target.objects.select_related("indicator", "area"),
-        form_kwargs={"user": request.user, "plan": plan},
+        form_kwargs={"user": request.user, "plan": plan, "area_choices": areas},
     )
     tasks = TaskFormSet(data, instance=plan, prefix="tasks")
     # Every part is checked, so that all the errors show at once.
