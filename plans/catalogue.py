@@ -590,7 +590,73 @@ NATIONAL = [
     ],
 ]
 
-INDICATORS = SOURCE_PLANS + NATIONAL
+# New-rural recognition of xã, from the registry's dated decisions (cooperatives.NtmRecognition):
+# at each level at a year's end, newly recognised in a year, and the shares ------------------
+
+NTM_LEVELS = [
+    ("standard", "đạt chuẩn nông thôn mới", "meeting the new-rural standard"),
+    ("advanced", "đạt chuẩn nông thôn mới nâng cao", "meeting the advanced new-rural standard"),
+    ("model", "đạt chuẩn nông thôn mới kiểu mẫu", "meeting the model new-rural standard"),
+]
+NTM = [
+    *[
+        derived(
+            f"ntm_{level}_communes",
+            f"Số xã {vi} (cuối năm)",
+            f"Communes {en} (at the end of the year)",
+            "count",
+            "xã",
+            "level",
+            "ntm_communes",
+            "Xã có quyết định công nhận còn hiệu lực cuối năm (tính cả xã đạt mức cao hơn).",
+            level=level,
+        )
+        for level, vi, en in NTM_LEVELS
+    ],
+    *[
+        derived(
+            f"ntm_{level}_recognised",
+            f"Số xã được công nhận {vi} trong năm",
+            f"Communes recognised as {en} in the year",
+            "count",
+            "xã",
+            "flow",
+            "ntm_recognised",
+            "Xã có quyết định công nhận ở mức này trong năm.",
+            level=level,
+        )
+        for level, vi, en in NTM_LEVELS
+    ],
+    derived(
+        "ntm_standard_share",
+        "Tỷ lệ xã đạt chuẩn nông thôn mới (theo quyết định công nhận)",
+        "Share of communes meeting the new-rural standard (by recognition decisions)",
+        "percent",
+        "",
+        "share",
+        "ntm_share",
+        "Xã đạt chuẩn (cả nâng cao, kiểu mẫu) cuối năm trên số xã của địa bàn.",
+        level="standard",
+        denominators=["communes"],
+    ),
+    *[
+        derived(
+            f"ntm_{level}_share",
+            f"Tỷ lệ xã {vi} trong số xã đạt chuẩn",
+            f"Share of new-rural communes {en}",
+            "percent",
+            "",
+            "share",
+            "ntm_share",
+            "Mẫu số là các xã đã đạt chuẩn nông thôn mới cuối năm, không phải mọi xã.",
+            level=level,
+            denominators=["ntm_communes", "communes"],
+        )
+        for level, vi, en in NTM_LEVELS[1:]
+    ],
+]
+
+INDICATORS = SOURCE_PLANS + NATIONAL + NTM
 
 
 def catalogue_load(indicator_model, entries=None) -> int:

@@ -165,6 +165,9 @@ class Indicator(models.Model):
         TRAINED_SHARE = "trained_share", _("Tỷ lệ HTX nông nghiệp có cán bộ chủ chốt được đào tạo")
         NTM13_COMMUNES = "ntm13_communes", _("Số xã đạt tiêu chí 13 (tổ chức sản xuất)")
         OFFICERS_TRAINED_SHARE = "officers_trained_share", _("Tỷ lệ cán bộ chủ chốt HTX nông nghiệp được tập huấn")
+        NTM_COMMUNES = "ntm_communes", _("Số xã đạt chuẩn nông thôn mới (theo mức) cuối năm")
+        NTM_RECOGNISED = "ntm_recognised", _("Số xã được công nhận nông thôn mới (theo mức) trong năm")
+        NTM_SHARE = "ntm_share", _("Tỷ lệ xã đạt chuẩn nông thôn mới (theo mức)")
 
     code = models.SlugField(_("mã chỉ tiêu"), max_length=60, unique=True)
     name_vi = models.CharField(_("tên (tiếng Việt)"), max_length=255)
@@ -262,6 +265,8 @@ class Target(models.Model):
         EFFECTIVE_HTX = "effective_htx", _("HTX hoạt động hiệu quả")
         KEY_OFFICERS = "key_officers", _("Cán bộ chủ chốt của HTX nông nghiệp")
         COMMUNES = "communes", _("Số xã trên địa bàn")
+        # A subset as the denominator: "40% of NTM communes advanced" is over the standard xã only.
+        NTM_COMMUNES = "ntm_communes", _("Xã đạt chuẩn nông thôn mới")
         ALLOCATED_CAPITAL = "allocated_capital", _("Kế hoạch vốn được giao")
         NONE = "", _("—")
 
@@ -610,6 +615,7 @@ class PendingRecompute(models.Model):
         FIGURES = "figures", _("Số liệu năm")
         RATINGS = "ratings", _("Xếp loại")
         ACTIONS = "actions", _("Hoạt động hỗ trợ")
+        NTM = "ntm", _("Công nhận nông thôn mới")
         ENTERED = "entered", _("Số liệu nhập tay")
         TARGETS = "targets", _("Mục tiêu")
 

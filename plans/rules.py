@@ -22,6 +22,7 @@ another denominator; one rating counts per HTX and year (`Rating.objects.counted
 by members (TT 01/2020 art. 4).
 """
 
+import datetime
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from cooperatives.models import (
     SIZE_BAND_LIMITS,
     AdminUnit,
+    NtmRecognition,
     Organisation,
     Rating,
     SizeBand,
@@ -131,9 +133,12 @@ class Source:
         """The rows placed in `area`, as the grouped queries place them (`Aggregates._groupings`)."""
         if area.level == AdminUnit.Level.NATION:
             return Q()
-        if is_current_province(area):
+        if is_current_province(area) and self.has_province:
             return Q(**{self.province_path(): area.pk})
         return Q(**{self.lineage_path(): area.pk})
+
+    # Whether the rows carry their current province in a column of their own (the faster path).
+    has_province = True
 
 
 def is_current_province(area: AdminUnit) -> bool:
@@ -254,6 +259,52 @@ class ActionsSource(Source):
         return "organisation"
 
 
+class NtmDecidedSource(Source):
+    """New-rural recognitions by the year of their decision (bucketed like founding years), placed
+    by their xã: an old commune's in the old and the new province it lies in."""
+
+    dated_by = ("decided_on",)
+
+    def rows(self, first, last):
+        return NtmRecognition.objects.filter(decided_on__year__lte=last)
+
+    def year(self, first):
+        return Greatest(ExtractYear("decided_on"), Value(first - 1))
+
+    def presence(self):
+        return Part(self, to_year_end=True)  # any recognition decided there by the year's end
+
+
+STANDING_YEAR = 0  # the one bucket of a source whose columns are each a year's standing
+
+
+class NtmStandingSource(NtmDecidedSource):
+    """Recognitions as they stand at a year's end; each year is a column of its own (`Standing`),
+    since which xã stand at a date is not a running sum of distinct xã."""
+
+    def year(self, first):
+        return Value(STANDING_YEAR)
+
+    def presence(self):
+        return NTM_DECIDED.presence()
+
+
+class XaSource(Source):
+    """The xã themselves (not phường, thị trấn or đặc khu: only a xã builds new-rural standards),
+    placed through the lineage: a unit has no province column."""
+
+    has_province = False
+
+    def rows(self, first, last):
+        return AdminUnit.objects.filter(level=AdminUnit.Level.COMMUNE, kind=AdminUnit.Kind.COMMUNE)
+
+    def year(self, first):
+        return Value(STANDING_YEAR)
+
+    def lineage_path(self):
+        return "lineage_ancestors__ancestor"
+
+
 FOUNDED = FoundedSource("founded", "")
 ENDED = EndedSource("ended", "")
 JOINED = JoinedSource("joined", "")
@@ -262,6 +313,9 @@ TRAINED_ENDED = TrainedEndedSource("trained_ended", "")
 FIGURES = FiguresSource("figures", "organisation__", count_field="organisation")
 RATINGS = RatingsSource("ratings", "organisation__")
 ACTIONS = ActionsSource("actions", "")
+NTM_DECIDED = NtmDecidedSource("ntm_decided", "")
+NTM_STANDING = NtmStandingSource("ntm_standing", "")
+XA = XaSource("xa", "")
 
 
 class IndicatorError(Exception):
@@ -385,7 +439,7 @@ class Aggregates:
         """Filters and area expressions: the nation, current provinces, then everything else
         (the same placing as `Source.in_area`, for many areas at once)."""
         nation = [a.pk for a in self.areas if a.level == AdminUnit.Level.NATION]
-        current = [a.pk for a in self.areas if is_current_province(a)]
+        current = [a.pk for a in self.areas if is_current_province(a)] if source.has_province else []
         others = [a.pk for a in self.areas if a.pk not in nation and a.pk not in current]
         if nation:
             yield {}, Value(nation[0])
@@ -490,6 +544,55 @@ class Stock:
 def active(condition: Q, label="") -> Stock:
     """Organisations meeting `condition` active at the year's end: founded by then, not stopped by then."""
     return Stock(Part(FOUNDED, condition, to_year_end=True), Part(ENDED, condition, to_year_end=True), label)
+
+
+def year_end(year: int, cutoff=None) -> datetime.date:
+    """The day a standing is read on: 31/12, or a deadline inside that year."""
+    return cutoff if cutoff is not None and cutoff.year == year else datetime.date(year, 12, 31)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What stands at a year's end (xã recognised at some levels; xã that are units then), counted
+    one column per year: `condition(day)` says which rows stand on a day."""
+
+    source: Source
+    levels: tuple = ()  # recognitions at these levels; none: the xã themselves
+    label: str = ""
+    to_year_end = True
+    lists_actions = False
+
+    @property
+    def field(self) -> str:
+        return "commune" if self.levels else "pk"
+
+    @property
+    def total(self) -> str:
+        return DISTINCT if self.levels else COUNT
+
+    def condition(self, day) -> Q:
+        if not self.levels:
+            return Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        return (
+            Q(level__in=self.levels, decided_on__lte=day),
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day),
+            Q(commune__valid_to__isnull=True) | Q(commune__valid_to__gte=day),
+        )
+
+    def need(self, agg: Aggregates, key: str) -> None:
+        for year in range(agg.first, agg.last + 1):
+            condition = Q(*self.condition(year_end(year, agg.cutoff)))
+            agg.need(self.source, f"{key}_{year}", Count(self.field, distinct=True, filter=condition))
+
+    def value(self, agg: Aggregates, area_id: int, year: int, key: str):
+        return agg.get(self.source, area_id, STANDING_YEAR, f"{key}_{year}")
+
+    def rows(self, area: AdminUnit, year: int, cutoff=None):
+        """The recognitions (or xã) standing at the year's end; a xã both standard and advanced has
+        a row for each, and counts once."""
+        return self.source.rows(year, year).filter(self.source.in_area(area), *self.condition(year_end(year, cutoff)))
+
+    listed = rows
 
 
 # Parameters: what an indicator narrows a rule to -----------------------------------------
@@ -1027,6 +1130,73 @@ class Ntm13Communes(Rule):
         return count(numerator.value(agg, area_id, year, key + suffix))
 
 
+NTM_LEVEL = Param(
+    "level",
+    _("Mức công nhận nông thôn mới"),
+    _choices(NtmRecognition.Level),
+    required=True,
+    help_text=_("Xã đạt mức cao hơn cũng được tính: xã nâng cao, kiểu mẫu là xã đạt chuẩn."),
+)
+STANDARD = NtmRecognition.Level.STANDARD
+
+
+def standing(level, label="") -> Standing:
+    return Standing(NTM_STANDING, tuple(NtmRecognition.Level.at_least(level)), label)
+
+
+class NtmCommunes(Rule):
+    """Xã recognised at a new-rural level (or a higher one) at the year's end: decided by then, not
+    withdrawn by then. An old commune's recognition counts in the provinces it lay in until it was
+    merged (30/6/2025); after that the xã of the new map count, by their own decisions."""
+
+    params = (NTM_LEVEL,)
+
+    def numerator(self, params, denominator):
+        return standing(params["level"])
+
+
+class NtmRecognised(Rule):
+    """Xã recognised at a new-rural level in the year, by the date of the decision ("có thêm 23 xã
+    đạt chuẩn"): each xã once, whatever became of the recognition since."""
+
+    params = (NTM_LEVEL,)
+    shape = Indicator.Shape.FLOW
+
+    def numerator(self, params, denominator):
+        return Part(NTM_DECIDED, Q(level=params["level"]), DISTINCT, "commune")
+
+
+class NtmShare(Rule):
+    """Share of xã at a new-rural level (or higher) at the year's end, over the xã of the area then
+    (`communes`), or over the xã at standard then (`ntm_communes`): "40% of NTM communes advanced"
+    is a share whose denominator is itself a subset, which the target page says."""
+
+    params = (NTM_LEVEL,)
+    denominators = (Target.Denominator.COMMUNES, Target.Denominator.NTM_COMMUNES)
+    shape = Indicator.Shape.SHARE
+    combine = staticmethod(share)
+
+    def refusals(self, values):
+        over_standard = not values["denominators"] or Target.Denominator.NTM_COMMUNES in values["denominators"]
+        if values["level"] == STANDARD and over_standard:
+            return {
+                "level": _(
+                    "Tỷ lệ xã đạt chuẩn trên chính các xã đạt chuẩn luôn là 100%: chọn mức nâng cao hoặc kiểu mẫu, "
+                    "hoặc chỉ dùng mẫu số “Số xã trên địa bàn”."
+                )
+            }
+        return {}
+
+    def numerator(self, params, denominator):
+        return standing(params["level"])
+
+    def denominator(self, params, denominator):
+        if denominator == Target.Denominator.NTM_COMMUNES:
+            label = _("xã đạt chuẩn nông thôn mới cuối năm: mẫu số chỉ gồm các xã đã đạt chuẩn, không phải mọi xã")
+            return standing(STANDARD, label)
+        return Standing(XA, label=_("xã trên địa bàn cuối năm (không tính phường, thị trấn)"))
+
+
 ACTIVE_RULE = Active()
 RULES: dict[str, Rule] = {
     Indicator.Rule.FOUNDED: Founded(),
@@ -1046,4 +1216,7 @@ RULES: dict[str, Rule] = {
     Indicator.Rule.TRAINED_SHARE: TrainedShare(),
     Indicator.Rule.NTM13_COMMUNES: Ntm13Communes(),
     Indicator.Rule.OFFICERS_TRAINED_SHARE: OfficersTrainedShare(),
+    Indicator.Rule.NTM_COMMUNES: NtmCommunes(),
+    Indicator.Rule.NTM_RECOGNISED: NtmRecognised(),
+    Indicator.Rule.NTM_SHARE: NtmShare(),
 }

@@ -123,6 +123,7 @@ RATING_RULES = [
     Indicator.Rule.NTM13_COMMUNES,
 ]
 ACTION_RULES = [Indicator.Rule.SUPPORT_ACTIONS, Indicator.Rule.TRAINED_SHARE]
+NTM_RULES = [Indicator.Rule.NTM_COMMUNES, Indicator.Rule.NTM_RECOGNISED, Indicator.Rule.NTM_SHARE]
 READERS = {
     PendingRecompute.Source.ORGANISATIONS: Q(indicator__method=Indicator.Method.DERIVED),
     PendingRecompute.Source.ALLIANCE: Q(
@@ -131,6 +132,7 @@ READERS = {
     PendingRecompute.Source.FIGURES: Q(indicator__rule__in=FIGURE_RULES),
     PendingRecompute.Source.RATINGS: Q(indicator__rule__in=RATING_RULES),
     PendingRecompute.Source.ACTIONS: Q(indicator__rule__in=ACTION_RULES),
+    PendingRecompute.Source.NTM: Q(indicator__rule__in=NTM_RULES),
     PendingRecompute.Source.ENTERED: Q(indicator__method=Indicator.Method.MANUAL),
     PendingRecompute.Source.TARGETS: Q(),
 }

@@ -21,7 +21,12 @@ from plans.models import EnteredValue, PendingRecompute, RecomputeSchedule, Targ
 COALESCE_SECONDS = 1
 
 Source = PendingRecompute.Source
-REGISTRY_SOURCES = {"figures": Source.FIGURES, "ratings": Source.RATINGS, "actions": Source.ACTIONS}
+REGISTRY_SOURCES = {
+    "figures": Source.FIGURES,
+    "ratings": Source.RATINGS,
+    "actions": Source.ACTIONS,
+    "ntm": Source.NTM,
+}
 OWN_SOURCES = {EnteredValue: Source.ENTERED, Target: Source.TARGETS}
 
 # The organisation columns the rules read; an edit of any other (name, address…) moves no figure.

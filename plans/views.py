@@ -26,8 +26,8 @@ from accounts.permissions import (
 )
 from coop_tracker.lib.history import history_of
 from cooperatives.charts import founded_chart, history_chart, rating_chart, registry_numbers
-from cooperatives.models import AdminUnit, Organisation, Rating, YearlyFigures
-from cooperatives.tables import CountedOrganisationTable, SupportActionTable
+from cooperatives.models import AdminUnit, NtmRecognition, Organisation, Rating, SupportAction, YearlyFigures
+from cooperatives.tables import CommuneTable, CountedOrganisationTable, NtmRecognitionTable, SupportActionTable
 from plans import charts
 from plans.exports import progress_report_workbook
 from plans.filters import OverviewFilter
@@ -191,11 +191,8 @@ def _inputs_table(request, target, progress):
     chosen = "denominator" if request.GET.get("list") == "denominator" and denominator is not None else "numerator"
     part = denominator if chosen == "denominator" else numerator
     cutoff = target.deadline if target.deadline and target.deadline.year == year else None
-    rows = visible(part.listed(target.area, year, cutoff), request.user)
-    if part.lists_actions:
-        table = SupportActionTable(rows.select_related("organisation", "area"))
-    else:
-        table = CountedOrganisationTable(rows.select_related("commune"))
+    rows = visible_rows(part.listed(target.area, year, cutoff), request.user)
+    table = _listed_table(rows)
     listing = {
         "year": year,
         "cutoff": cutoff,
@@ -203,8 +200,28 @@ def _inputs_table(request, target, progress):
         "has_denominator": denominator is not None,
         "denominator_label": getattr(denominator, "label", ""),
         "part": part,
+        "what": LISTED.get(rows.model, "organisations"),
     }
     return _paginated(request, table), listing
+
+
+LISTED = {SupportAction: "actions", NtmRecognition: "recognitions", AdminUnit: "communes"}
+
+
+def visible_rows(rows, user):
+    """The listed rows the account may read; xã (a denominator of communes) are public places."""
+    return rows if rows.model is AdminUnit else visible(rows, user)
+
+
+def _listed_table(rows):
+    """The table of what a figure counted: organisations, support actions, recognitions or xã."""
+    if rows.model is SupportAction:
+        return SupportActionTable(rows.select_related("organisation", "area"))
+    if rows.model is NtmRecognition:
+        return NtmRecognitionTable(rows.select_related("commune"))
+    if rows.model is AdminUnit:
+        return CommuneTable(rows.select_related("parent"))
+    return CountedOrganisationTable(rows.select_related("commune"))
 
 
 def _paginated(request, table):

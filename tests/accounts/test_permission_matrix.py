@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from accounts.models import User
-from cooperatives.models import RegistryImport, SupportAction
+from cooperatives.models import AdminUnit, NtmRecognition, RegistryImport, SupportAction
 from plans.models import EnteredValue, Indicator, Task
 from tests.factories import (
     OrganisationFactory,
@@ -128,6 +128,10 @@ MATRIX = [
         Expect(admin=404, staff=(302, 404), leader=403, leader_province=403, methods=("post",)),
         lambda r: {"pk": r.upload.pk},
     ),
+    ("commune_list", READ, None),
+    ("commune_detail", READ_SCOPED, lambda r: {"pk": r.xa.pk}),
+    ("ntm_recognition_create", EDIT_SCOPED, lambda r: {"pk": r.xa.pk}),
+    ("ntm_recognition_update", EDIT_SCOPED, lambda r: {"pk": r.xa.pk, "ntm_pk": r.ntm.pk}),
     ("support_action_list", READ, None),
     ("support_action_create", EDIT, None),
     ("support_action_update", EDIT_SCOPED, lambda r: {"pk": r.support_action.pk}),
@@ -172,7 +176,12 @@ def make_records(code):
     organisation = OrganisationFactory(commune=commune(code))
     plan = PlanFactory(area=place)
     manual = Indicator.objects.filter(method=Indicator.Method.MANUAL).first()
+    xa = AdminUnit.objects.communes().filter(kind="commune").of_structure("34").inside(place).order_by("code")[0]
     return SimpleNamespace(
+        xa=xa,
+        ntm=NtmRecognition.objects.create(
+            commune=xa, level="standard", decision_number="1/QĐ-UBND", decided_on=datetime.date(2025, 12, 1)
+        ),
         province=place,
         organisation=organisation,
         figures=YearlyFiguresFactory(organisation=organisation),
