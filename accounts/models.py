@@ -38,7 +38,10 @@ class UserQuerySet(models.QuerySet):
 
 
 class UserManager(auth_models.UserManager.from_queryset(UserQuerySet)):
-    pass
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """`manage.py createsuperuser`: the first admin of a new install (national, every right)."""
+        extra_fields.setdefault("role", "admin")
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(auth_models.AbstractUser):

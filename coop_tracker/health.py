@@ -2,7 +2,9 @@
 
 Answers 200 when the database and the broker answer, 503 otherwise, with a JSON body a machine
 can read. No login (a load balancer has none) and no detail of an error (the body is public;
-the log has it).
+the log has it). It also counts the targets whose figure could not be computed at the last
+recompute (`targets_in_error`; the rest are computed as usual); an admin's session sees which
+indicators and why (`indicator_errors`).
 """
 
 import logging
@@ -14,7 +16,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 from coop_tracker.celery import app as celery_app
-from plans.models import RecomputeSchedule
+from plans.models import Progress, RecomputeSchedule
 
 logger = logging.getLogger(__name__)
 BROKER_TIMEOUT_S = 2
@@ -33,8 +35,25 @@ def health(request):
         "last_recompute": schedule and _iso(_latest(schedule.last_run_at, schedule.last_full_at)),
         "last_full_recompute": schedule and _iso(schedule.last_full_at),
     }
+    if database == "ok":
+        failed = Progress.objects.failed()
+        body["targets_in_error"] = failed.count()
+        if body["targets_in_error"] and getattr(request.user, "can_manage_accounts", False):
+            body["indicator_errors"] = _indicator_errors(failed)
     healthy = database == "ok" and broker in ("ok", "eager")
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _indicator_errors(failed):
+    """Each indicator in error with its reasons and how many of its targets (for admins only)."""
+    found = {}
+    for code, parts in failed.values_list("target__indicator__code", "explanation").order_by("target__indicator__code"):
+        entry = found.setdefault(code, {"indicator": code, "reasons": [], "targets": 0})
+        entry["targets"] += 1
+        reason = (parts or {}).get("error", "")
+        if reason not in entry["reasons"]:
+            entry["reasons"].append(reason)
+    return list(found.values())
 
 
 def _check(name, probe):

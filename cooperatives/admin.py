@@ -8,6 +8,7 @@ from coop_tracker.lib.admin import ReadOnlyAdmin
 from cooperatives import services
 from cooperatives.models import (
     AdminUnit,
+    NtmRecognition,
     Organisation,
     Rating,
     RegistryImport,
@@ -135,6 +136,17 @@ class SupportActionAdmin(SimpleHistoryAdmin):
     search_fields = [*ORGANISATION_SEARCH_FIELDS, "description"]
     list_select_related = ["organisation", "area"]
     autocomplete_fields = ["organisation", "area"]
+
+
+@admin.register(NtmRecognition)
+class NtmRecognitionAdmin(SimpleHistoryAdmin):
+    list_display = ["commune", "level", "decision_number", "decided_on", "withdrawn_on", "province"]
+    list_filter = ["level", "province"]
+    date_hierarchy = "decided_on"
+    search_fields = ["commune__name", "commune__code", "decision_number"]
+    list_select_related = ["commune", "province"]
+    autocomplete_fields = ["commune"]
+    exclude = ["province"]  # follows from the xã
 
 
 @admin.register(RegistryImport)

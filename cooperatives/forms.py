@@ -8,9 +8,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import visible
-from coop_tracker.lib.forms import LocalDecimalField, PlainSelect, style_fields
+from coop_tracker.lib.forms import LocalDateField, LocalDecimalField, PlainSelect, style_fields
 from cooperatives.importing import FIGURE_FIELDS, MAX_UPLOAD_BYTES, MONEY_FIELDS
-from cooperatives.models import AdminUnit, Organisation, Rating, RegistryImport, SupportAction, YearlyFigures
+from cooperatives.models import (
+    AdminUnit,
+    NtmRecognition,
+    Organisation,
+    Rating,
+    RegistryImport,
+    SupportAction,
+    YearlyFigures,
+)
 
 
 class OrganisationForm(forms.ModelForm):
@@ -168,3 +176,19 @@ class RegistryImportForm(forms.Form):
                 % {"size": f"{upload.size / 1024 / 1024:.1f}".replace(".", ",")}
             )
         return upload
+
+
+class NtmRecognitionForm(forms.ModelForm):
+    """A xã's new-rural recognition as its decision states it, or the decision that withdrew it;
+    entered by staff of the province on the commune's page."""
+
+    class Meta:
+        model = NtmRecognition
+        fields = ["level", "decision_number", "decided_on", "withdrawn_on", "withdrawal_decision", "note"]
+        field_classes = {"decided_on": LocalDateField, "withdrawn_on": LocalDateField}
+        help_texts = {"decision_number": _("Ví dụ: 1234/QĐ-UBND.")}
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.commune = commune  # so that the model's rules (a xã, its dates) are checked
+        style_fields(self.fields)

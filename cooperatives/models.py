@@ -860,6 +860,119 @@ class SupportAction(models.Model):
         return instance
 
 
+class NtmRecognitionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Recognitions of communes in the account's province (each carries its current province)."""
+        province = user.scope_province
+        if province is None:
+            return self if user.is_active else self.none()
+        return self.filter(province=province)
+
+    def in_force_on(self, day: datetime.date):
+        """Recognitions standing on `day`: decided by then, not withdrawn by then, of a commune that
+        is still a unit then (an old commune's stop on 30/6/2025, when it was merged)."""
+        return self.filter(
+            Q(decided_on__lte=day),
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day),
+            Q(commune__valid_to__isnull=True) | Q(commune__valid_to__gte=day),
+        )
+
+
+class NtmRecognition(models.Model):
+    """A xã recognised as meeting the new-rural standard (nông thôn mới đạt chuẩn), advanced
+    (nâng cao) or model (kiểu mẫu), by a dated decision; a later decision may withdraw it. An
+    advanced or model xã is a standard xã too: counts "at standard" include the higher levels."""
+
+    class Level(models.TextChoices):
+        STANDARD = "standard", _("Đạt chuẩn nông thôn mới")
+        ADVANCED = "advanced", _("Đạt chuẩn nông thôn mới nâng cao")
+        MODEL = "model", _("Đạt chuẩn nông thôn mới kiểu mẫu")
+
+        @classmethod
+        def at_least(cls, level) -> list[str]:
+            """The level and those above it."""
+            values = cls.values
+            return values[values.index(level) :]
+
+    commune = models.ForeignKey(
+        AdminUnit,
+        models.PROTECT,
+        related_name="ntm_recognitions",
+        limit_choices_to={"level": AdminUnit.Level.COMMUNE, "kind": AdminUnit.Kind.COMMUNE},
+        verbose_name=_("xã"),
+    )
+    province = models.ForeignKey(
+        AdminUnit,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("tỉnh/thành phố hiện hành"),
+        help_text=_("Tự điền theo xã."),
+    )
+    level = models.CharField(_("mức công nhận"), max_length=8, choices=Level.choices)
+    decision_number = models.CharField(_("số quyết định công nhận"), max_length=60)
+    decided_on = models.DateField(_("ngày quyết định"))
+    withdrawn_on = models.DateField(
+        _("ngày thu hồi"), null=True, blank=True, help_text=_("Khi một quyết định sau thu hồi công nhận.")
+    )
+    withdrawal_decision = models.CharField(_("số quyết định thu hồi"), max_length=60, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    objects = NtmRecognitionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("công nhận nông thôn mới")
+        verbose_name_plural = _("công nhận nông thôn mới")
+        ordering = ["commune", "decided_on", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "level", "decided_on"], name="ntmrecognition_one_per_commune_level_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("decided_on")),
+                name="ntmrecognition_withdrawn_after_decided",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=False) | Q(withdrawal_decision=""),
+                name="ntmrecognition_withdrawal_decision_has_date",
+            ),
+        ]
+        indexes = [
+            # The recompute groups a current province's recognitions on this column, by decision date.
+            models.Index(fields=["province", "decided_on"], name="ntmrecognition_province_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.commune} – {self.get_level_display()} ({self.decided_on:%d/%m/%Y})"
+
+    def save(self, *args, **kwargs):
+        # Derived, never typed: the progress rules group current provinces on this column.
+        self.province = self.commune.current_province()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        commune = self.commune if self.commune_id else None
+        if commune is not None and (commune.level != AdminUnit.Level.COMMUNE or commune.kind != AdminUnit.Kind.COMMUNE):
+            raise ValidationError(_("Chỉ xã được công nhận nông thôn mới (không phải phường, thị trấn)."))
+        if commune is not None and self.decided_on:
+            if commune.valid_to and self.decided_on > commune.valid_to:
+                raise ValidationError(
+                    {"decided_on": _("Xã này không còn từ %(day)s.") % {"day": f"{commune.valid_to:%d/%m/%Y}"}}
+                )
+            if commune.valid_from and self.decided_on < commune.valid_from:
+                raise ValidationError(
+                    {"decided_on": _("Xã này được lập từ %(day)s.") % {"day": f"{commune.valid_from:%d/%m/%Y}"}}
+                )
+        if self.withdrawn_on and self.decided_on and self.withdrawn_on < self.decided_on:
+            raise ValidationError({"withdrawn_on": _("Ngày thu hồi không thể trước ngày quyết định công nhận.")})
+        if self.withdrawal_decision and not self.withdrawn_on:
+            raise ValidationError({"withdrawn_on": _("Nhập ngày của quyết định thu hồi.")})
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_on is not None
+
+
 class RegistryImportQuerySet(models.QuerySet):
     def visible_to(self, user):
         """An account sees its own uploads into its province only: another account's import is a

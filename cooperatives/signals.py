@@ -1,13 +1,15 @@
 """The registry says what changed in it: `registry_changed`, for the apps that read it.
 
-Sent for every change of organisations, yearly figures, ratings and support actions: a save or
+Sent for every change of organisations, yearly figures, ratings, support actions and new-rural
+recognitions: a save or
 delete of one row (the receivers below, connected in CooperativesConfig.ready; the deletion and
 restore of an organisation in cooperatives.services go row by row through them), and once per
 kind of row for an import (cooperatives.services._plan_write), whose rows are written in bulk
 and fire no model signal. The registry does not know who listens: plans queues its recompute.
 
 Keyword arguments:
-- `kind`: "organisations", "figures", "ratings" or "actions";
+- `kind`: "organisations", "figures", "ratings", "actions" or "ntm" (a commune's new-rural
+  recognitions);
 - `places`: the ids of the AdminUnits whose contents changed: the rows' communes (a support
   action's area), both communes of an organisation moved from one to the other;
 - `fields`: the attnames an update of existing rows changed, or None when the whole row changed
@@ -17,11 +19,17 @@ Keyword arguments:
 
 from django.dispatch import Signal
 
-from cooperatives.models import Organisation, Rating, SupportAction, YearlyFigures
+from cooperatives.models import NtmRecognition, Organisation, Rating, SupportAction, YearlyFigures
 
 registry_changed = Signal()
 
-KINDS = {Organisation: "organisations", YearlyFigures: "figures", Rating: "ratings", SupportAction: "actions"}
+KINDS = {
+    Organisation: "organisations",
+    YearlyFigures: "figures",
+    Rating: "ratings",
+    SupportAction: "actions",
+    NtmRecognition: "ntm",
+}
 
 
 def places_of(instance) -> set[int]:
@@ -31,6 +39,8 @@ def places_of(instance) -> set[int]:
         return {instance.commune_id, loaded.get("commune_id")} - {None}
     if isinstance(instance, SupportAction):
         return {instance.area_id, getattr(instance, "loaded_area_id", None)} - {None}
+    if isinstance(instance, NtmRecognition):
+        return {instance.commune_id}
     organisation = Organisation.objects.filter(pk=instance.organisation_id)  # YearlyFigures, Rating
     return set(organisation.values_list("commune_id", flat=True))
 

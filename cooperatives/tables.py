@@ -1,10 +1,11 @@
-"""Columns of the registry list and of the organisations behind a figure."""
+"""Columns of the registry list, of the organisations (actions, recognitions, xã) behind a figure,
+and of a commune's new-rural recognitions."""
 
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from coop_tracker.lib.tables import WIDE_ONLY, Table
-from cooperatives.models import Organisation, Rating, SupportAction
+from cooperatives.models import AdminUnit, NtmRecognition, Organisation, Rating, SupportAction
 
 
 class OrganisationTable(Table):
@@ -47,3 +48,33 @@ class SupportActionTable(Table):
         template_name = "django_tables2/bootstrap5-responsive.html"
         attrs = {"class": "table table-sm table-striped align-middle"}
         orderable = False
+
+
+class NtmRecognitionTable(Table):
+    """New-rural recognitions: the xã (leading to its page), the level and the decisions."""
+
+    commune = tables.Column(linkify=("commune_detail", {"pk": tables.A("commune_id")}), order_by=("commune__name",))
+    decided_on = tables.DateColumn(short=True)
+    withdrawn_on = tables.DateColumn(short=True, default="—")
+
+    class Meta:
+        model = NtmRecognition
+        fields = ("commune", "level", "decision_number", "decided_on", "withdrawn_on", "withdrawal_decision")
+        template_name = "django_tables2/bootstrap5-responsive.html"
+        attrs = {"class": "table table-sm table-striped align-middle"}
+        order_by = ("commune", "decided_on")
+
+
+class CommuneTable(Table):
+    """Communes (xã, phường…), each leading to its page."""
+
+    full_name = tables.Column(verbose_name=_("Tên"), linkify=("commune_detail", {"pk": tables.A("pk")}))
+    parent = tables.Column(verbose_name=_("Trực thuộc"), attrs=WIDE_ONLY)
+    valid_to = tables.DateColumn(verbose_name=_("Hiệu lực đến"), short=True, default="—", attrs=WIDE_ONLY)
+
+    class Meta:
+        model = AdminUnit
+        fields = ("full_name", "code", "kind", "structure", "parent", "valid_to")
+        template_name = "django_tables2/bootstrap5-responsive.html"
+        attrs = {"class": "table table-sm table-striped align-middle"}
+        order_by = ("code",)

@@ -18,6 +18,10 @@ urlpatterns = [
     path("registry/<int:pk>/delete/", views.organisation_delete, name="organisation_delete"),
     path("registry/deleted/", views.organisation_deleted_list, name="organisation_deleted_list"),
     path("registry/deleted/<int:pk>/restore/", views.organisation_restore, name="organisation_restore"),
+    path("communes/", views.commune_list, name="commune_list"),
+    path("communes/<int:pk>/", views.commune_detail, name="commune_detail"),
+    path("communes/<int:pk>/ntm/new/", views.ntm_recognition_form, name="ntm_recognition_create"),
+    path("communes/<int:pk>/ntm/<int:ntm_pk>/", views.ntm_recognition_form, name="ntm_recognition_update"),
     re_path(
         r"^registry/(?P<pk>[0-9]+)/(?P<part>figures|ratings)/new/$",
         views.organisation_part,

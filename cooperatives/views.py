@@ -5,6 +5,7 @@ staff can restore."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,14 +20,23 @@ from coop_tracker.lib.tables import ExportMixin
 from cooperatives import importing, services, tasks
 from cooperatives.filters import RegistryFilter
 from cooperatives.forms import (
+    NtmRecognitionForm,
     OrganisationForm,
     RatingForm,
     RegistryImportForm,
     SupportActionForm,
     YearlyFiguresForm,
 )
-from cooperatives.models import AdminUnit, Organisation, Rating, RegistryImport, SupportAction, YearlyFigures
-from cooperatives.tables import OrganisationTable, SupportActionTable
+from cooperatives.models import (
+    AdminUnit,
+    NtmRecognition,
+    Organisation,
+    Rating,
+    RegistryImport,
+    SupportAction,
+    YearlyFigures,
+)
+from cooperatives.tables import CommuneTable, OrganisationTable, SupportActionTable
 
 
 class RegistryListView(ExportMixin, SingleTableMixin, FilterView):
@@ -182,6 +192,65 @@ def support_action_form(request, pk=None):
     history = history_of(action.history.all()) if action else None
     context = {"form": form, "action": action, "history": history}
     return render(request, "cooperatives/support_action_form.html", context)
+
+
+# Communes and their new-rural recognitions -------------------------------------------------
+
+COMMUNES_PER_PAGE = 25
+
+
+def commune_list(request):
+    """The communes of the account's province (old and new maps), searched by name or code."""
+    communes = visible(AdminUnit.objects.communes(), request.user).select_related("parent")
+    words = request.GET.get("q", "").strip()
+    if words:
+        communes = communes.filter(Q(name__icontains=words) | Q(full_name__icontains=words) | Q(code=words))
+    structure = request.GET.get("structure", "")
+    if structure in AdminUnit.Structure.values:
+        communes = communes.of_structure(structure)
+    table = CommuneTable(communes)
+    RequestConfig(request, paginate={"per_page": COMMUNES_PER_PAGE}).configure(table)
+    context = {"table": table, "q": words, "structure": structure, "structures": AdminUnit.Structure.choices[:2]}
+    return render(request, "cooperatives/commune_list.html", context)
+
+
+def commune_detail(request, pk):
+    """A commune: where it lies, where it came from or went in 2025, and its new-rural recognitions."""
+    communes = AdminUnit.objects.communes().select_related("parent__parent")
+    commune = get_visible_or_404(communes, request.user, pk=pk)
+    recognitions = commune.ntm_recognitions.order_by("decided_on", "level")
+    standing = recognitions.in_force_on(timezone.localdate())
+    context = {
+        "commune": commune,
+        "recognitions": recognitions,
+        "standing": max((r.level for r in standing), key=NtmRecognition.Level.values.index, default=None),
+        "predecessors": AdminUnit.objects.filter(successions__successor=commune).select_related("parent"),
+        "successors": AdminUnit.objects.filter(predecessions__predecessor=commune).select_related("parent"),
+        "organisations": Organisation.objects.filter(commune=commune).count(),
+        "can_edit": request.user.can_edit_registry and commune.kind == AdminUnit.Kind.COMMUNE,
+        "history": history_of(NtmRecognition.history.filter(commune_id=commune.pk), subject=_recognition_of),
+    }
+    return render(request, "cooperatives/commune_detail.html", context)
+
+
+def _recognition_of(record):
+    return _("Công nhận: %(level)s") % {"level": NtmRecognition.Level(record.level).label}
+
+
+def ntm_recognition_form(request, pk, ntm_pk=None):
+    """Staff of the commune's province enter a recognition, or correct or withdraw one."""
+    require_registry_editor(request.user)
+    commune = get_visible_or_404(AdminUnit.objects.communes(), request.user, pk=pk)
+    recognition = None
+    if ntm_pk:
+        recognition = get_visible_or_404(NtmRecognition.objects, request.user, commune=commune, pk=ntm_pk)
+    form = NtmRecognitionForm(request.POST or None, instance=recognition, commune=commune)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu."))
+        return redirect("commune_detail", pk=commune.pk)
+    context = {"form": form, "commune": commune, "recognition": recognition}
+    return render(request, "cooperatives/ntm_recognition_form.html", context)
 
 
 # Excel/CSV import ----------------------------------------------------------------------------

@@ -94,6 +94,8 @@ def explain(target: Target, parts: dict) -> str:
     were introduced)."""
     if not parts:
         return ""
+    if "error" in parts:
+        return _("Không tính được số liệu của chỉ tiêu này; quản trị viên xem lý do ở trang mục tiêu.")
     sentences = [years_summary(parts), _year_sentence(target, parts), *_not_computed(parts)]
     return " ".join(sentence for sentence in sentences if sentence)
 

@@ -11,6 +11,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
 from django.urls import reverse
@@ -153,12 +154,20 @@ class Indicator(models.Model):
         AVERAGE_REVENUE = "average_revenue", _("Doanh thu bình quân một HTX")
         AVERAGE_INCOME = "average_income", _("Thu nhập bình quân của thành viên")
         MEMBERS = "members", _("Tổng số thành viên")
-        SIZE_SHARE = "size_share", _("Tỷ lệ HTX quy mô nhỏ trở lên")
+        AVERAGE_FIGURE = (
+            "average_figure",
+            _("Số liệu bình quân một HTX (thành viên, lao động, vốn, doanh thu, lợi nhuận)"),
+        )
+        SIZE_COUNT = "size_count", _("Số HTX theo quy mô")
+        SIZE_SHARE = "size_share", _("Tỷ lệ HTX theo quy mô (ví dụ: quy mô nhỏ trở lên)")
         LINKED_SHARE = "linked_share", _("Tỷ lệ HTX nông nghiệp liên kết với doanh nghiệp")
         ALLIANCE_SHARE = "alliance_share", _("Tỷ lệ HTX hiệu quả là thành viên Liên minh")
         TRAINED_SHARE = "trained_share", _("Tỷ lệ HTX nông nghiệp có cán bộ chủ chốt được đào tạo")
         NTM13_COMMUNES = "ntm13_communes", _("Số xã đạt tiêu chí 13 (tổ chức sản xuất)")
         OFFICERS_TRAINED_SHARE = "officers_trained_share", _("Tỷ lệ cán bộ chủ chốt HTX nông nghiệp được tập huấn")
+        NTM_COMMUNES = "ntm_communes", _("Số xã đạt chuẩn nông thôn mới (theo mức) cuối năm")
+        NTM_RECOGNISED = "ntm_recognised", _("Số xã được công nhận nông thôn mới (theo mức) trong năm")
+        NTM_SHARE = "ntm_share", _("Tỷ lệ xã đạt chuẩn nông thôn mới (theo mức)")
 
     code = models.SlugField(_("mã chỉ tiêu"), max_length=60, unique=True)
     name_vi = models.CharField(_("tên (tiếng Việt)"), max_length=255)
@@ -187,6 +196,29 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """A derived indicator names a rule this code knows, with parameters its rule accepts and
+        the shape of figure it gives (plans.rules: one declaration per rule, also read by the
+        indicator form and the recompute); an indicator entered by hand names no rule."""
+        from plans.rules import RULES  # the rules read this module's models
+
+        if self.method == self.Method.MANUAL:
+            if self.rule or self.rule_params:
+                raise ValidationError({"rule": _("Chỉ tiêu nhập tay không có quy tắc tính.")})
+            return
+        if self.rule not in RULES:
+            raise ValidationError({"rule": _("Chọn quy tắc tính cho chỉ tiêu tính từ cơ sở dữ liệu.")})
+        rule = RULES[self.rule]
+        try:
+            if not getattr(self, "params_checked", False):  # the indicator form says it field by field
+                rule.check(self.rule_params)
+        except ValidationError as error:
+            raise ValidationError({"rule_params": error.messages}) from error
+        if self.shape and self.shape != rule.shape:
+            raise ValidationError(
+                {"shape": _("Quy tắc này cho %(shape)s.") % {"shape": self.Shape(rule.shape).label.lower()}}
+            )
 
     @property
     def name(self) -> str:
@@ -233,6 +265,8 @@ class Target(models.Model):
         EFFECTIVE_HTX = "effective_htx", _("HTX hoạt động hiệu quả")
         KEY_OFFICERS = "key_officers", _("Cán bộ chủ chốt của HTX nông nghiệp")
         COMMUNES = "communes", _("Số xã trên địa bàn")
+        # A subset as the denominator: "40% of NTM communes advanced" is over the standard xã only.
+        NTM_COMMUNES = "ntm_communes", _("Xã đạt chuẩn nông thôn mới")
         ALLOCATED_CAPITAL = "allocated_capital", _("Kế hoạch vốn được giao")
         NONE = "", _("—")
 
@@ -433,9 +467,15 @@ class EnteredValue(models.Model):
 
 class ProgressQuerySet(models.QuerySet):
     def status_counts(self) -> dict[str, int]:
-        """Targets per status, every status present (0 where none), in one grouped query."""
+        """Targets per status, every status present (0 where none), in one grouped query; targets
+        whose figure could not be computed only when there are some."""
         found = dict(self.order_by().values_list("status").annotate(count=Count("pk")))
-        return {status: found.get(status, 0) for status in Progress.Status.values}
+        statuses = [s for s in Progress.Status.values if s != Progress.Status.ERROR or found.get(s)]
+        return {status: found.get(status, 0) for status in statuses}
+
+    def failed(self):
+        """Targets whose indicator could not be computed at the last recompute."""
+        return self.filter(status=Progress.Status.ERROR)
 
     def of_plans(self, plans, indicator=None):
         progress = self.filter(target__plan__in=plans.values("pk"))
@@ -469,6 +509,9 @@ class Progress(models.Model):
         OFF_TRACK = "off_track", _("Chậm tiến độ")
         MISSED = "missed", _("Không đạt")
         NO_DATA = "no_data", _("Chưa có số liệu")
+        # Its indicator could not be computed (a rule this code does not know, parameters the
+        # rule refuses, a query that failed): the reason is kept in `explanation["error"]`.
+        ERROR = "error", _("Lỗi khi tính")
 
     class Band(models.TextChoices):
         BELOW = "below", _("Dưới khoảng")
@@ -572,6 +615,7 @@ class PendingRecompute(models.Model):
         FIGURES = "figures", _("Số liệu năm")
         RATINGS = "ratings", _("Xếp loại")
         ACTIONS = "actions", _("Hoạt động hỗ trợ")
+        NTM = "ntm", _("Công nhận nông thôn mới")
         ENTERED = "entered", _("Số liệu nhập tay")
         TARGETS = "targets", _("Mục tiêu")
 

@@ -22,20 +22,26 @@ another denominator; one rating counts per HTX and year (`Rating.objects.counted
 by members (TT 01/2020 art. 4).
 """
 
+import datetime
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import ExtractYear, Greatest
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import (
-    SMALL_OR_LARGER_FROM,
+    SIZE_BAND_LIMITS,
     AdminUnit,
+    NtmRecognition,
     Organisation,
     Rating,
+    SizeBand,
     SupportAction,
     YearlyFigures,
     left_on,
@@ -127,9 +133,12 @@ class Source:
         """The rows placed in `area`, as the grouped queries place them (`Aggregates._groupings`)."""
         if area.level == AdminUnit.Level.NATION:
             return Q()
-        if is_current_province(area):
+        if is_current_province(area) and self.has_province:
             return Q(**{self.province_path(): area.pk})
         return Q(**{self.lineage_path(): area.pk})
+
+    # Whether the rows carry their current province in a column of their own (the faster path).
+    has_province = True
 
 
 def is_current_province(area: AdminUnit) -> bool:
@@ -250,6 +259,52 @@ class ActionsSource(Source):
         return "organisation"
 
 
+class NtmDecidedSource(Source):
+    """New-rural recognitions by the year of their decision (bucketed like founding years), placed
+    by their xã: an old commune's in the old and the new province it lies in."""
+
+    dated_by = ("decided_on",)
+
+    def rows(self, first, last):
+        return NtmRecognition.objects.filter(decided_on__year__lte=last)
+
+    def year(self, first):
+        return Greatest(ExtractYear("decided_on"), Value(first - 1))
+
+    def presence(self):
+        return Part(self, to_year_end=True)  # any recognition decided there by the year's end
+
+
+STANDING_YEAR = 0  # the one bucket of a source whose columns are each a year's standing
+
+
+class NtmStandingSource(NtmDecidedSource):
+    """Recognitions as they stand at a year's end; each year is a column of its own (`Standing`),
+    since which xã stand at a date is not a running sum of distinct xã."""
+
+    def year(self, first):
+        return Value(STANDING_YEAR)
+
+    def presence(self):
+        return NTM_DECIDED.presence()
+
+
+class XaSource(Source):
+    """The xã themselves (not phường, thị trấn or đặc khu: only a xã builds new-rural standards),
+    placed through the lineage: a unit has no province column."""
+
+    has_province = False
+
+    def rows(self, first, last):
+        return AdminUnit.objects.filter(level=AdminUnit.Level.COMMUNE, kind=AdminUnit.Kind.COMMUNE)
+
+    def year(self, first):
+        return Value(STANDING_YEAR)
+
+    def lineage_path(self):
+        return "lineage_ancestors__ancestor"
+
+
 FOUNDED = FoundedSource("founded", "")
 ENDED = EndedSource("ended", "")
 JOINED = JoinedSource("joined", "")
@@ -258,6 +313,26 @@ TRAINED_ENDED = TrainedEndedSource("trained_ended", "")
 FIGURES = FiguresSource("figures", "organisation__", count_field="organisation")
 RATINGS = RatingsSource("ratings", "organisation__")
 ACTIONS = ActionsSource("actions", "")
+NTM_DECIDED = NtmDecidedSource("ntm_decided", "")
+NTM_STANDING = NtmStandingSource("ntm_standing", "")
+XA = XaSource("xa", "")
+
+
+class IndicatorError(Exception):
+    """An indicator that cannot be computed: a rule this code does not know, parameters its rule
+    refuses, a query that failed. Its targets get the status "error" with the reason."""
+
+
+def reason_of(error: Exception) -> str:
+    """What a failure says to an admin: a refusal's own messages (Vietnamese), else the exception's
+    class and the first line of its message (a database error goes on with the whole query)."""
+    if isinstance(error, IndicatorError):
+        return str(error)
+    messages = getattr(error, "messages", None)
+    if messages:
+        return " ".join(str(message) for message in messages)
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}: {first_line}"[:300].rstrip(": ")
 
 
 class Aggregates:
@@ -267,6 +342,11 @@ class Aggregates:
     reads it (0 where no row matched), running each source's query on first use. `parts`
     keeps each target key's numerator and denominator between `need` and `measure`.
     With a `cutoff` (a deadline inside a year), dated rows count only up to that day.
+
+    One broken indicator stops nothing: the columns registered while `owning(key)` belong to that
+    key, a failure while registering them drops them, and a source's query that fails is run again
+    one key at a time, so only the keys whose own columns fail are lost (`failures`, key → reason);
+    reading a lost key's column raises `IndicatorError`.
     """
 
     def __init__(self, areas: list[AdminUnit], first: int, last: int, cutoff=None):
@@ -274,17 +354,41 @@ class Aggregates:
         self.columns: dict[Source, dict] = defaultdict(dict)
         self.tables: dict[Source, dict] = {}
         self.parts: dict[str, tuple] = {}
+        self.owners: dict[tuple[Source, str], str | None] = {}
+        self.failures: dict[str, str] = {}
+        self._owner: str | None = None
 
     @cached_property
     def current_province_count(self) -> int:
         return AdminUnit.objects.provinces().of_structure(AdminUnit.Structure.FROM_2025).count()
 
+    @contextmanager
+    def owning(self, key: str):
+        """Register the columns of one key; any failure in the block is that key's alone."""
+        self._owner = key
+        try:
+            yield
+        except Exception as error:
+            self.fail(key, error)
+        finally:
+            self._owner = None
+
+    def fail(self, key: str, error: Exception) -> None:
+        self.failures.setdefault(key, reason_of(error))
+        for source, name in [cell for cell, owner in self.owners.items() if owner == key]:
+            if source not in self.tables:
+                self.columns[source].pop(name, None)
+
     def need(self, source: Source, name: str, aggregate):
         self.columns[source][name] = aggregate
+        self.owners[(source, name)] = self._owner
 
     def get(self, source: Source, area_id: int, year: int, name: str):
         if source not in self.tables:
             self.tables[source] = self._table(source)
+        owner = self.owners.get((source, name))
+        if owner in self.failures:
+            raise IndicatorError(self.failures[owner])
         return self.tables[source].get((area_id, year), {}).get(name) or 0
 
     def years_up_to(self, source, area_id, year, name):
@@ -292,27 +396,50 @@ class Aggregates:
         return sum(self.get(source, area_id, y, name) for y in range(self.first - 1, year + 1))
 
     def _table(self, source: Source) -> dict:
+        try:
+            return self._query(source, self.columns[source])
+        except Exception:
+            pass  # one key's column can break the query of all: each key on its own, below
+        table = defaultdict(dict)
+        by_owner = defaultdict(dict)
+        for name, aggregate in self.columns[source].items():
+            by_owner[self.owners.get((source, name))][name] = aggregate
+        for owner, columns in by_owner.items():
+            try:
+                rows = self._query(source, columns)
+            except Exception as error:
+                self.failures.setdefault(owner, reason_of(error))
+                continue
+            for cell, values in rows.items():
+                table[cell].update(values)
+        return table
+
+    def _query(self, source: Source, columns: dict) -> dict:
         table = {}
-        for group, area_expr in self._groupings(source):
-            rows = source.rows(self.first, self.last)
-            if self.cutoff is not None:
-                rows = rows.filter(source.until(self.cutoff))
-            rows = (
-                rows.filter(**group)
-                .annotate(cell_area=area_expr, cell_year=source.year(self.first))
-                .values("cell_area", "cell_year")
-                .annotate(**self.columns[source])
-                .order_by()
-            )
-            for row in rows:
-                table[(row.pop("cell_area"), row.pop("cell_year"))] = row
+        if not columns:
+            return table
+        # In a savepoint: a failed query must not end the transaction the recompute runs in.
+        with transaction.atomic():
+            for group, area_expr in self._groupings(source):
+                rows = source.rows(self.first, self.last)
+                if self.cutoff is not None:
+                    rows = rows.filter(source.until(self.cutoff))
+                rows = (
+                    rows.filter(**group)
+                    .annotate(cell_area=area_expr, cell_year=source.year(self.first))
+                    .values("cell_area", "cell_year")
+                    .annotate(**columns)
+                    .order_by()
+                )
+                for row in rows:
+                    table[(row.pop("cell_area"), row.pop("cell_year"))] = row
         return table
 
     def _groupings(self, source: Source):
         """Filters and area expressions: the nation, current provinces, then everything else
         (the same placing as `Source.in_area`, for many areas at once)."""
         nation = [a.pk for a in self.areas if a.level == AdminUnit.Level.NATION]
-        current = [a.pk for a in self.areas if is_current_province(a)]
+        current = [a.pk for a in self.areas if is_current_province(a)] if source.has_province else []
         others = [a.pk for a in self.areas if a.pk not in nation and a.pk not in current]
         if nation:
             yield {}, Value(nation[0])
@@ -429,6 +556,169 @@ def active(condition: Q, label="") -> Stock:
     return Stock(Part(FOUNDED, condition, to_year_end=True), Part(ENDED, condition, to_year_end=True), label)
 
 
+def year_end(year: int, cutoff=None) -> datetime.date:
+    """The day a standing is read on: 31/12, or a deadline inside that year."""
+    return cutoff if cutoff is not None and cutoff.year == year else datetime.date(year, 12, 31)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What stands at a year's end (xã recognised at some levels; xã that are units then), counted
+    one column per year: `condition(day)` says which rows stand on a day."""
+
+    source: Source
+    levels: tuple = ()  # recognitions at these levels; none: the xã themselves
+    label: str = ""
+    to_year_end = True
+    lists_actions = False
+
+    @property
+    def field(self) -> str:
+        return "commune" if self.levels else "pk"
+
+    @property
+    def total(self) -> str:
+        return DISTINCT if self.levels else COUNT
+
+    def condition(self, day) -> Q:
+        if not self.levels:
+            return Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        return (
+            Q(level__in=self.levels, decided_on__lte=day),
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day),
+            Q(commune__valid_to__isnull=True) | Q(commune__valid_to__gte=day),
+        )
+
+    def need(self, agg: Aggregates, key: str) -> None:
+        for year in range(agg.first, agg.last + 1):
+            condition = Q(*self.condition(year_end(year, agg.cutoff)))
+            agg.need(self.source, f"{key}_{year}", Count(self.field, distinct=True, filter=condition))
+
+    def value(self, agg: Aggregates, area_id: int, year: int, key: str):
+        return agg.get(self.source, area_id, STANDING_YEAR, f"{key}_{year}")
+
+    def rows(self, area: AdminUnit, year: int, cutoff=None):
+        """The recognitions (or xã) standing at the year's end; a xã both standard and advanced has
+        a row for each, and counts once."""
+        return self.source.rows(year, year).filter(self.source.in_area(area), *self.condition(year_end(year, cutoff)))
+
+    listed = rows
+
+
+# Parameters: what an indicator narrows a rule to -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a rule, as an admin chooses it on the indicator form and as `rule_params`
+    stores it: one value among `choices`, several (`many`), or yes/no (no choices). A list of one
+    is stored under its `alias` where it has one ("kind": "htx" rather than "kinds": ["htx"]), the
+    way the shipped catalogue spells it; both spellings read the same."""
+
+    name: str
+    label: str
+    choices: tuple = ()
+    many: bool = False
+    required: bool = False
+    alias: str = ""
+    help_text: str = ""
+
+    @property
+    def is_flag(self) -> bool:
+        return not self.choices
+
+    def value(self, params: dict):
+        """The parameter as `rule_params` holds it, read: a list (`many`), a value, a bool or None.
+        Raises ValueError, in words for an admin, when it is not one of those."""
+        if self.alias and self.alias in params:
+            if self.name in params:
+                raise ValueError(_("Chỉ ghi một trong hai: “%(a)s” hoặc “%(b)s”.") % {"a": self.alias, "b": self.name})
+            return [self._one(params[self.alias])]
+        if self.name not in params or params[self.name] in (None, "", []):
+            return [] if self.many else None if self.choices else False
+        raw = params[self.name]
+        if self.is_flag:
+            if not isinstance(raw, bool):
+                raise ValueError(_("Chỉ nhận có hoặc không."))
+            return raw
+        if self.many:
+            if not isinstance(raw, list):
+                raise ValueError(_("Cần một danh sách các giá trị."))
+            return [self._one(item) for item in raw]
+        return self._one(raw)
+
+    def _one(self, raw):
+        allowed = [value for value, _label in self.choices]
+        if raw not in allowed:
+            raise ValueError(
+                _("“%(value)s” không phải giá trị được chọn; chọn trong: %(allowed)s.")
+                % {"value": raw, "allowed": ", ".join(map(str, allowed))}
+            )
+        return raw
+
+    def stored(self, value) -> dict:
+        """The `rule_params` entries for a value chosen on the form (nothing for an empty one)."""
+        if value in (None, "", [], False):
+            return {}
+        if self.many and self.alias and len(value) == 1:
+            return {self.alias: value[0]}
+        return {self.name: list(value) if self.many else value}
+
+
+def _choices(text_choices, *values):
+    """(value, label) pairs of a TextChoices, all of them or those named."""
+    return tuple((value, label) for value, label in text_choices.choices if not values or value in values)
+
+
+KINDS = Param(
+    "kinds",
+    _("Loại hình tổ chức"),
+    _choices(Organisation.Kind),
+    many=True,
+    alias="kind",
+    help_text=_("Để trống: mọi loại hình."),
+)
+SECTORS = Param(
+    "sectors",
+    _("Lĩnh vực"),
+    _choices(Organisation.Sector),
+    many=True,
+    alias="sector",
+    help_text=_("Để trống: mọi lĩnh vực."),
+)
+LEVELS = Param("levels", _("Mức xếp loại"), _choices(Rating.Level), many=True, required=True)
+ACTION = Param("action", _("Loại hoạt động hỗ trợ"), _choices(SupportAction.Kind), required=True)
+DISTINCT_ORGANISATIONS = Param(
+    "distinct_organisations",
+    _("Đếm số tổ chức được hỗ trợ (mỗi tổ chức một lần)"),
+    help_text=_("Không chọn: cộng số lượt của các hoạt động (một hoạt động của địa bàn ghi số lượt tham gia)."),
+)
+DISTINCT_COMMUNES = Param("distinct_communes", _("Đếm số xã, phường có hoạt động"))
+COMMUNES_ONLY = Param("communes_only", _("Chỉ tính hoạt động ở xã (không tính phường, thị trấn)"))
+MIN_BAND = Param("min_band", _("Quy mô từ"), _choices(SizeBand), help_text=_("Theo số thành viên (TT 01/2020)."))
+MAX_BAND = Param("max_band", _("Quy mô đến"), _choices(SizeBand), help_text=_("Để trống: đến quy mô lớn."))
+AVERAGE_FIELDS = (
+    ("members", _("số thành viên")),
+    ("workers", _("số lao động thường xuyên")),
+    ("charter_capital", _("vốn điều lệ")),
+    ("revenue", _("doanh thu")),
+    ("profit", _("lợi nhuận")),
+)
+FIELD = Param("field", _("Số liệu năm lấy bình quân"), AVERAGE_FIELDS, required=True)
+MONEY_FIELDS = ("charter_capital", "revenue", "profit")
+
+
+def denominators_param(rule) -> Param:
+    labels = dict(Target.Denominator.choices)
+    return Param(
+        "denominators",
+        _("Mẫu số mục tiêu được dùng"),
+        tuple((value, labels[value]) for value in rule.denominators),
+        many=True,
+        help_text=_("Để trống: mọi mẫu số quy tắc cho phép; mẫu số đầu tiên là mặc định."),
+    )
+
+
 # Rules ------------------------------------------------------------------------------------
 
 
@@ -436,10 +726,66 @@ class Rule:
     """Measures one kind of indicator. `params` come from the indicator, `denominator` from the target.
 
     A rule states its numerator and, for shares and averages, its denominator (`parts`); `combine`
-    makes the figure of the two values. Counts have no denominator."""
+    makes the figure of the two values. Counts have no denominator.
 
+    It declares its parameters (`params`) and the denominators a target may use; `check` is the
+    one judge of an indicator's parameters and a target's denominator, read by the indicator form,
+    `Indicator.clean` and the recompute (which marks the targets of a refused indicator "error")."""
+
+    params: tuple[Param, ...] = ()
     denominators: tuple[str, ...] = ("",)
+    shape = Indicator.Shape.LEVEL  # how its figure behaves over a period
     combine = staticmethod(count)
+
+    @property
+    def declared(self) -> tuple[Param, ...]:
+        """Every parameter an indicator of this rule may hold (the denominators a share may use too)."""
+        return self.params + ((denominators_param(self),) if self.denominators != ("",) else ())
+
+    def check(self, params, denominator: str | None = None) -> None:
+        """Raise ValidationError (messages by parameter name, in Vietnamese) for parameters this rule
+        does not take or refuses, or, given a target's `denominator`, one the indicator does not allow."""
+        if not isinstance(params, dict):
+            raise ValidationError(_("Tham số quy tắc phải là một bảng tên → giá trị."))
+        errors, values = {}, {}
+        known = {name for p in self.declared for name in (p.name, p.alias) if name}
+        for name in params:
+            if name not in known:
+                errors[name] = _("Quy tắc này không dùng tham số “%(name)s”.") % {"name": name}
+        for param in self.declared:
+            try:
+                values[param.name] = param.value(params)
+            except ValueError as error:
+                errors[param.name] = str(error)
+                continue
+            if param.required and not values[param.name]:
+                errors[param.name] = _("Cần chọn: %(label)s.") % {"label": param.label}
+        if not errors:
+            errors.update(self.refusals(values))
+        if denominator is not None and not errors and denominator not in ("", *self.allowed_denominators(params)):
+            labels = dict(Target.Denominator.choices)
+            allowed = ", ".join(str(labels[d]) for d in self.allowed_denominators(params)) or "—"
+            errors["denominator"] = _(
+                "Chỉ tiêu này không tính trên mẫu số “%(chosen)s”; mẫu số được dùng: %(allowed)s."
+            ) % {
+                "chosen": labels.get(denominator, denominator),
+                "allowed": allowed,
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    def refusals(self, values: dict) -> dict:
+        """Combinations of valid parameters the rule refuses (name → message); none by default."""
+        return {}
+
+    def values(self, params: dict) -> dict:
+        """Every declared parameter, read (lists, values, flags), for the form and the rules."""
+        return {param.name: param.value(params) for param in self.declared}
+
+    def allowed_denominators(self, params: dict) -> tuple[str, ...]:
+        """The denominators a target of this indicator may use, the default first."""
+        chosen = params.get("denominators") or ()
+        return tuple(d for d in self.denominators if d and (not chosen or d in chosen))
 
     def numerator(self, params: dict, denominator: str) -> Part | Stock:
         raise NotImplementedError
@@ -449,7 +795,9 @@ class Rule:
 
     def parts(self, params: dict, denominator: str, year: int | None = None):
         """The numerator and denominator (None for a count) of the figure; a rule whose definition
-        changed over the years (criterion 13) gives those of `year`."""
+        changed over the years (criterion 13) gives those of `year`. No denominator named: the
+        indicator's default (the first it allows)."""
+        denominator = denominator or next(iter(self.allowed_denominators(params)), "")
         return self.numerator(params, denominator), self.denominator(params, denominator)
 
     def need(self, agg: Aggregates, params: dict, denominator: str, key: str) -> None:
@@ -471,19 +819,24 @@ class Rule:
 
 
 def org_filter(params, prefix=""):
-    """Q for an indicator's organisation parameters: kind, kinds, sector."""
+    """Q for an indicator's organisation parameters: kind or kinds, sector or sectors."""
     q = Q()
-    if "kind" in params:
-        q &= Q(**{f"{prefix}kind": params["kind"]})
-    if "kinds" in params:
-        q &= Q(**{f"{prefix}kind__in": params["kinds"]})
-    if "sector" in params:
-        q &= Q(**{f"{prefix}sector": params["sector"]})
+    kinds, sectors = KINDS.value(params), SECTORS.value(params)
+    if kinds:
+        q &= Q(**{f"{prefix}kind__in": kinds})
+    if sectors:
+        q &= Q(**{f"{prefix}sector__in": sectors})
     return q
+
+
+ORGANISATIONS = (KINDS, SECTORS)
 
 
 class Founded(Rule):
     """Organisations founded in the year (a flow)."""
+
+    params = ORGANISATIONS
+    shape = Indicator.Shape.FLOW
 
     def numerator(self, params, denominator):
         return Part(FOUNDED, org_filter(params))
@@ -493,12 +846,17 @@ class Active(Rule):
     """Organisations active at the year's end: founded by then and not stopped by then (dissolved,
     suspended, dormant or dissolving: cooperatives.models.left_on)."""
 
+    params = ORGANISATIONS
+
     def numerator(self, params, denominator):
         return active(org_filter(params))
 
 
 class AllianceJoined(Rule):
     """Member units admitted to the provincial alliance in the year."""
+
+    params = ORGANISATIONS
+    shape = Indicator.Shape.FLOW
 
     def numerator(self, params, denominator):
         return Part(JOINED, org_filter(params))
@@ -510,6 +868,14 @@ class SupportActions(Rule):
     `distinct_organisations` the organisations reached, or with `distinct_communes` the communes
     (xã, phường, thị trấn) where actions took place; `communes_only` keeps actions in a xã (not
     phường or thị trấn: new-rural targets are about xã)."""
+
+    params = (ACTION, *ORGANISATIONS, DISTINCT_ORGANISATIONS, DISTINCT_COMMUNES, COMMUNES_ONLY)
+    shape = Indicator.Shape.FLOW
+
+    def refusals(self, values):
+        if values["distinct_organisations"] and values["distinct_communes"]:
+            return {"distinct_communes": _("Chọn một cách đếm: số tổ chức, hoặc số xã, phường (không cả hai).")}
+        return {}
 
     def numerator(self, params, denominator):
         condition = Q(kind=params["action"]) & org_filter(params, "organisation__")
@@ -524,11 +890,13 @@ class SupportActions(Rule):
 
 def rated(params) -> Q:
     """The counted ratings at the indicator's levels, of the organisations it names."""
-    return Q(level__in=params["levels"]) & org_filter(params, "organisation__")
+    return Q(level__in=LEVELS.value(params)) & org_filter(params, "organisation__")
 
 
 class RatedCount(Rule):
     """HTX rated at the given levels in the year."""
+
+    params = (LEVELS, SECTORS)
 
     def numerator(self, params, denominator):
         return Part(RATINGS, rated(params))
@@ -538,8 +906,21 @@ class RatingShare(Rule):
     """Share of HTX rated at the given levels, over rated HTX (default) or every HTX active at the
     year's end, of the same kind and sector as the numerator."""
 
+    params = (LEVELS, SECTORS)
     denominators = (Target.Denominator.RATED_HTX, Target.Denominator.ACTIVE_HTX)
+    shape = Indicator.Shape.SHARE
     combine = staticmethod(share)
+
+    def refusals(self, values):
+        over_rated = not values["denominators"] or Target.Denominator.RATED_HTX in values["denominators"]
+        if Rating.Level.UNRATED in values["levels"] and over_rated:
+            return {
+                "levels": _(
+                    "HTX chưa xếp loại không nằm trong mẫu số “HTX được xếp loại”: bỏ mức này, hoặc chỉ dùng mẫu số "
+                    "“HTX đang hoạt động”."
+                )
+            }
+        return {}
 
     def numerator(self, params, denominator):
         return Part(RATINGS, rated(params))
@@ -555,48 +936,108 @@ HTX_FIGURES = Q(organisation__kind=HTX)
 AGRI_HTX_FIGURES = Q(organisation__kind=HTX, organisation__sector=AGRI)
 
 
-class AverageRevenue(Rule):
+class Average(Rule):
+    """The mean of one yearly figure over the HTX (of the sectors named) that reported it."""
+
+    params = (SECTORS,)
+    combine = staticmethod(average)
+    field = ""
+    label = ""
+
+    def reported(self, params) -> Q:
+        return HTX_FIGURES & org_filter(params, "organisation__") & Q(**{f"{self.field_of(params)}__isnull": False})
+
+    def field_of(self, params) -> str:
+        return self.field
+
+    def numerator(self, params, denominator):
+        return Part(FIGURES, self.reported(params), SUM, self.field_of(params))
+
+    def denominator(self, params, denominator):
+        return Part(FIGURES, self.reported(params), label=self.label_of(params))
+
+    def label_of(self, params):
+        return self.label
+
+
+class AverageRevenue(Average):
     """Revenue per HTX: total revenue over the HTX that reported one."""
 
-    combine = staticmethod(average)
-
-    def numerator(self, params, denominator):
-        return Part(FIGURES, HTX_FIGURES & Q(revenue__isnull=False), SUM, "revenue")
-
-    def denominator(self, params, denominator):
-        return Part(FIGURES, HTX_FIGURES & Q(revenue__isnull=False), label=_("HTX báo cáo doanh thu năm"))
+    field, label = "revenue", _("HTX báo cáo doanh thu năm")
 
 
-class AverageIncome(Rule):
+class AverageIncome(Average):
     """Average income of members and workers: the mean over HTX that reported it."""
 
-    combine = staticmethod(average)
+    field, label = "average_income", _("HTX báo cáo thu nhập bình quân năm")
+
+
+class AverageFigure(Average):
+    """Any yearly figure per HTX (members, workers, charter capital, revenue, profit), over the
+    HTX that reported it."""
+
+    params = (FIELD, SECTORS)
+
+    def field_of(self, params):
+        return params["field"]
+
+    def label_of(self, params):
+        return _("HTX báo cáo %(figure)s năm") % {"figure": dict(AVERAGE_FIELDS)[params["field"]]}
+
+
+def size_bands(values) -> Q:
+    """HTX whose members put them from `min_band` to `max_band` (TT 01/2020 art. 4)."""
+    bands = [band for band, _label in SizeBand.choices]
+    lowest = bands.index(values["min_band"]) if values["min_band"] else 0
+    highest = bands.index(values["max_band"]) if values["max_band"] else len(bands) - 1
+    floors = [0] + [most + 1 for _band, most in SIZE_BAND_LIMITS]
+    condition = Q(members__gte=floors[lowest])
+    if highest < len(SIZE_BAND_LIMITS):
+        condition &= Q(members__lte=SIZE_BAND_LIMITS[highest][1])
+    return condition
+
+
+class SizeCount(Rule):
+    """HTX of a size band (or a range of bands) among those reporting members in the year."""
+
+    params = (MIN_BAND, MAX_BAND, SECTORS)
+
+    def refusals(self, values):
+        if not values["min_band"] and not values["max_band"]:
+            return {"min_band": _("Chọn quy mô từ, quy mô đến, hoặc cả hai.")}
+        bands = [band for band, _label in SizeBand.choices]
+        if (
+            values["min_band"]
+            and values["max_band"]
+            and bands.index(values["min_band"]) > bands.index(values["max_band"])
+        ):
+            return {"max_band": _("Quy mô đến không thể nhỏ hơn quy mô từ.")}
+        return {}
+
+    def reporting(self, params) -> Q:
+        return HTX_FIGURES & org_filter(params, "organisation__") & Q(members__isnull=False)
 
     def numerator(self, params, denominator):
-        return Part(FIGURES, HTX_FIGURES & Q(average_income__isnull=False), SUM, "average_income")
-
-    def denominator(self, params, denominator):
-        reported = HTX_FIGURES & Q(average_income__isnull=False)
-        return Part(FIGURES, reported, label=_("HTX báo cáo thu nhập bình quân năm"))
+        return Part(FIGURES, self.reporting(params) & size_bands(self.values(params)))
 
 
-class SizeShare(Rule):
-    """Share of HTX small or larger (50 members or more, TT 01/2020 art. 4) among HTX reporting members."""
+class SizeShare(SizeCount):
+    """Share of HTX of a size band or range ("small or larger": 50 members or more, TT 01/2020 art. 4)
+    among HTX reporting members."""
 
     denominators = (Target.Denominator.ACTIVE_HTX,)
+    shape = Indicator.Shape.SHARE
     combine = staticmethod(share)
 
-    def numerator(self, params, denominator):
-        return Part(FIGURES, HTX_FIGURES & Q(members__gte=SMALL_OR_LARGER_FROM))
-
     def denominator(self, params, denominator):
-        return Part(FIGURES, HTX_FIGURES & Q(members__isnull=False), label=_("HTX báo cáo số thành viên năm"))
+        return Part(FIGURES, self.reporting(params), label=_("HTX báo cáo số thành viên năm"))
 
 
 class LinkedShare(Rule):
     """Share of agricultural HTX linked with an enterprise, among agricultural HTX reporting that year."""
 
     denominators = (Target.Denominator.AGRICULTURAL_HTX,)
+    shape = Indicator.Shape.SHARE
     combine = staticmethod(share)
 
     def numerator(self, params, denominator):
@@ -614,6 +1055,7 @@ class TrainedShare(Rule):
     once by then, over agricultural HTX active at the year's end."""
 
     denominators = (Target.Denominator.AGRICULTURAL_HTX,)
+    shape = Indicator.Shape.SHARE
     combine = staticmethod(share)
 
     def numerator(self, params, denominator):
@@ -628,6 +1070,7 @@ class OfficersTrainedShare(Rule):
     term, over the key officers, as the HTX reported both in the year's figures: people, not HTX."""
 
     denominators = (Target.Denominator.KEY_OFFICERS,)
+    shape = Indicator.Shape.SHARE
     combine = staticmethod(share)
     REPORTED = AGRI_HTX_FIGURES & Q(key_officers__isnull=False, key_officers_trained__isnull=False)
 
@@ -643,6 +1086,8 @@ class OfficersTrainedShare(Rule):
 class Members(Rule):
     """Members of the organisations of the given kinds, as reported in the year's figures."""
 
+    params = ORGANISATIONS
+
     def numerator(self, params, denominator):
         return Part(FIGURES, org_filter(params, "organisation__"), SUM, "members")
 
@@ -651,6 +1096,7 @@ class AllianceShare(Rule):
     """Share of effective HTX (rated Tốt or Khá) that are alliance members at the year's end."""
 
     denominators = (Target.Denominator.EFFECTIVE_HTX,)
+    shape = Indicator.Shape.SHARE
     combine = staticmethod(share)
 
     def numerator(self, params, denominator):
@@ -694,6 +1140,73 @@ class Ntm13Communes(Rule):
         return count(numerator.value(agg, area_id, year, key + suffix))
 
 
+NTM_LEVEL = Param(
+    "level",
+    _("Mức công nhận nông thôn mới"),
+    _choices(NtmRecognition.Level),
+    required=True,
+    help_text=_("Xã đạt mức cao hơn cũng được tính: xã nâng cao, kiểu mẫu là xã đạt chuẩn."),
+)
+STANDARD = NtmRecognition.Level.STANDARD
+
+
+def standing(level, label="") -> Standing:
+    return Standing(NTM_STANDING, tuple(NtmRecognition.Level.at_least(level)), label)
+
+
+class NtmCommunes(Rule):
+    """Xã recognised at a new-rural level (or a higher one) at the year's end: decided by then, not
+    withdrawn by then. An old commune's recognition counts in the provinces it lay in until it was
+    merged (30/6/2025); after that the xã of the new map count, by their own decisions."""
+
+    params = (NTM_LEVEL,)
+
+    def numerator(self, params, denominator):
+        return standing(params["level"])
+
+
+class NtmRecognised(Rule):
+    """Xã recognised at a new-rural level in the year, by the date of the decision ("có thêm 23 xã
+    đạt chuẩn"): each xã once, whatever became of the recognition since."""
+
+    params = (NTM_LEVEL,)
+    shape = Indicator.Shape.FLOW
+
+    def numerator(self, params, denominator):
+        return Part(NTM_DECIDED, Q(level=params["level"]), DISTINCT, "commune")
+
+
+class NtmShare(Rule):
+    """Share of xã at a new-rural level (or higher) at the year's end, over the xã of the area then
+    (`communes`), or over the xã at standard then (`ntm_communes`): "40% of NTM communes advanced"
+    is a share whose denominator is itself a subset, which the target page says."""
+
+    params = (NTM_LEVEL,)
+    denominators = (Target.Denominator.COMMUNES, Target.Denominator.NTM_COMMUNES)
+    shape = Indicator.Shape.SHARE
+    combine = staticmethod(share)
+
+    def refusals(self, values):
+        over_standard = not values["denominators"] or Target.Denominator.NTM_COMMUNES in values["denominators"]
+        if values["level"] == STANDARD and over_standard:
+            return {
+                "level": _(
+                    "Tỷ lệ xã đạt chuẩn trên chính các xã đạt chuẩn luôn là 100%: chọn mức nâng cao hoặc kiểu mẫu, "
+                    "hoặc chỉ dùng mẫu số “Số xã trên địa bàn”."
+                )
+            }
+        return {}
+
+    def numerator(self, params, denominator):
+        return standing(params["level"])
+
+    def denominator(self, params, denominator):
+        if denominator == Target.Denominator.NTM_COMMUNES:
+            label = _("xã đạt chuẩn nông thôn mới cuối năm: mẫu số chỉ gồm các xã đã đạt chuẩn, không phải mọi xã")
+            return standing(STANDARD, label)
+        return Standing(XA, label=_("xã trên địa bàn cuối năm (không tính phường, thị trấn)"))
+
+
 ACTIVE_RULE = Active()
 RULES: dict[str, Rule] = {
     Indicator.Rule.FOUNDED: Founded(),
@@ -705,10 +1218,15 @@ RULES: dict[str, Rule] = {
     Indicator.Rule.AVERAGE_REVENUE: AverageRevenue(),
     Indicator.Rule.AVERAGE_INCOME: AverageIncome(),
     Indicator.Rule.MEMBERS: Members(),
+    Indicator.Rule.AVERAGE_FIGURE: AverageFigure(),
+    Indicator.Rule.SIZE_COUNT: SizeCount(),
     Indicator.Rule.SIZE_SHARE: SizeShare(),
     Indicator.Rule.LINKED_SHARE: LinkedShare(),
     Indicator.Rule.ALLIANCE_SHARE: AllianceShare(),
     Indicator.Rule.TRAINED_SHARE: TrainedShare(),
     Indicator.Rule.NTM13_COMMUNES: Ntm13Communes(),
     Indicator.Rule.OFFICERS_TRAINED_SHARE: OfficersTrainedShare(),
+    Indicator.Rule.NTM_COMMUNES: NtmCommunes(),
+    Indicator.Rule.NTM_RECOGNISED: NtmRecognised(),
+    Indicator.Rule.NTM_SHARE: NtmShare(),
 }

@@ -11,15 +11,18 @@ Recompute, never increment: running it twice gives the same rows.
 """
 
 import datetime
+import logging
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cooperatives.models import MERGER_DATE, AdminUnit, UnitLineage
-from plans.evaluation import Result, evaluate
+from plans.evaluation import Result, YearResult, evaluate
 from plans.models import (
     EnteredValue,
     Indicator,
@@ -30,7 +33,9 @@ from plans.models import (
     RecomputeSchedule,
     Target,
 )
-from plans.rules import RULES, Aggregates, Measure
+from plans.rules import RULES, Aggregates, IndicatorError, Measure, reason_of
+
+logger = logging.getLogger(__name__)
 
 PROGRESS_FIELDS = ["year", "actual", "ratio", "expected", "numerator", "denominator", "band", "status", "explanation"]
 SNAPSHOT_FIELDS = ["actual", "ratio", "status"]
@@ -45,13 +50,47 @@ def progress_recompute(*, targets=None, today: datetime.date | None = None) -> i
     targets = list(chosen.select_related("indicator", "area").defer("wording", "note", "indicator__description"))
     if not targets:
         return 0
-    measures = measures_for(targets, today)
-    results = {target.pk: evaluate(target, measures[target.pk], today) for target in targets}
+    failures: dict[int, str] = {}
+    measures = measures_for(targets, today, failures)
+    results = {target.pk: _judged(target, measures[target.pk], today, failures) for target in targets}
+    _log_failures(targets, failures)
     with transaction.atomic():
         _store(targets, results, today)
         if everything:
             RecomputeSchedule.objects.update_or_create(pk=1, defaults={"last_full_at": timezone.now()})
     return len(targets)
+
+
+def _judged(target: Target, measures, today, failures: dict[int, str]) -> Result:
+    """The target judged on its figures, or, when they could not be computed (or judged), the
+    status "error" with the reason, for every year of its period so far."""
+    if target.pk not in failures:
+        try:
+            return evaluate(target, measures, today)
+        except Exception as error:
+            failures[target.pk] = reason_of(error)
+    years = [YearResult(year, status=Progress.Status.ERROR) for year in _period_so_far(target, today)]
+    return Result(Progress.Status.ERROR, explanation={"error": failures[target.pk]}, years=years)
+
+
+def _period_so_far(target: Target, today) -> range:
+    return range(target.year_from, max(target.year_from, min(target.year_to, today.year)) + 1)
+
+
+def _log_failures(targets, failures: dict[int, str]) -> None:
+    """One line per recompute, naming each indicator that failed and why."""
+    if not failures:
+        return
+    by_indicator = defaultdict(set)
+    for target in targets:
+        if target.pk in failures:
+            by_indicator[target.indicator.code].add(failures[target.pk])
+    logger.error(
+        "recompute: %d of %d targets could not be computed: %s",
+        len(failures),
+        len(targets),
+        "; ".join(f"{code}: {' / '.join(sorted(reasons))}" for code, reasons in sorted(by_indicator.items())),
+    )
 
 
 def progress_recompute_pending(*, today: datetime.date | None = None) -> int:
@@ -62,7 +101,7 @@ def progress_recompute_pending(*, today: datetime.date | None = None) -> int:
         if not pending:
             return 0
         count = progress_recompute(targets=Target.objects.filter(_affected(pending)), today=today)
-        PendingRecompute.objects.filter(pk__in=[pk for pk, _, _ in pending]).delete()
+        PendingRecompute.objects.filter(pk__in=[row[0] for row in pending]).delete()
         RecomputeSchedule.objects.filter(pk=1).update(last_run_at=timezone.now())
     return count
 
@@ -84,6 +123,7 @@ RATING_RULES = [
     Indicator.Rule.NTM13_COMMUNES,
 ]
 ACTION_RULES = [Indicator.Rule.SUPPORT_ACTIONS, Indicator.Rule.TRAINED_SHARE]
+NTM_RULES = [Indicator.Rule.NTM_COMMUNES, Indicator.Rule.NTM_RECOGNISED, Indicator.Rule.NTM_SHARE]
 READERS = {
     PendingRecompute.Source.ORGANISATIONS: Q(indicator__method=Indicator.Method.DERIVED),
     PendingRecompute.Source.ALLIANCE: Q(
@@ -92,6 +132,7 @@ READERS = {
     PendingRecompute.Source.FIGURES: Q(indicator__rule__in=FIGURE_RULES),
     PendingRecompute.Source.RATINGS: Q(indicator__rule__in=RATING_RULES),
     PendingRecompute.Source.ACTIONS: Q(indicator__rule__in=ACTION_RULES),
+    PendingRecompute.Source.NTM: Q(indicator__rule__in=NTM_RULES),
     PendingRecompute.Source.ENTERED: Q(indicator__method=Indicator.Method.MANUAL),
     PendingRecompute.Source.TARGETS: Q(),
 }
@@ -100,7 +141,7 @@ READERS = {
 def _affected(pending) -> Q:
     """Targets whose area holds a changed place and whose indicator reads the changed source."""
     places = defaultdict(list)
-    for _, area, source in pending:
+    for _pk, area, source in pending:
         places[source].append(area)
     affected = Q(pk__in=[])
     for source, areas in places.items():
@@ -112,17 +153,24 @@ def _affected(pending) -> Q:
 # Measuring --------------------------------------------------------------------------------
 
 
-def measures_for(targets: list[Target], today: datetime.date) -> dict[int, dict[int, Measure]]:
-    """Each target's indicator values, by year, from the year before its period to its last year."""
+def measures_for(targets: list[Target], today: datetime.date, failures: dict | None = None):
+    """Each target's indicator values, by year, from the year before its period to its last year.
+
+    A target whose indicator cannot be computed gets no values, and its reason in `failures`
+    (target id → reason): every other target is still measured."""
+    failures = {} if failures is None else failures
     first = min(t.year_from for t in targets) - 1
     last = min(max(t.year_to for t in targets), today.year)
-    # A rule this code does not know (an indicator catalogue newer than the code) measures
-    # nothing: its targets have no data, and the others are still recomputed.
-    derived = [t for t in targets if t.indicator.method == Indicator.Method.DERIVED and t.indicator.rule in RULES]
+    derived = [t for t in targets if t.indicator.method == Indicator.Method.DERIVED]
     manual = [t for t in targets if t.indicator.method == Indicator.Method.MANUAL]
     result = {target.pk: {} for target in targets}
-    result.update(derived_measures(derived, first, last) if derived else {})
-    result.update(entered_measures(manual, first, last) if manual else {})
+    if derived:
+        result.update(derived_measures(derived, first, last, failures))
+    if manual:
+        try:
+            result.update(entered_measures(manual, first, last))
+        except Exception as error:
+            failures.update({target.pk: reason_of(error) for target in manual})
     return result
 
 
@@ -135,34 +183,60 @@ def _key(target: Target) -> str:
     return f"i{target.indicator_id}_{target.denominator or 'default'}"
 
 
-def derived_measures(targets, first, last) -> dict[int, dict[int, Measure]]:
+def rule_of(indicator: Indicator):
+    """The rule that measures a derived indicator (an indicator catalogue can be newer than the
+    code: a rule added on another branch is refused, never guessed)."""
+    if indicator.rule not in RULES:
+        message = _("Quy tắc tính “%(rule)s” không có trong phiên bản này của phần mềm.") % {"rule": indicator.rule}
+        raise IndicatorError(message)
+    return RULES[indicator.rule]
+
+
+def derived_measures(targets, first, last, failures: dict) -> dict[int, dict[int, Measure]]:
     """Each derived target's figures by year. A target with a deadline reads its deadline's year
     as of that day, from one more pass over the sources per deadline (rows dated after it left
     out: organisations by founding, dissolution or alliance joining, support actions by their
     date); yearly figures and ratings have no day and stay the year's."""
-    result = _derived_measures(targets, first, last)
+    result = _derived_measures(targets, first, last, failures)
     by_deadline = defaultdict(list)
     for target in targets:
+        if target.pk in failures:
+            continue
         if target.deadline and target.year_from <= target.deadline.year <= min(last, target.year_to):
             by_deadline[target.deadline].append(target)
     for deadline, cut in by_deadline.items():
-        as_of = _derived_measures(cut, first, deadline.year, cutoff=deadline)
+        as_of = _derived_measures(cut, first, deadline.year, failures, cutoff=deadline)
         for target in cut:
-            result[target.pk][deadline.year] = as_of[target.pk][deadline.year]
+            if target.pk in failures:
+                result[target.pk] = {}
+            else:
+                result[target.pk][deadline.year] = as_of[target.pk][deadline.year]
     return result
 
 
-def _derived_measures(targets, first, last, cutoff=None) -> dict[int, dict[int, Measure]]:
+def _derived_measures(targets, first, last, failures: dict, cutoff=None) -> dict[int, dict[int, Measure]]:
+    """The figures of every target, each key (indicator and denominator) registered and measured
+    on its own: a failure is recorded for its targets and stops no other."""
     agg = Aggregates(list({t.area_id: t.area for t in targets}.values()), first, last, cutoff)
-    for target in targets:
-        RULES[target.indicator.rule].need(agg, target.indicator.rule_params, target.denominator, _key(target))
+    for target in {_key(t): t for t in targets}.values():
+        with agg.owning(_key(target)):
+            indicator, rule = target.indicator, rule_of(target.indicator)
+            rule.check(indicator.rule_params, target.denominator)
+            rule.need(agg, indicator.rule_params, target.denominator, _key(target))
     result = {}
     for target in targets:
-        rule, params = RULES[target.indicator.rule], target.indicator.rule_params
-        result[target.pk] = {
-            year: rule.measure(agg, target.area_id, year, params, target.denominator, _key(target))
-            for year in _years(target, first, last)
-        }
+        key, indicator = _key(target), target.indicator
+        try:
+            if key in agg.failures:
+                raise IndicatorError(agg.failures[key])
+            rule, params = rule_of(indicator), indicator.rule_params
+            result[target.pk] = {
+                year: rule.measure(agg, target.area_id, year, params, target.denominator, key)
+                for year in _years(target, first, last)
+            }
+        except Exception as error:
+            failures[target.pk] = reason_of(error)
+            result[target.pk] = {}
     return result
 
 
@@ -294,3 +368,68 @@ def plan_save(*, form, targets, tasks):
         targets.save()
         tasks.save()
     return plan
+
+
+# Indicators -------------------------------------------------------------------------------
+
+PREVIEW_ROWS = 10
+
+
+@dataclass
+class Preview:
+    """An unsaved indicator computed for one place and year, with what makes its figure."""
+
+    area: AdminUnit
+    year: int
+    measure: Measure | None = None
+    rows: list = field(default_factory=list)  # a few of the organisations (or actions) counted
+    counted: int = 0
+    lists_actions: bool = False
+    denominator_label: str = ""
+    error: str = ""
+
+
+def indicator_preview(*, indicator: Indicator, area: AdminUnit, year: int, denominator: str = "") -> Preview:
+    """Compute `indicator` (saved or not) for `area` and `year` with the recompute's own machinery
+    (one Aggregates pass, the rule's Parts and their lists), writing nothing."""
+    preview = Preview(area, year)
+    try:
+        rule, params = rule_of(indicator), indicator.rule_params
+        rule.check(params, denominator)
+        agg = Aggregates([area], year, year)
+        rule.need(agg, params, denominator, "preview")
+        preview.measure = rule.measure(agg, area.pk, year, params, denominator, "preview")
+        numerator, below = rule.parts(params, denominator, year)
+        listed = numerator.listed(area, year)
+        preview.counted = listed.count()
+        preview.rows = list(listed.select_related(*_listed_relations(numerator))[:PREVIEW_ROWS])
+        preview.lists_actions = numerator.lists_actions
+        preview.denominator_label = str(getattr(below, "label", "") or "")
+    except Exception as error:
+        preview.error = reason_of(error)
+    return preview
+
+
+def _listed_relations(part) -> list[str]:
+    return ["organisation", "area"] if part.lists_actions else ["commune"]
+
+
+def indicator_save(*, form) -> Indicator:
+    """An indicator defined or corrected by an admin. The targets that read it are recomputed
+    after the commit (their figures may change with its rule or parameters)."""
+    from plans.tasks import recompute_indicator_progress  # the tasks call these services
+
+    with transaction.atomic():
+        indicator = form.save()
+        if indicator.targets.exists():
+            recompute_indicator_progress.delay_on_commit(indicator.pk)
+    return indicator
+
+
+def indicator_delete(*, indicator: Indicator) -> bool:
+    """Delete an indicator nothing reads; one that targets, results or entered figures use stays
+    (False)."""
+    if indicator.targets.exists() or indicator.results.exists() or indicator.entered_values.exists():
+        return False
+    indicator.delete()
+    return True

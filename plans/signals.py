@@ -25,7 +25,12 @@ COALESCE_SECONDS = 1
 logger = logging.getLogger(__name__)
 
 Source = PendingRecompute.Source
-REGISTRY_SOURCES = {"figures": Source.FIGURES, "ratings": Source.RATINGS, "actions": Source.ACTIONS}
+REGISTRY_SOURCES = {
+    "figures": Source.FIGURES,
+    "ratings": Source.RATINGS,
+    "actions": Source.ACTIONS,
+    "ntm": Source.NTM,
+}
 OWN_SOURCES = {EnteredValue: Source.ENTERED, Target: Source.TARGETS}
 
 # The organisation columns the rules read; an edit of any other (name, address…) moves no figure.

@@ -1,11 +1,11 @@
-"""The hand-entered figures behind a manual target."""
+"""The hand-entered figures behind a manual target; the catalogue of indicators."""
 
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from coop_tracker.lib.tables import Table
 from plans.figures import number
-from plans.models import EnteredValue
+from plans.models import EnteredValue, Indicator
 
 
 class EnteredValueTable(Table):
@@ -33,3 +33,19 @@ class EnteredValueListTable(EnteredValueTable):
 
     class Meta(EnteredValueTable.Meta):
         fields = ("as_of", "indicator", "area", "value", "source", "entered_by", "entered_at")
+
+
+class IndicatorTable(Table):
+    """The indicators, each leading to its form, with how many targets read it."""
+
+    name_vi = tables.Column(verbose_name=_("Tên"), linkify=("indicator_update", {"pk": tables.A("pk")}))
+    in_use = tables.Column(verbose_name=_("Số mục tiêu dùng"))
+
+    class Meta:
+        model = Indicator
+        fields = ("name_vi", "code", "method", "rule", "unit", "shape", "in_use")
+        template_name = "django_tables2/bootstrap5-responsive.html"
+        attrs = {"class": "table table-sm table-striped align-middle"}
+
+    def render_name_vi(self, record):
+        return record.name

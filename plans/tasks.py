@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from plans.models import Target
 from plans.services import progress_recompute, progress_recompute_pending
 
 
@@ -19,3 +20,10 @@ def recompute_pending_progress():
 def recompute_all_progress():
     """Recompute every target. Run nightly by the beat schedule (settings.CELERY_BEAT_SCHEDULE)."""
     return progress_recompute()
+
+
+@shared_task(acks_late=True)
+def recompute_indicator_progress(indicator_id):
+    """Recompute the targets of one indicator. Queued after an admin saves an indicator that
+    targets use (its rule or parameters may have changed every one of their figures)."""
+    return progress_recompute(targets=Target.objects.filter(indicator=indicator_id))

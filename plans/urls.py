@@ -14,4 +14,8 @@ urlpatterns = [
     path("entries/new/", views.entered_value_form, name="entered_value_create"),
     path("entries/<int:pk>/", views.entered_value_form, name="entered_value_update"),
     path("provinces/<str:code>/", views.province_detail, name="province_detail"),
+    path("indicators/", views.indicator_list, name="indicator_list"),
+    path("indicators/new/", views.indicator_form, name="indicator_create"),
+    path("indicators/<int:pk>/edit/", views.indicator_form, name="indicator_update"),
+    path("indicators/<int:pk>/delete/", views.indicator_remove, name="indicator_delete"),
 ]

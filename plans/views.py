@@ -9,25 +9,40 @@ import hashlib
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from accounts.permissions import get_editable_or_404, get_visible_or_404, require_registry_editor, visible
+from accounts.permissions import (
+    get_editable_or_404,
+    get_visible_or_404,
+    require_admin,
+    require_registry_editor,
+    visible,
+)
 from coop_tracker.lib.history import history_of
 from cooperatives.charts import founded_chart, history_chart, rating_chart, registry_numbers
-from cooperatives.models import AdminUnit, Organisation, Rating, YearlyFigures
-from cooperatives.tables import CountedOrganisationTable, SupportActionTable
+from cooperatives.models import AdminUnit, NtmRecognition, Organisation, Rating, SupportAction, YearlyFigures
+from cooperatives.tables import CommuneTable, CountedOrganisationTable, NtmRecognitionTable, SupportActionTable
 from plans import charts
 from plans.exports import progress_report_workbook
 from plans.filters import OverviewFilter
-from plans.forms import EnteredValueForm, PlanForm, TargetFormSet, TaskFormSet, TaskStatusForm
+from plans.forms import (
+    EnteredValueForm,
+    IndicatorForm,
+    PlanForm,
+    TargetFormSet,
+    TaskFormSet,
+    TaskStatusForm,
+    plan_area_choices,
+)
 from plans.models import EnteredValue, Indicator, Plan, Progress, RecomputeSchedule, Target, Task
-from plans.rules import RULES
-from plans.services import plan_save
-from plans.tables import EnteredValueListTable, EnteredValueTable
+from plans.services import indicator_delete, indicator_preview, indicator_save, plan_save, rule_of
+from plans.tables import EnteredValueListTable, EnteredValueTable, IndicatorTable
 
 ROWS_PER_PAGE = 20
 # A national leader has hundreds of targets in force: a page shows a few plans in full, and
@@ -103,13 +118,14 @@ def plan_form(request, pk=None):
     if pk and not plan.is_editable_by(request.user):
         raise PermissionDenied
     data = request.POST or None
-    form = PlanForm(data, instance=plan, user=request.user)
+    areas = plan_area_choices(request.user)  # once for the plan and every target row
+    form = PlanForm(data, instance=plan, user=request.user, area_choices=areas)
     targets = TargetFormSet(
         data,
         instance=plan,
         prefix="targets",
         queryset=Target.objects.select_related("indicator", "area"),
-        form_kwargs={"user": request.user, "plan": plan},
+        form_kwargs={"user": request.user, "plan": plan, "area_choices": areas},
     )
     tasks = TaskFormSet(data, instance=plan, prefix="tasks")
     # Every part is checked, so that all the errors show at once.
@@ -178,19 +194,19 @@ def _inputs_table(request, target, progress):
         # Who entered a figure and from what source is for the accounts of its place (as /entries/).
         entered = visible(EnteredValue.objects.behind(target), request.user)
         return _paginated(request, EnteredValueTable(entered)), None
-    if target.indicator.rule not in RULES:
-        return None, None  # measured by a rule this code does not know (plans.services.measures_for)
+    if progress is not None and progress.status == Progress.Status.ERROR:
+        return None, None  # its figure could not be computed: the page says why (plans.services)
     year = progress.year if progress and progress.year else target.year_to
-    rule, params = RULES[target.indicator.rule], target.indicator.rule_params
-    numerator, denominator = rule.parts(params, target.denominator, year)
+    try:
+        rule, params = rule_of(target.indicator), target.indicator.rule_params
+        numerator, denominator = rule.parts(params, target.denominator, year)
+    except Exception:
+        return None, None  # broken since the last recompute, which will say so
     chosen = "denominator" if request.GET.get("list") == "denominator" and denominator is not None else "numerator"
     part = denominator if chosen == "denominator" else numerator
     cutoff = target.deadline if target.deadline and target.deadline.year == year else None
-    rows = visible(part.listed(target.area, year, cutoff), request.user)
-    if part.lists_actions:
-        table = SupportActionTable(rows.select_related("organisation", "area"))
-    else:
-        table = CountedOrganisationTable(rows.select_related("commune"))
+    rows = visible_rows(part.listed(target.area, year, cutoff), request.user)
+    table = _listed_table(rows)
     listing = {
         "year": year,
         "cutoff": cutoff,
@@ -198,8 +214,28 @@ def _inputs_table(request, target, progress):
         "has_denominator": denominator is not None,
         "denominator_label": getattr(denominator, "label", ""),
         "part": part,
+        "what": LISTED.get(rows.model, "organisations"),
     }
     return _paginated(request, table), listing
+
+
+LISTED = {SupportAction: "actions", NtmRecognition: "recognitions", AdminUnit: "communes"}
+
+
+def visible_rows(rows, user):
+    """The listed rows the account may read; xã (a denominator of communes) are public places."""
+    return rows if rows.model is AdminUnit else visible(rows, user)
+
+
+def _listed_table(rows):
+    """The table of what a figure counted: organisations, support actions, recognitions or xã."""
+    if rows.model is SupportAction:
+        return SupportActionTable(rows.select_related("organisation", "area"))
+    if rows.model is NtmRecognition:
+        return NtmRecognitionTable(rows.select_related("commune"))
+    if rows.model is AdminUnit:
+        return CommuneTable(rows.select_related("parent"))
+    return CountedOrganisationTable(rows.select_related("commune"))
 
 
 def _paginated(request, table):
@@ -227,6 +263,63 @@ def entered_value_form(request, pk=None):
     return render(request, "plans/entered_value_form.html", {"form": form, "value": value, "history": history})
 
 
+def indicator_list(request):
+    """The catalogue of indicators, shipped and defined here, with how many targets read each."""
+    require_admin(request.user)
+    indicators = Indicator.objects.annotate(in_use=Count("targets"))
+    words = request.GET.get("q", "").strip()
+    if words:
+        indicators = indicators.filter(
+            Q(name_vi__icontains=words) | Q(name_en__icontains=words) | Q(code__icontains=words)
+        )
+    table = IndicatorTable(indicators.order_by("method", "name_vi"))
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "plans/indicator_list.html", {"table": table, "q": words})
+
+
+def indicator_form(request, pk=None):
+    """An admin defines or corrects an indicator; "Xem trước" computes the unsaved one for a place
+    and year without saving."""
+    require_admin(request.user)
+    indicator = get_object_or_404(Indicator, pk=pk) if pk else Indicator(method=Indicator.Method.DERIVED)
+    form = IndicatorForm(request.POST or None, instance=indicator, user=request.user)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" not in request.POST:
+            saved = indicator_save(form=form)
+            messages.success(request, _("Đã lưu chỉ tiêu %(name)s.") % {"name": saved.name})
+            return redirect("indicator_list")
+        preview = _preview(request, form)
+    context = {"form": form, "indicator": indicator, "preview": preview, "in_use": _in_use(indicator)}
+    return render(request, "plans/indicator_form.html", context)
+
+
+def _preview(request, form):
+    area = form.cleaned_data.get("preview_area") or AdminUnit.objects.get(level=AdminUnit.Level.NATION)
+    year = form.cleaned_data.get("preview_year") or timezone.localdate().year - 1
+    if form.instance.is_manual:
+        return {"manual": True, "area": area, "year": year}
+    denominator = form.cleaned_data.get("preview_denominator") or ""
+    return indicator_preview(indicator=form.instance, area=area, year=year, denominator=denominator)
+
+
+def _in_use(indicator) -> int:
+    return indicator.targets.count() if indicator.pk else 0
+
+
+@require_POST
+def indicator_remove(request, pk):
+    """Delete an indicator nothing reads; one in use is refused (409) and stays."""
+    require_admin(request.user)
+    indicator = get_object_or_404(Indicator, pk=pk)
+    if indicator_delete(indicator=indicator):
+        messages.success(request, _("Đã xóa chỉ tiêu %(name)s.") % {"name": indicator.name})
+        return redirect("indicator_list")
+    form = IndicatorForm(instance=indicator, user=request.user)
+    context = {"form": form, "indicator": indicator, "in_use": _in_use(indicator), "refused": True}
+    return render(request, "plans/indicator_form.html", context, status=409)
+
+
 def task_status(request, pk):
     """Staff say where a task of a plan about their province stands."""
     task = get_editable_or_404(Task.objects.select_related("plan"), request.user, pk=pk)
@@ -242,6 +335,8 @@ def province_detail(request, code):
     """A province of today's map, or with ?structure=63 one of the 63 before 1/7/2025: its registry
     in numbers, trends and plans, and where it came from or went in 2025."""
     structure = request.GET.get("structure", AdminUnit.Structure.FROM_2025)
+    if structure not in AdminUnit.Structure.values:
+        raise Http404  # not a map this registry knows (nor text PostgreSQL could hold: "\x00")
     province = get_visible_or_404(AdminUnit.objects.provinces(), request.user, structure=structure, code=code)
     organisations = visible(Organisation.objects.in_place(province), request.user)
     ratings = list(Rating.objects.counted().of_organisations(organisations.cooperatives()).level_counts_by_year())

@@ -40,3 +40,20 @@ def test_a_load_balancer_checks_it_over_plain_http_in_production(client, setting
     settings.SECURE_SSL_REDIRECT = True
     assert client.get(reverse("health")).status_code == 200
     assert client.get(reverse("login")).status_code == 301
+
+
+def test_it_counts_the_targets_in_error_and_says_which_indicators_to_admins_only(client):
+    from accounts.models import User
+    from plans.models import Indicator, Target
+    from plans.services import progress_recompute
+
+    founded = Target.objects.get(wording="Thành lập mới 35 HTX")
+    Indicator.objects.filter(pk=founded.indicator_id).update(rule="rule_of_tomorrow")
+    progress_recompute(targets=Target.objects.filter(indicator=founded.indicator_id))
+    body = client.get(reverse("health")).json()
+    assert body["targets_in_error"] == Target.objects.filter(indicator=founded.indicator_id).count() >= 2
+    assert "indicator_errors" not in body and "rule_of_tomorrow" not in str(body)
+    client.force_login(User.objects.get(username="admin"))
+    [error] = client.get(reverse("health")).json()["indicator_errors"]
+    assert error["indicator"] == "htx_founded" and error["targets"] == body["targets_in_error"]
+    assert "rule_of_tomorrow" in error["reasons"][0]

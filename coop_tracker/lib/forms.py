@@ -1,28 +1,32 @@
 """Form pieces every app's forms use: a fast drop-down, numbers typed the Vietnamese way, Bootstrap's classes."""
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 
 class PlainSelect(forms.Select):
     """A drop-down written in Python. Django renders each option through two templates, which
-    for the few hundred options of a filter form cost about 10 ms of every page."""
+    for the few hundred options of a filter form cost about 10 ms of every page. Grouped choices
+    ((label, [(value, label), …]), …) become <optgroup>s."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (o["value"], " selected" if o["selected"] else "", o["label"])
-                for _, group, _ in widget["optgroups"]
-                for o in group
-            ),
-        )
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), options)
+        parts = []
+        for group_name, group, _index in widget["optgroups"]:
+            options = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((o["value"], " selected" if o["selected"] else "", o["label"]) for o in group),
+            )
+            parts.append(
+                format_html('<optgroup label="{}">{}</optgroup>', group_name, options) if group_name else options
+            )
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), mark_safe("".join(parts)))
 
 
 class LocalDecimalField(forms.DecimalField):
@@ -33,6 +37,11 @@ class LocalDecimalField(forms.DecimalField):
     widget = forms.TextInput(attrs={"inputmode": "decimal"})
     THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
 
+    def prepare_value(self, value):
+        """A stored number shown back the way it was typed here (60, 65.000.000, 12,5), not as the
+        database keeps it (60.0000); what was just typed is shown as typed."""
+        return written(value) if isinstance(value, Decimal) else value
+
     def to_python(self, value):
         if isinstance(value, str):
             value = re.sub(r"\s", "", value)
@@ -41,6 +50,24 @@ class LocalDecimalField(forms.DecimalField):
             elif self.THOUSANDS.fullmatch(value):
                 value = value.replace(".", "")
         return super().to_python(value)
+
+
+def written(value: Decimal) -> str:
+    """A number the Vietnamese way: dots group thousands, a comma before decimals, no trailing zeros."""
+    whole, _dot, fraction = format(abs(value), "f").partition(".")
+    fraction = fraction.rstrip("0")
+    text = f"{int(whole):,}".replace(",", ".") + ("," + fraction if fraction else "")
+    return ("-" + text) if value < 0 else text
+
+
+class LocalDateField(forms.DateField):
+    """A date as written here, dd/mm/yyyy (30/09/2020; also with "-" or ".", or 2020-09-30 as a
+    browser's date picker sends it), and shown back the same way."""
+
+    input_formats = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+    widget = forms.DateInput(
+        format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+    )
 
 
 def style_fields(fields, size=""):

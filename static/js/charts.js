@@ -10,6 +10,7 @@
     off_track: "#fd7e14",
     missed: "#dc3545",
     no_data: "#6c757d",
+    error: "#6f42c1",
   };
   const RATING_COLOURS = {
     good: "#198754",

@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.services import api_token_create
-from cooperatives.models import RegistryImport, SupportAction
+from cooperatives.models import AdminUnit, NtmRecognition, RegistryImport, SupportAction
 from plans.models import EnteredValue, Indicator, Task
 from tests.factories import (
     OrganisationFactory,
@@ -135,9 +135,22 @@ MATRIX = [
         Expect(admin=404, staff=(302, 404), leader=403, leader_province=403, methods=("post",)),
         lambda r: {"pk": r.upload.pk},
     ),
+    ("commune_list", READ, None),
+    ("commune_detail", READ_SCOPED, lambda r: {"pk": r.xa.pk}),
+    ("ntm_recognition_create", EDIT_SCOPED, lambda r: {"pk": r.xa.pk}),
+    ("ntm_recognition_update", EDIT_SCOPED, lambda r: {"pk": r.xa.pk, "ntm_pk": r.ntm.pk}),
     ("support_action_list", READ, None),
     ("support_action_create", EDIT, None),
     ("support_action_update", EDIT_SCOPED, lambda r: {"pk": r.support_action.pk}),
+    ("indicator_list", ADMIN_PAGE, None),
+    ("indicator_create", ADMIN_FORM, None),
+    ("indicator_update", ADMIN_FORM, lambda r: {"pk": r.target.indicator_id}),
+    # An indicator that targets read cannot be deleted: refused (409), and it stays.
+    (
+        "indicator_delete",
+        Expect(admin=409, staff=403, leader=403, leader_province=403, methods=("post",)),
+        lambda r: {"pk": r.target.indicator_id},
+    ),
     ("account_list", ADMIN_PAGE, None),
     ("account_create", ADMIN_FORM, None),
     ("account_detail", ADMIN_PAGE, lambda r: {"pk": r.account.pk}),
@@ -212,7 +225,12 @@ def make_records(code):
     organisation = OrganisationFactory(commune=commune(code))
     plan = PlanFactory(area=place)
     manual = Indicator.objects.filter(method=Indicator.Method.MANUAL).first()
+    xa = AdminUnit.objects.communes().filter(kind="commune").of_structure("34").inside(place).order_by("code")[0]
     return SimpleNamespace(
+        xa=xa,
+        ntm=NtmRecognition.objects.create(
+            commune=xa, level="standard", decision_number="1/QĐ-UBND", decided_on=datetime.date(2025, 12, 1)
+        ),
         province=place,
         organisation=organisation,
         figures=YearlyFiguresFactory(organisation=organisation),

@@ -36,3 +36,25 @@ def test_words_are_refused_in_vietnamese():
 def test_any_whole_number_written_the_vietnamese_way_reads_back(number):
     written = f"{number:,}".replace(",", ".")
     assert LocalDecimalField(max_digits=20, decimal_places=0).clean(written) == number
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        (Decimal("60.0000"), "60"),
+        (Decimal("65000000.0000"), "65.000.000"),
+        (Decimal("12.5000"), "12,5"),
+        (Decimal("1234.5600"), "1.234,56"),
+        (Decimal("-3000"), "-3.000"),
+        (Decimal("0.0000"), "0"),
+    ],
+)
+def test_a_stored_number_is_shown_back_as_people_type_it(stored, shown):
+    assert LocalDecimalField().prepare_value(stored) == shown
+    assert LocalDecimalField().prepare_value("60,00") == "60,00"  # what was just typed, as typed
+
+
+@given(st.decimals(min_value=-(10**12), max_value=10**12, places=4, allow_nan=False, allow_infinity=False))
+def test_a_number_shown_back_reads_back_the_same(number):
+    field = LocalDecimalField(max_digits=20, decimal_places=4)
+    assert field.clean(field.prepare_value(number)) == number

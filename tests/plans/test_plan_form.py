@@ -1,6 +1,11 @@
 """Staff enter a plan of their province from its document: the plan, its targets and tasks."""
 
+import datetime
+import re
+from html import unescape
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
@@ -190,3 +195,69 @@ def test_a_plan_needs_a_place_or_the_documents_words_for_it(client):
     staff = logged_in(client, "canbo.bacninh")
     data = {**plan_post(province("24")), "area": "", "area_label": "Một huyện"}
     assert "area" in staff.post(reverse("plan_create"), data).context["form"].errors  # staff plan for their province
+
+
+def test_on_a_new_install_the_first_admin_enters_a_national_plan_on_the_shipped_catalogue(client, monkeypatch):
+    """Nothing but `migrate` (the provinces, the catalogue) and `createsuperuser`."""
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "quan-tri-dau-tien-2026")
+    call_command("createsuperuser", username="quantri", email="qt@example.org", interactive=False, verbosity=0)
+    admin = User.objects.get(username="quantri")
+    assert (admin.role, admin.province, admin.can_edit_registry) == (User.Role.ADMIN, None, True)
+    client.force_login(admin)
+    nation = AdminUnit.objects.get(level=AdminUnit.Level.NATION)
+    active = founded(wording="Cả nước có 40.000 HTX đang hoạt động", period="year", year_from="2026", year_to="2026")
+    active.update(indicator=Indicator.objects.get(code="htx_active").pk, value="40.000")
+    response = client.post(reverse("plan_create"), plan_post(nation, t0=active))
+    assert response.status_code == 302
+    target = Plan.objects.get(title="Kế hoạch phát triển HTX giai đoạn 2026–2030").targets.get()
+    assert (target.area, target.indicator.code, target.value) == (nation, "htx_active", 40000)
+
+
+def area_select(html) -> str:
+    return re.search(r'<select name="area"[^>]*>(.*?)</select>', html, re.S).group(0)
+
+
+def test_the_area_list_starts_with_the_account_s_province_then_its_old_provinces_then_districts(client):
+    html = area_select(logged_in(client, "canbo.bacninh").get(reverse("plan_create")).content.decode())
+    assert "data-searchable" in html
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', html, re.S)
+    labels = [unescape(label) for label, _options in groups]
+    assert labels[:2] == ["Tỉnh/thành phố của tài khoản", "Các tỉnh cũ hợp thành (trước 1/7/2025)"]
+    assert re.findall(r">([^<]+)</option>", groups[0][1]) == ["Tỉnh Bắc Ninh"]
+    assert [unescape(n) for n in re.findall(r">([^<]+)</option>", groups[1][1])] == [
+        "Tỉnh Bắc Giang (cũ)",
+        "Tỉnh Bắc Ninh (cũ)",
+    ]
+    assert labels[2:] == ["Quận/huyện của Tỉnh Bắc Giang (cũ)", "Quận/huyện của Tỉnh Bắc Ninh (cũ)"]
+    yen_the = AdminUnit.objects.get(level="district", structure="63", full_name="Huyện Yên Thế")
+    assert f'<option value="{yen_the.pk}">Huyện Yên Thế (không còn từ 1/7/2025)</option>' in unescape(html)
+
+
+def test_for_an_admin_the_nation_comes_first_then_today_s_provinces_then_the_old_ones(client):
+    html = area_select(logged_in(client, "admin").get(reverse("plan_create")).content.decode())
+    labels = [unescape(label) for label in re.findall(r'<optgroup label="([^"]+)">', html)]
+    assert labels[:3] == ["Toàn quốc", "Tỉnh/thành phố (từ 1/7/2025)", "Tỉnh/thành phố cũ (trước 1/7/2025)"]
+    assert len(labels) == 3 + 63  # the districts of each old province
+
+
+def test_saved_numbers_and_dates_come_back_as_they_were_typed(client):
+    staff = logged_in(client, "canbo.bacninh")
+    revenue = founded(
+        wording="Doanh thu bình quân đạt 65.000.000 đồng",
+        indicator=Indicator.objects.get(code="htx_average_revenue").pk,
+        period="year",
+        year_from="2026",
+        year_to="2026",
+        value="65.000.000",
+        deadline="30/09/2026",
+    )
+    data = plan_post(province("24"), t0=founded(value="60"), t1=revenue)
+    data["document_date"] = "15/03/2026"
+    assert staff.post(reverse("plan_create"), data).status_code == 302
+    plan = Plan.objects.get(title="Kế hoạch phát triển HTX giai đoạn 2026–2030")
+    assert plan.document_date == datetime.date(2026, 3, 15)
+    assert plan.targets.get(indicator__code="htx_average_revenue").deadline == datetime.date(2026, 9, 30)
+    html = staff.get(reverse("plan_update", args=[plan.pk])).content.decode()
+    for shown in ('value="60"', 'value="65.000.000"', 'value="30/09/2026"', 'value="15/03/2026"'):
+        assert shown in html
+    assert "60.0000" not in html and "65000000" not in html

@@ -175,6 +175,35 @@ def test_small_or_larger_starts_at_50_members(here):
     assert (small.value, small.numerator, small.denominator) == (D(75), 3, 4)
 
 
+def test_size_bands_count_htx_by_members_from_one_band_to_another(here):
+    area, communes = here
+    for members in (10, 49, 50, 300, 301, 1000, 1001):
+        figures(communes, 2022, members=members)
+    figures(communes, 2022, members=None)
+    figures(communes, 2022, sector="transport", members=60)
+    derived_indicator("micro_test", "size_count", "level", max_band="micro")
+    derived_indicator("small_medium_test", "size_count", "level", min_band="small", max_band="medium")
+    derived_indicator("large_test", "size_count", "level", min_band="large")
+    derived_indicator("agri_small_up_test", "size_share", "share", min_band="small", sector="agriculture")
+    assert measured("micro_test", area, 2022) == 2
+    assert measured("small_medium_test", area, 2022) == 5  # 50, 300, 301, 1000 and the transport HTX
+    assert measured("large_test", area, 2022) == 1
+    share = measure("agri_small_up_test", area, 2022, Target.Denominator.ACTIVE_HTX)
+    assert (share.numerator, share.denominator) == (5, 7)
+
+
+def test_an_average_of_any_yearly_figure_is_over_the_htx_that_reported_it(here):
+    area, communes = here
+    figures(communes, 2022, profit=D(300_000_000), members=10)
+    figures(communes, 2022, profit=D(100_000_000), members=30)
+    figures(communes, 2022, profit=None, members=50)
+    figures(communes, 2022, kind=THT, profit=D(900_000_000))
+    derived_indicator("profit_test", "average_figure", "level", field="profit")
+    derived_indicator("members_test", "average_figure", "level", field="members")
+    assert measured("profit_test", area, 2022) == D(200_000_000)
+    assert measured("members_test", area, 2022) == D(30)
+
+
 def test_linkage_is_over_agricultural_htx_only(here):
     area, communes = here
     figures(communes, 2022, linked_with_enterprise=True)
@@ -343,7 +372,7 @@ def test_officers_trained_share_counts_people_over_people_in_agricultural_htx(he
     figures(communes, 2024, key_officers=7, key_officers_trained=2)
     figures(communes, 2024, key_officers=4)  # trained not reported: left out of both
     figures(communes, 2024, sector="transport", key_officers=3, key_officers_trained=0)  # not agricultural
-    trained = measure("officers_trained_test", area, 2024, Target.Denominator.AGRICULTURAL_HTX)
+    trained = measure("officers_trained_test", area, 2024, Target.Denominator.KEY_OFFICERS)
     assert (trained.numerator, trained.denominator) == (7, 12)
 
 

@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from cooperatives.models import AdminUnit, Organisation, Rating
-from plans.models import Indicator, Progress, ProgressSnapshot, ProgressYear, Target
-from plans.services import progress_recompute
-from tests.factories import OrganisationFactory, commune
+from plans.models import Indicator, PendingRecompute, Progress, ProgressSnapshot, ProgressYear, Target
+from plans.rules import FOUNDED, RULES, SUM, Part, Rule
+from plans.services import progress_recompute, progress_recompute_pending
+from plans.signals import request_recompute
+from tests.factories import OrganisationFactory, PlanFactory, TargetFactory, commune
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 22)
@@ -135,12 +138,117 @@ def test_the_number_of_queries_does_not_grow_with_the_registry(recomputed):
     assert len(after) == len(before) < 40
 
 
-def test_a_rule_this_code_does_not_know_measures_nothing_and_stops_nothing(recomputed):
+def test_a_rule_this_code_does_not_know_is_an_error_for_its_targets_and_stops_nothing(recomputed):
     """An indicator catalogue can be newer than the code (a rule added on another branch)."""
     target = Target.objects.get(wording="Thành lập mới 35 HTX")
     Indicator.objects.filter(pk=target.indicator_id).update(rule="rule_of_tomorrow")
     progress_recompute(today=TODAY)
     unknown = Progress.objects.filter(target__indicator=target.indicator_id)
-    assert set(unknown.values_list("status", "actual")) == {(Progress.Status.NO_DATA, None)}
-    assert progress("Hàng năm thành lập mới ít nhất 50 HTX").actual is None  # the same indicator
+    assert set(unknown.values_list("status", "actual")) == {(Progress.Status.ERROR, None)}
+    assert "rule_of_tomorrow" in progress("Thành lập mới 35 HTX").explanation["error"]
+    assert progress("Hàng năm thành lập mới ít nhất 50 HTX").status == Progress.Status.ERROR  # the same indicator
     assert progress("Tỷ lệ HTX quy mô nhỏ trở lên tăng thêm 4%").actual is not None
+
+
+def golden_rows():
+    return {
+        p.target.wording: [p.status, None if p.actual is None else f"{p.actual:.4f}"]
+        for p in Progress.objects.select_related("target")
+    }
+
+
+def broken_rating_share_target():
+    """A rating share saved with no levels (rule_params = {}), bypassing every validation, with a
+    national target on it: what once made every recompute in the country fail."""
+    indicator = Indicator.objects.create(
+        code="broken_share",
+        name_vi="Tỷ lệ hỏng",
+        name_en="Broken share",
+        unit="percent",
+        shape="share",
+        method="derived",
+        rule="rating_share",
+        rule_params={"levels": ["good"]},
+    )
+    Indicator.objects.filter(pk=indicator.pk).update(rule_params={})
+    plan = PlanFactory(area=AdminUnit.objects.get(level="nation"), first_year=2024, last_year=2025)
+    return TargetFactory(
+        plan=plan,
+        area=plan.area,
+        indicator=indicator,
+        period="term",
+        year_from=2024,
+        year_to=2025,
+        denominator=Target.Denominator.RATED_HTX,
+        wording="Mục tiêu trên chỉ tiêu hỏng",
+    )
+
+
+def test_a_broken_indicator_is_an_error_with_its_reason_and_every_other_target_is_computed(caplog):
+    broken = broken_rating_share_target()
+    Progress.objects.all().delete()  # so that every row below was written by this recompute
+    caplog.set_level("ERROR", logger="plans.services")
+    progress_recompute(today=TODAY)
+    stored = Progress.objects.get(target=broken)
+    assert (stored.status, stored.actual) == (Progress.Status.ERROR, None)
+    assert "mức xếp loại" in stored.explanation["error"].lower()  # the rule's own check, in Vietnamese
+    assert set(broken.progress_years.values_list("status", flat=True)) == {Progress.Status.ERROR}
+    others = golden_rows()
+    del others[broken.wording]
+    assert others == json.loads(GOLDEN.read_text())  # every other target, as on any day
+    logged = [r for r in caplog.records if r.name == "plans.services" and r.levelname == "ERROR"]
+    assert len(logged) == 1 and "broken_share" in logged[0].getMessage()
+
+
+class SumOfNames(Rule):
+    """A rule whose numerator's SQL fails on PostgreSQL (a sum of text), though it builds."""
+
+    def numerator(self, params, denominator):
+        return Part(FOUNDED, Q(kind="htx"), SUM, "name")
+
+
+def test_a_query_that_fails_for_one_indicator_leaves_the_others_of_the_same_source(recomputed, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite sums text without complaint")
+    monkeypatch.setitem(RULES, "sum_of_names", SumOfNames())
+    indicator = Indicator.objects.create(
+        code="sum_of_names",
+        name_vi="Tổng tên",
+        name_en="Sum of names",
+        unit="count",
+        shape="flow",
+        method="derived",
+        rule="sum_of_names",
+    )
+    plan = Target.objects.get(wording="Thành lập mới 35 HTX").plan
+    broken = TargetFactory(plan=plan, area=plan.area, indicator=indicator, wording="Tổng các tên")
+    before = golden_rows()
+    progress_recompute(today=TODAY)
+    assert progress("Tổng các tên").status == Progress.Status.ERROR
+    assert progress("Tổng các tên").explanation["error"].startswith(("ProgrammingError", "DataError"))
+    after = golden_rows()
+    del after[broken.wording]
+    assert after == before  # "Thành lập mới 35 HTX" reads the same source, in the same query
+    assert progress("Thành lập mới 35 HTX").actual == 31
+
+
+def test_a_failure_in_the_transaction_of_a_drain_is_kept_to_its_indicator(recomputed, monkeypatch):
+    """The drain recomputes inside a transaction: a failed query must not end it for the others."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite sums text without complaint")
+    monkeypatch.setitem(RULES, "sum_of_names", SumOfNames())
+    indicator = Indicator.objects.create(
+        code="sum_of_names",
+        name_vi="Tổng tên",
+        name_en="Sum of names",
+        unit="count",
+        shape="flow",
+        method="derived",
+        rule="sum_of_names",
+    )
+    plan = Target.objects.get(wording="Thành lập mới 35 HTX").plan
+    TargetFactory(plan=plan, area=plan.area, indicator=indicator, wording="Tổng các tên")
+    request_recompute({plan.area_id}, PendingRecompute.Source.TARGETS)
+    assert progress_recompute_pending(today=TODAY) > 1
+    assert progress("Tổng các tên").status == Progress.Status.ERROR
+    assert progress("Thành lập mới 35 HTX").actual == 31

@@ -222,7 +222,9 @@ def judged(good_or_fair, status, monkeypatch):
         Progress.Status.NO_DATA: (closed_day, {}),
     }
     day, counts = cases[status]
-    monkeypatch.setattr(services, "measures_for", lambda targets, today: {good_or_fair.pk: share_measures(counts)})
+    monkeypatch.setattr(
+        services, "measures_for", lambda targets, today, failures=None: {good_or_fair.pk: share_measures(counts)}
+    )
     services.progress_recompute(targets=Target.objects.filter(pk=good_or_fair.pk), today=day)
     return Progress.objects.get(target=good_or_fair)
 
@@ -232,10 +234,11 @@ def explanation_on(page) -> str:
     return unescape(strip_tags(re.search(r'<p class="small mt-2 mb-0">(.*?)</p>', page, re.S).group(1))).strip()
 
 
+JUDGED = [status for status in Progress.Status.values if status != Progress.Status.ERROR]
 VIETNAMESE_WORDS = ["thực hiện", "mục tiêu", "Năm", "năm đạt", "không đạt", "Chưa có số liệu", "so với", "theo tiến độ"]
 
 
-@pytest.mark.parametrize("status", Progress.Status.values)
+@pytest.mark.parametrize("status", JUDGED)
 def test_in_english_the_explanation_is_english_whatever_the_status(national, status, monkeypatch):
     good_or_fair = target("tỷ lệ HTX xếp loại khá trở lên đạt trên 50%")
     assert judged(good_or_fair, status, monkeypatch).status == status
@@ -255,7 +258,7 @@ def test_in_english_the_explanation_is_english_whatever_the_status(national, sta
         assert explanation == f"Explanation: {first}: actual 32% (64/200); target > 50%; on the path 33.3% needed."
 
 
-@pytest.mark.parametrize("status", Progress.Status.values)
+@pytest.mark.parametrize("status", JUDGED)
 def test_in_vietnamese_the_explanation_stays_vietnamese(national, status, monkeypatch):
     good_or_fair = target("tỷ lệ HTX xếp loại khá trở lên đạt trên 50%")
     assert judged(good_or_fair, status, monkeypatch).status == status
@@ -305,3 +308,17 @@ def test_an_every_year_target_shows_its_years_on_the_page_and_in_the_trend(natio
 
 def test_a_term_target_has_no_year_marks_in_its_trend(national):
     assert national.get(target("HTX xếp loại yếu dưới 9%").get_absolute_url()).context["trend_chart"]["marks"] is None
+
+
+def test_a_target_whose_figure_could_not_be_computed_says_so_and_admins_read_why(client):
+    founded = target("Thành lập mới 35 HTX")
+    Indicator.objects.filter(pk=founded.indicator_id).update(rule="rule_of_tomorrow")
+    services.progress_recompute(targets=Target.objects.filter(pk=founded.pk))
+    for username, reads_why in (("admin", True), ("lanhdao", False)):
+        client.force_login(User.objects.get(username=username))
+        html = client.get(founded.get_absolute_url()).content.decode()
+        assert 'data-status="error"' in html and "Lỗi khi tính" in html
+        assert "Không tính được số liệu của mục tiêu này" in html
+        assert ("rule_of_tomorrow" in html) is reads_why
+        overview = client.get(reverse("plan_detail", args=[founded.plan_id])).content.decode()
+        assert 'data-status="error"' in overview and "rule_of_tomorrow" not in overview

@@ -214,8 +214,6 @@ class Command(BaseCommand):
     def build(self):
         if not AdminUnit.objects.communes().exists():
             call_command("import_admin_units", str(settings.ADMIN_UNITS_DIR / "derived"), verbosity=0)
-        if not Indicator.objects.exists():
-            demo.indicators_load(lambda *args: None)
         if Organisation.objects.count() < HTX + THT + UNIONS:
             self.stderr.write("Building the synthetic national registry (once; a few minutes)…")
             with connection.cursor() as cursor:

@@ -15,7 +15,7 @@ from plans.services import progress_recompute
 class Command(BaseCommand):
     help = (
         "Load the source documents' plans (targets, reported results, tasks), a registry for their provinces "
-        "and demo accounts. "
+        "and demo accounts; the indicators they read are the catalogue `migrate` ships. "
         "Needs the communes: run import_admin_units first. Running it twice changes nothing. "
         "Refused with DEBUG off: its accounts' passwords are published."
     )
@@ -32,13 +32,16 @@ class Command(BaseCommand):
                 "Chưa có danh mục xã/phường. Chạy trước: "
                 "manage.py import_admin_units ../shared/data/admin_units/derived"
             )
+        missing = plans_demo.missing_indicators()
+        if missing:
+            codes = ", ".join(sorted(missing))
+            raise CommandError(f"Thiếu các chỉ tiêu của danh mục ({codes}). Chạy trước: manage.py migrate")
         counts = Counter()
 
         def tally(result, what):
             counts[(what, result[1])] += 1
 
         with transaction.atomic():
-            plans_demo.indicators_load(tally)
             plans_demo.plans_load(tally)
             accounts_load(tally)
             plans_demo.entered_values_load(tally, entered_by=User.objects.get(username="canbo.bacninh"))
