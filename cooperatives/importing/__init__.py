@@ -1,8 +1,9 @@
 """Reading provincial Excel and CSV lists of organisations, yearly figures and ratings.
 
 Three steps, none of which touches the database:
-1. `read_table`: bytes → rows of cell values (.xlsx through openpyxl's read-only mode, .csv in
-   UTF-8 or Windows-1258 with `,` `;` or tab), refusing what is not a spreadsheet with a message;
+1. `read_table` (`reading`): bytes → rows of cell values (.xlsx, .xls and .ods through
+   python-calamine, .csv in UTF-8 or Windows-1258 with `,` `;` or tab), refusing what is not a
+   spreadsheet with a message;
 2. `parse`: rows → one `RowRecord` per data row and every `RowError` (row, column, reason), finding
    the header under title rows, skipping blank rows, a column-numbering row, totals and footers;
 3. `plan`: records + what the registry holds (`Registry`) → what will be created, updated or left
@@ -11,14 +12,11 @@ Three steps, none of which touches the database:
 `cooperatives.services.registry_import` loads the registry, runs them and writes in one transaction.
 """
 
-import csv
 import datetime
 import functools
 import io
-import itertools
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -27,22 +25,20 @@ from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from coop_tracker.lib.exports import append_row
 from cooperatives.models import TRAINED_OFFICERS_MESSAGE, Organisation, Rating, YearlyFigures
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-# openpyxl inflates every member it reads, and the sheet is held whole while its rows are read:
-# the template's 35,000 rows are 36 MB inflated (about 75,000 fit), a file saved by Excel less.
-MAX_UNCOMPRESSED_BYTES = 80 * 1024 * 1024
-# Spreadsheet XML deflates 10 to 20 times: a member that deflates far more is crafted. Checked from
-# 1 MiB inflated (an empty sheet or a small part can deflate more, and costs nothing to read).
-MAX_COMPRESSION_RATIO = 100
-RATIO_CHECKED_FROM_BYTES = 1024 * 1024
-MAX_ROWS = 100_000
-MAX_COLUMNS = 200
-HEADER_SEARCH_ROWS = 30
+from .reading import (  # noqa: F401  (the names callers import from cooperatives.importing)
+    HEADER_SEARCH_ROWS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_UPLOAD_BYTES,
+    ImportFileError,
+    Table,
+    read_table,
+)
+
 PROGRESS_EVERY = 1000
 
 # Fields of the template, in its column order, with their Vietnamese headers.
@@ -499,369 +495,6 @@ PARSERS: dict[str, Callable] = {
     "verified_score": parse_score,
     "level": _choice_parser(LEVEL_WORDS, lambda: _("Tốt, Khá, Trung bình, Yếu hoặc Chưa xếp loại")),
 }
-
-
-# Reading files ----------------------------------------------------------------------------
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read; the message says why, in the user's language."""
-
-
-@dataclass
-class Table:
-    """Rows of one sheet: (row number as the spreadsheet shows it, cell values)."""
-
-    rows: Iterable[tuple[int, Sequence]]
-    total: int | None = None  # rows in the sheet, when known, for the progress bar
-    close: Callable[[], None] = lambda: None
-
-
-def read_table(data: bytes, file_name: str = "") -> Table:
-    """Open an .xlsx or .csv file held in memory. Raises ImportFileError with a message for anything else."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ImportFileError(_("Tệp lớn quá 20 MB."))
-    if not data.strip():
-        raise ImportFileError(_("Tệp trống."))
-    if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFileError(_("Tệp Excel 97–2003 (.xls) chưa được hỗ trợ: hãy mở bằng Excel và lưu lại dạng .xlsx."))
-    return _read_csv(data)
-
-
-def _read_xlsx(data: bytes) -> Table:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            names = {member.filename for member in members}
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise ImportFileError(_("Tệp Excel bị hỏng, không mở được: hãy mở bằng Excel và lưu lại.")) from None
-    if "xl/workbook.xml" not in names:
-        raise ImportFileError(_("Tệp nén này không phải bảng tính Excel .xlsx."))
-    # Python's zipfile never inflates a member beyond the size it declares, so the declared sizes
-    # bound what openpyxl can read: refuse a zip bomb before any of it is inflated.
-    if len(members) > 10_000 or sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
-        raise ImportFileError(
-            _("Tệp Excel giải nén ra quá lớn (trên %(size)s MB): không đọc tệp này.")
-            % {"size": MAX_UNCOMPRESSED_BYTES // (1024 * 1024)}
-        )
-    if any(_overcompressed(member) for member in members):
-        raise ImportFileError(_("Tệp Excel có phần bị nén bất thường (hơn 100 lần): không đọc tệp này."))
-    try:
-        workbook = _open_workbook(data)
-        sheets = list(workbook.worksheets)
-    except Exception:  # openpyxl raises many kinds on a damaged file; each means the same to the user
-        raise ImportFileError(_("Tệp Excel bị hỏng, không mở được: hãy mở bằng Excel và lưu lại.")) from None
-    if not sheets:
-        raise ImportFileError(_("Tệp Excel không có trang tính nào."))
-    table = Table(rows=(), close=workbook.close)
-    table.rows = _xlsx_rows(sheets, table)
-    return table
-
-
-def _overcompressed(member: zipfile.ZipInfo) -> bool:
-    return member.file_size > RATIO_CHECKED_FROM_BYTES and member.file_size > MAX_COMPRESSION_RATIO * max(
-        member.compress_size, 1
-    )
-
-
-class _Sheet(ReadOnlyWorksheet):
-    """A read-only sheet that does not scan itself for its size on opening: openpyxl does when a
-    file has no <dimension> (openpyxl's own files), which cost seconds on a large list."""
-
-    def _get_size(self):
-        pass
-
-
-def _open_workbook(data: bytes):
-    """openpyxl's read-only load (ExcelReader.read) with sheets that open without a scan."""
-    from openpyxl.reader.excel import ExcelReader
-    from openpyxl.styles.stylesheet import apply_stylesheet
-
-    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
-    reader.read_manifest()
-    reader.read_strings()
-    reader.read_workbook()
-    apply_stylesheet(reader.archive, reader.wb)
-    for sheet, rel in reader.parser.find_sheets():
-        if rel.target in reader.valid_files and "chartsheet" not in rel.Type:
-            reader.wb._sheets.append(_Sheet(reader.wb, sheet.name, rel.target, reader.shared_strings))
-    return reader.wb
-
-
-def _xlsx_rows(sheets, table: Table) -> Iterator[tuple[int, Sequence]]:
-    """Rows of each sheet in turn; `parse` stops at the first sheet where it finds a header."""
-    try:
-        for sheet in sheets:
-            yield from _sheet_values(sheet, table)
-            yield 0, ()  # a sheet ends
-    except ImportFileError:
-        raise
-    except Exception:
-        raise ImportFileError(_("Tệp Excel bị hỏng, không đọc hết được: hãy mở bằng Excel và lưu lại.")) from None
-
-
-def _sheet_values(sheet, table: Table) -> Iterator[tuple[int, Sequence]]:
-    """A sheet's rows through the fast reader, or openpyxl's own if the XML is not as expected."""
-    try:
-        rows = _fast_sheet_rows(sheet)
-        table.total = rows[-1][0] if rows else 0
-    except ImportFileError:
-        raise
-    except Exception:
-        rows = None
-    if rows is None:
-        ReadOnlyWorksheet._get_size(sheet)
-        yield from _at_most_max_rows_lazily(enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1))
-    else:
-        yield from rows
-
-
-# The sheet XML read with regular expressions: openpyxl builds an object per cell and took 12 of
-# the 20 seconds allowed for 35,000 rows; this reads the same values about five times faster.
-# Workbook parts (shared strings, which styles are dates) still come from openpyxl.
-# Every pattern here is linear in the XML: none has a lazy `.*?` that could run on to the end of the
-# sheet from each of many unclosed tags (a 5 KB upload of "<row><c>" repeated took seconds, and
-# doubling it took four times as long). Tags are found one at a time, their attributes stop at the
-# next "<" or ">", and the text between them is cut out by position.
-SHEET_TAG_XML = re.compile(r"<(/?)(?:\w+:)?(row|c|v|t)\b([^<>]*)>")
-ATTRIBUTE_XML = re.compile(r'\b(r|s|t)="([^"]*)"')
-COLUMN_LETTERS = re.compile(r"[A-Z]+")
-
-
-# Cells as Excel, LibreOffice and openpyxl write them (attributes r, s, t in that order, a plain
-# value or inline text): one pass over the whole sheet. Anything else takes the general path.
-PLAIN_CELL_XML = re.compile(
-    r'<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?'
-    r"(?:\s*/>|>(?:<v>([^<]*)</v>|<is><t(?: [^>]*)?>([^<]*)</t></is>)?</c>)"
-)
-
-
-# Rows a sheet may have: the data rows `parse` accepts under the lowest header it looks for.
-MAX_SHEET_ROWS = MAX_ROWS + HEADER_SEARCH_ROWS
-
-
-class _NotPlain(Exception):
-    """A cell of the sheet is not written as PLAIN_CELL_XML expects."""
-
-
-def _fast_sheet_rows(sheet) -> list[tuple[int, list]]:
-    from html import unescape
-
-    from openpyxl.utils.datetime import from_excel
-
-    book = sheet.parent
-    strings, dates, epoch = book.shared_strings, book._date_formats, book.epoch
-    with sheet._get_source() as source:
-        xml = source.read().decode("utf-8")
-    cells = xml.count("<c ") + xml.count("<c>")
-    if cells:
-        plain = _all_plain(PLAIN_CELL_XML.finditer(xml), cells)
-        try:
-            return _at_most_max_rows(_plain_rows(plain, strings, dates, epoch, unescape, from_excel))
-        except _NotPlain:
-            pass
-    return _at_most_max_rows(_general_rows(xml, strings, dates, epoch, unescape, from_excel))
-
-
-def _all_plain(matches: Iterator[re.Match], cells: int) -> Iterator[tuple]:
-    """The plain cells, one at a time; raises _NotPlain at the end if some cell was not one."""
-    found = 0
-    for match in matches:
-        found += 1
-        yield match.groups("")  # as findall gives them: "" for a group that did not take part
-    if found != cells:
-        raise _NotPlain
-
-
-def _at_most_max_rows(rows: Iterator[tuple[int, list]]) -> list[tuple[int, list]]:
-    """The sheet's rows, stopping as soon as there are too many: a few bytes of XML can claim a
-    million (empty rows left out of the file are rows all the same)."""
-    kept = list(itertools.islice(rows, MAX_SHEET_ROWS + 1))
-    if len(kept) > MAX_SHEET_ROWS:
-        raise ImportFileError(_("Tệp có hơn %(rows)s dòng: hãy chia thành nhiều tệp.") % {"rows": MAX_ROWS})
-    return kept
-
-
-def _at_most_max_rows_lazily(rows: Iterator[tuple[int, Sequence]]) -> Iterator[tuple[int, Sequence]]:
-    """The same limit on openpyxl's own reader, which yields the rows a file leaves out one by one."""
-    for count, row in enumerate(rows, start=1):
-        if count > MAX_SHEET_ROWS:
-            raise ImportFileError(_("Tệp có hơn %(rows)s dòng: hãy chia thành nhiều tệp.") % {"rows": MAX_ROWS})
-        yield row
-
-
-def _plain_rows(cells, strings, dates, epoch, unescape, from_excel) -> Iterator[tuple[int, list]]:
-    from openpyxl.utils import column_index_from_string
-
-    columns: dict[str, int] = {}
-    expected, number, values = 1, 0, []
-    for letters, row, style, kind, value, text in cells:
-        if int(row) != number:
-            if values:
-                yield number, values
-            number, values = int(row), []
-            while expected < number:  # rows the file leaves out are empty
-                yield expected, ()
-                expected += 1
-            expected = number + 1
-        index = columns.get(letters)
-        if index is None:
-            index = columns[letters] = column_index_from_string(letters) - 1
-        if index >= MAX_COLUMNS:
-            continue
-        values.extend([None] * (index - len(values)))
-        if kind == "inlineStr":
-            values.append(unescape(text))
-        elif not value:
-            values.append(None)
-        elif kind == "s":
-            values.append(strings[int(value)])
-        else:
-            values.append(_typed(value, kind, style, dates, epoch, unescape, from_excel))
-    if values:
-        yield number, values
-
-
-def _typed(text, kind, style, dates, epoch, unescape, from_excel):
-    if kind in ("str", "d"):
-        return unescape(text)
-    if kind == "b":
-        return text == "1"
-    if kind == "e":
-        return None
-    number = float(text) if "." in text or "E" in text or "e" in text else int(text)
-    if style and int(style) in dates:
-        return from_excel(number, epoch)
-    return number
-
-
-class _Malformed(Exception):
-    """The sheet's rows and cells do not nest as a spreadsheet writes them (say, a row never closed)."""
-
-
-def _general_rows(xml, strings, dates, epoch, unescape, from_excel) -> Iterator[tuple[int, list]]:
-    from openpyxl.utils import column_index_from_string
-
-    expected, number, values = 1, 0, []
-    for event, attributes, value, texts in _sheet_events(xml):
-        if event == "row":
-            found = re.search(r'\br="(\d+)"', attributes)
-            number, values = (int(found.group(1)) if found else expected), []
-            while expected < number:  # rows the file leaves out are empty
-                yield expected, ()
-                expected += 1
-        elif event == "cell":
-            attributes = dict(ATTRIBUTE_XML.findall(attributes))
-            index = len(values)
-            if "r" in attributes:
-                index = column_index_from_string(COLUMN_LETTERS.match(attributes["r"]).group()) - 1
-            if index < MAX_COLUMNS:
-                values.extend([None] * (index - len(values)))
-                values.append(_cell_value(attributes, value, texts, strings, dates, epoch, unescape, from_excel))
-        else:
-            yield number, values
-            expected = number + 1
-
-
-def _sheet_events(xml: str) -> Iterator[tuple[str, str, str | None, list[str]]]:
-    """The sheet's rows and cells in document order, in one pass over its tags: ("row", attributes…),
-    ("cell", attributes, the text of its first <v>, the texts of its <t>s), ("end", …) when a row
-    closes. Raises _Malformed where they do not nest: a row or cell left open, one inside another."""
-    in_row, cell, text = False, None, None  # cell: [attributes, value, texts]; text: (element, where it starts)
-    for tag in SHEET_TAG_XML.finditer(xml):
-        closing, name, attributes = tag.groups()
-        empty = attributes.endswith("/")
-        if text is not None:  # the text of a <v> or <t> holds no tags: its own end comes next
-            if not closing or name != text[0]:
-                raise _Malformed
-            _cell_text(cell, name, xml[text[1] : tag.start()])
-            text = None
-        elif name in ("v", "t"):
-            if cell is not None and not closing:  # outside a cell they hold nothing read here
-                text = None if empty else (name, tag.end())
-        elif cell is not None:
-            if not closing or name != "c":
-                raise _Malformed
-            yield "cell", *cell
-            cell = None
-        elif name == "c":
-            if closing or not in_row:
-                raise _Malformed
-            cell = [attributes, None, []]
-            if empty:
-                yield "cell", *cell
-                cell = None
-        elif closing or in_row:  # </row>, or a row opened inside another
-            if not (closing and in_row):
-                raise _Malformed
-            in_row = False
-            yield "end", "", None, []
-        else:
-            yield "row", attributes, None, []
-            in_row = not empty
-            if empty:
-                yield "end", "", None, []
-    if in_row or cell is not None or text is not None:
-        raise _Malformed
-
-
-def _cell_text(cell: list, element: str, text: str) -> None:
-    if element == "t":
-        cell[2].append(text)
-    elif cell[1] is None:
-        cell[1] = text
-
-
-def _cell_value(attributes, value, texts, strings, dates, epoch, unescape, from_excel):
-    kind = attributes.get("t", "n")
-    if kind == "inlineStr":
-        return unescape("".join(texts))
-    if not value:
-        return None
-    if kind == "s":
-        return strings[int(value)]
-    return _typed(value, kind, attributes.get("s"), dates, epoch, unescape, from_excel)
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"), else Windows-1258."""
-    encodings = ["utf-16"] if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ["utf-8-sig", "cp1258"]
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text:
-            break
-        # Windows-1258 writes tone marks as separate characters; NFC joins them as UTF-8 files have them.
-        return unicodedata.normalize("NFC", text)
-    raise ImportFileError(
-        _(
-            "Không đọc được tệp: đây không phải bảng tính .xlsx, hoặc là tệp CSV có bảng mã khác UTF-8 và "
-            "Windows-1258. Hãy lưu lại dạng Excel .xlsx hoặc CSV UTF-8."
-        )
-    )
-
-
-def _read_csv(data: bytes) -> Table:
-    text = decode_text(data)
-    lines = text.splitlines()
-    if any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text[:20000]):
-        raise ImportFileError(_("Tệp này không phải bảng tính .xlsx hay .csv."))
-    sample = lines[:HEADER_SEARCH_ROWS]
-    delimiter = max([",", ";", "\t"], key=lambda mark: sum(line.count(mark) for line in sample))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return Table(rows=_csv_rows(reader), total=len(lines))
-
-
-def _csv_rows(reader) -> Iterator[tuple[int, Sequence]]:
-    try:
-        for number, values in enumerate(reader, start=1):
-            yield number, values[:MAX_COLUMNS]
-    except csv.Error:
-        raise ImportFileError(_("Tệp CSV sai định dạng (dấu ngoặc kép hoặc ô quá dài).")) from None
 
 
 # Parsing rows -----------------------------------------------------------------------------
