@@ -116,6 +116,7 @@ def _check_extent(rows: int, columns: int) -> None:
 # file of many unclosed tags is read once (a lazy `.*?` would read to the end of the file from each).
 XLSX_TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^<>]*)>")
 XLSX_REFERENCE = re.compile(rb'\br="([A-Z]*)(\d+)"')
+ROW_NUMBERS = re.compile(rb'<row r="(\d+)"')
 ODS_TAG = re.compile(rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)\b([^<>]*)>")
 ODS_REPEATED = re.compile(rb'number-(?:rows|columns)-repeated="(\d{1,9})"')
 
@@ -128,8 +129,35 @@ def _column_number(letters: bytes) -> int:
 
 
 def _xlsx_extent(xml: bytes) -> tuple[int, int]:
-    """The rows and columns an .xlsx sheet can span: a row or cell written without a reference
-    comes after the one before it, as calamine counts them."""
+    """The rows and columns an .xlsx sheet can span. Where every row and cell begins with its
+    reference, as Excel, LibreOffice and openpyxl write them, the largest references, found with a
+    few scans in C (a tenth of a second for 35,000 rows); otherwise counted tag by tag."""
+    tags = (
+        [xml.count(b"<row" + end) for end in (b" ", b">", b"/>")],
+        [xml.count(b"<c" + end) for end in (b" ", b">", b"/>")],
+    )
+    referenced = xml.count(b'<row r="'), xml.count(b'<c r="')
+    if b":row" in xml or b":c " in xml or (sum(tags[0]), sum(tags[1])) != referenced:
+        return _xlsx_extent_by_tag(xml)
+    rows = max(map(int, ROW_NUMBERS.findall(xml)), default=0)
+    for width in (3, 2, 1):  # the widest references: column letters compare as text among equals
+        if letters := re.findall(rb'<c r="([A-Z]{%d})\d' % width, xml):
+            return _row_of_cells(xml, rows), _column_number(max(letters))
+    return rows, 0
+
+
+def _row_of_cells(xml: bytes, rows: int) -> int:
+    """The largest row a cell's reference names (a cell can name a row beyond its <row>'s)."""
+    digits = len(str(rows))
+    if re.search(rb'<c r="[A-Z]{1,3}\d{%d}' % (digits + 1), xml):
+        return _xlsx_extent_by_tag(xml)[0]
+    found = re.findall(rb'<c r="[A-Z]{1,3}(\d{%d})"' % digits, xml)  # as long as `rows`: compared as text
+    return max(rows, int(max(found))) if found else rows
+
+
+def _xlsx_extent_by_tag(xml: bytes) -> tuple[int, int]:
+    """The same, for a sheet whose rows or cells go without a reference: one comes after the one
+    before it, as calamine counts them."""
     rows = columns = row = column = 0
     for tag in XLSX_TAG.finditer(xml):
         name, attributes = tag.groups()

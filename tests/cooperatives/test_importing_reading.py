@@ -70,3 +70,18 @@ def test_an_ods_claiming_more_than_the_row_limit_is_refused():
 def test_a_broken_xls_gets_the_broken_file_message():
     with pytest.raises(ImportFileError, match="bị hỏng"):
         parse(read_table(xls_bytes(ROWS)[:3000], "cut.xls"))
+
+
+def test_a_cell_naming_a_row_beyond_its_own_is_measured_by_the_cell():
+    data = xlsx_with_sheet_data(b'<row r="2"><c r="A1048576"><v>1</v></c></row>')
+    with pytest.raises(ImportFileError, match="hơn 100000 dòng"):
+        read_table(data, "far.xlsx")
+
+
+def test_a_sheet_without_references_is_measured_tag_by_tag():
+    # 60,000 cells in a row, then 100 rows: 6 million cells, none with a reference.
+    data = xlsx_with_sheet_data(
+        b"<row>" + b"<c><v>1</v></c>" * 60_000 + b"</row>" + b"<row><c><v>1</v></c></row>" * 100
+    )
+    with pytest.raises(ImportFileError, match="quá nhiều ô"):
+        read_table(data, "wide.xlsx")
