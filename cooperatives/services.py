@@ -325,8 +325,11 @@ def registry_import(
     user=None,
     commit: bool = False,
     on_progress: Callable[[int, int | None], None] | None = None,
+    year: int | None = None,
 ) -> ImportReport:
     """Read an Excel/CSV list, plan it against the registry and, with `commit` and no error, write it.
+
+    `year`: the figures' year staff chose, for rows whose file says it nowhere (see `importing.parse`).
 
     All or nothing: the plan and the writes share one transaction, and any error anywhere in the
     file writes nothing. Rows whose commune lies outside `province`, or whose registration code
@@ -336,7 +339,7 @@ def registry_import(
     try:
         table = importing.read_table(data, file_name)
         progress = (lambda rows: on_progress(rows, table.total)) if on_progress else None
-        parsed = importing.parse(table, progress)
+        parsed = importing.parse(table, progress, year=year)
     except importing.ImportFileError as error:
         return ImportReport(errors=[importing.RowError(None, "", str(error))])
     saved = []  # set by the first callback run after the commit: what fails later failed after it

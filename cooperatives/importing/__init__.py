@@ -99,7 +99,7 @@ SYNONYMS = {
     "commune_name": ["xa", "phuong xa", "ten xa", "ten xa phuong", "xa phuong dac khu", "dia ban xa"],
     "address": ["dia chi tru so", "dia chi tru so chinh", "tru so"],
     "legal_representative": ["nguoi dai dien", "dai dien phap luat", "giam doc", "ho ten giam doc"],
-    "founded_on": ["thanh lap", "ngay thanh lap htx", "ngay thanh lap to chuc"],
+    "founded_on": ["thanh lap", "ngay thanh lap htx", "ngay thanh lap to chuc", "nam thanh lap", "thoi gian thanh lap"],
     "registered_on": ["ngay cap", "ngay cap dang ky", "ngay dang ky lan dau", "ngay cap giay chung nhan"],
     "status": ["tinh trang hoat dong", "trang thai", "trang thai hoat dong"],
     "status_since": ["ngay tam ngung", "tu ngay", "ngay chuyen tinh trang"],
@@ -131,6 +131,7 @@ ORGANISATION_FIELDS = (
     "address",
     "legal_representative",
     "founded_on",
+    "founded_year_only",
     "registered_on",
     "status",
     "status_since",
@@ -296,6 +297,32 @@ def _date_from_text(text: str) -> datetime.date:
         raise invalid from None
 
 
+YEAR_ALONE = re.compile(r"^(?:nam\s*)?(\d{4})$")
+
+
+def year_alone(value) -> int | None:
+    """The year when a date cell gives only that: 2015 (a number, not Excel's day 2015 of 1905),
+    "2015", "Năm 2015"."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        # Excel's days 1000–2100 fall in 1902–1905, before any organisation of the registry.
+        return int(value) if value == int(value) and 1000 <= value <= 2100 else None
+    if isinstance(value, str) and (found := YEAR_ALONE.match(fold(value))):
+        return int(found.group(1))
+    return None
+
+
+def parse_founding(value) -> datetime.date:
+    """A founding date, or a year alone: stored as 1 January of that year (and flagged, see `_record`)."""
+    year = year_alone(value)
+    if year is None:
+        return parse_date(value)
+    if not 1900 <= year <= 2100:
+        raise ValueError(_("năm của ngày phải từ 1900 đến 2100"))
+    return datetime.date(year, 1, 1)
+
+
 def parse_year(value) -> int:
     text = fold(value).removeprefix("nam ") if isinstance(value, str) else value
     return parse_whole(text, low=1990, high=2100)
@@ -365,10 +392,24 @@ SECTOR_WORDS = _words(
             "Nước sạch nông thôn",
             "Tổng hợp",
             "Dịch vụ nông nghiệp",
+            "Dịch vụ NN",
+            "Dịch vụ nông nghiệp tổng hợp",
             "Nông nghiệp tổng hợp",
+            "Sản xuất nông nghiệp",
+            "Nông lâm nghiệp",
+            "Nuôi trồng thủy sản",
+            "Nuôi trồng thuỷ sản",
+            "Khai thác thủy sản",
+            "Khai thác thuỷ sản",
+            # Domain primer: the agricultural HTX's general services ("tổng hợp") are agriculture.
+            "Dịch vụ tổng hợp",
+            "DVTH",
+            "DV tổng hợp",
         ],
         "industry_handicraft": [
             "Công nghiệp – tiểu thủ công nghiệp",
+            "Công nghiệp - TTCN",
+            "CN - Tiểu thủ công nghiệp",
             "Công nghiệp",
             "Tiểu thủ công nghiệp",
             "CN-TTCN",
@@ -388,8 +429,16 @@ SECTOR_WORDS = _words(
             "Thương mại dịch vụ",
         ],
         "transport": ["Vận tải", "Giao thông vận tải", "GTVT", "Vận tải hành khách", "VT"],
-        "peoples_credit_fund": ["Quỹ tín dụng nhân dân", "QTDND", "Tín dụng", "Quỹ tín dụng"],
-        "environment_services": ["Môi trường", "Vệ sinh môi trường", "Dịch vụ môi trường", "MT"],
+        "peoples_credit_fund": ["Quỹ tín dụng nhân dân", "QTDND", "QTD", "Tín dụng", "Quỹ tín dụng"],
+        "environment_services": [
+            "Môi trường",
+            "Vệ sinh môi trường",
+            "Dịch vụ môi trường",
+            "MT",
+            "Thu gom rác",
+            "Thu gom rác thải",
+            "Vệ sinh môi trường, thu gom rác",
+        ],
         "other": ["Khác", "Lĩnh vực khác"],
     },
 )
@@ -422,6 +471,31 @@ SCHEME_WORDS = _words(
         "tt09_2017": ["TT09", "TT 09", "TT 09/2017", "09/2017/TT-BNNPTNT", "TT 09/2017/TT-BNNPTNT", "Thông tư 09/2017"],
     },
 )
+
+
+# What splits a sector cell into the lines it names: "Trồng trọt, chăn nuôi", "Nông nghiệp (trồng trọt)".
+SECTOR_PARTS = re.compile(r"\s*(?:[,;/+&()]|\s-\s|\bvà\b)\s*", re.IGNORECASE)
+
+
+def parse_sector(value) -> str:
+    """A sector in the words and short forms provinces write; a cell naming several lines is read
+    when they all fall in one sector ("Trồng trọt, chăn nuôi"), an error when they do not
+    ("Nông nghiệp, dịch vụ": which one is for staff to say)."""
+    key = fold(value)
+    if key in SECTOR_WORDS:
+        return SECTOR_WORDS[key]
+    parts = [fold(part) for part in SECTOR_PARTS.split(clean_text(value)) if fold(part)]
+    found = {SECTOR_WORDS.get(part) for part in parts}
+    if len(parts) > 1 and None not in found and len(found) == 1:
+        return found.pop()
+    if len(found - {None}) > 1:
+        raise ValueError(
+            _("“%(value)s” thuộc nhiều lĩnh vực: hãy ghi một lĩnh vực chính") % {"value": clean_text(value)[:40]}
+        )
+    raise ValueError(
+        _("không hiểu “%(value)s” (%(what)s)")
+        % {"value": clean_text(value)[:40], "what": _("xem các lĩnh vực trong mẫu")}
+    )
 
 
 # Tax codes (0101234567, 0101234567-001) and older registration numbers (12/2015/HTX-B, 27.A.000123):
@@ -469,12 +543,12 @@ PARSERS: dict[str, Callable] = {
     "registration_code": parse_code,
     "name": _text(TEXT_LIMITS["name"]),
     "kind": _choice_parser(KIND_WORDS, lambda: _("HTX, THT hoặc LH HTX")),
-    "sector": _choice_parser(SECTOR_WORDS, lambda: _("xem các lĩnh vực trong mẫu")),
+    "sector": parse_sector,
     "commune_code": parse_commune_code,
     "commune_name": _text(100),
     "address": _text(TEXT_LIMITS["address"]),
     "legal_representative": _text(TEXT_LIMITS["legal_representative"]),
-    "founded_on": parse_date,
+    "founded_on": parse_founding,
     "registered_on": parse_date,
     "status": _choice_parser(STATUS_WORDS, lambda: _("xem các tình trạng trong mẫu")),
     "status_since": parse_date,
@@ -517,6 +591,7 @@ class Column:
     header: str
     unit: int = 1  # đồng a number in a money column stands for
     period: int = 1  # 12: the header gives a month's money for a yearly field
+    year: int | None = None  # the header names the year of its figures: "Doanh thu năm 2025"
     error: str | None = None  # the header cannot be read: its cells are not either
 
     @property
@@ -547,6 +622,7 @@ class ParsedFile:
     notes: list[str] = field(default_factory=list)
     columns: dict[str, Column] = field(default_factory=dict)
     rows_read: int = 0
+    year: int | None = None  # the figures' year when no row or header says it: the title's, or the staff's
 
 
 HEADER_LOOKUP = {fold(header): name for name, header in TEMPLATE_HEADERS.items()}
@@ -559,10 +635,35 @@ HEADER_LOOKUP.update({synonym: name for name, synonyms in SYNONYMS.items() for s
 BRACKETS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
 
 
+# A year in a header ("Doanh thu năm 2025", "Xếp loại năm 2025") and a unit after a comma or a dash
+# ("Doanh thu, triệu đồng"), both on folded text.
+HEADER_YEAR = re.compile(r"\bnam (\d{4})\b")
+TRAILING_UNIT = re.compile(r"^(.*\S)\s*(?:,|\s-\s|:)\s*([^,:()]*(?:dong|đồng|đ|vnd|vnđ)\s*)$", re.IGNORECASE)
+
+
+def header_year(text) -> int | None:
+    if not isinstance(text, str):
+        return None
+    found = HEADER_YEAR.search(fold(text))
+    return int(found.group(1)) if found and 1990 <= int(found.group(1)) <= 2100 else None
+
+
+def normal_header(text) -> str:
+    """The header without its year, with a trailing unit put in brackets: "Doanh thu năm 2025, triệu
+    đồng" → "Doanh thu (triệu đồng)"."""
+    if not isinstance(text, str):
+        return text
+    text = re.sub(r"\b[Nn][ăĂaA][mM]\s+\d{4}\b", " ", text)
+    if "(" not in text and "[" not in text and (found := TRAILING_UNIT.match(clean_text(text))):
+        text = f"{found.group(1)} ({found.group(2)})"
+    return clean_text(text)
+
+
 def header_field(text) -> str | None:
     """Which field a header names: "Doanh thu (triệu đồng)" → revenue."""
     if is_blank(text) or not isinstance(text, str):
         return None
+    text = normal_header(text)
     bare = fold(BRACKETS.sub(" ", text).replace("*", " "))
     return HEADER_LOOKUP.get(fold(text)) or HEADER_LOOKUP.get(bare)
 
@@ -593,12 +694,20 @@ def find_columns(values: Sequence) -> dict[str, Column] | None:
     for index, value in enumerate(values):
         name = header_field(value)
         if name and name not in columns:
-            column = columns[name] = Column(index, name, clean_text(value))
+            column = columns[name] = Column(index, name, clean_text(value), year=header_year(value))
             if name in MONEY_FIELDS:
                 try:
-                    column.unit, column.period = money_unit(name, value)
+                    column.unit, column.period = money_unit(name, normal_header(value))
                 except ValueError as error:
                     column.error = str(error)
+    years = {column.year for column in columns.values() if column.year}
+    if len(years) > 1:
+        for column in columns.values():
+            if column.year and column.year != min(years):
+                column.error = _(
+                    "Các cột ghi những năm khác nhau (%(years)s): mỗi lần nhập số liệu của một năm, "
+                    "hãy tách thành nhiều tệp."
+                ) % {"years": ", ".join(str(year) for year in sorted(years))}
     if "registration_code" in columns and len(columns) >= 3:
         return columns
     return None
@@ -619,13 +728,19 @@ def _is_total_row(values: Sequence) -> bool:
     return bool(texts) and (texts[0] in {"tong", "cong"} or texts[0].startswith(("tong cong", "tong so", "total")))
 
 
-def parse(table: Table, on_progress: Callable[[int], None] | None = None) -> ParsedFile:
-    """Find the header and turn every data row into a record or errors. Raises ImportFileError."""
+def parse(table: Table, on_progress: Callable[[int], None] | None = None, *, year: int | None = None) -> ParsedFile:
+    """Find the header and turn every data row into a record or errors. Raises ImportFileError.
+
+    The figures' year: a row's "Năm" cell, else the year its columns' headers name ("Doanh thu năm
+    2025"), else the year of the title rows ("NĂM 2025", "đến 31/12/2022"), else `year` (the staff's)."""
     parsed = ParsedFile()
     rows = iter(table.rows)
     try:
-        number, columns = _header(rows)
+        number, columns, title_year = _header(rows)
         parsed.columns = columns
+        parsed.year = title_year or year
+        if title_year and "year" not in columns and not any(column.year for column in columns.values()):
+            parsed.notes.append(_("Năm số liệu lấy từ dòng tiêu đề: %(year)s.") % {"year": title_year})
         parsed.errors += [RowError(number, column.label, column.error) for column in columns.values() if column.error]
         _data_rows(rows, columns, parsed, on_progress)
     finally:
@@ -635,15 +750,32 @@ def parse(table: Table, on_progress: Callable[[int], None] | None = None) -> Par
     return parsed
 
 
-def _header(rows: Iterator) -> tuple[int, dict[str, Column]]:
-    searched = 0
+# A year in the title rows: "DANH SÁCH HTX NĂM 2025" (folded), else a date, "Số liệu đến 31/12/2022".
+TITLE_YEAR = re.compile(r"\bnam (\d{4})\b")
+TITLE_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(\d{4})\b")
+
+
+def title_year(titles: list[str]) -> int | None:
+    """The one year the title rows name, or None (none, or several: "giai đoạn 2021–2025" is no year)."""
+    for pattern, text in ((TITLE_YEAR, fold), (TITLE_DATE, clean_text)):
+        years = {int(found.group(1)) for title in titles for found in pattern.finditer(text(title))}
+        years = {year for year in years if 1990 <= year <= 2100}
+        if years:
+            return years.pop() if len(years) == 1 else None
+    return None
+
+
+def _header(rows: Iterator) -> tuple[int, dict[str, Column], int | None]:
+    searched, titles = 0, []
     for number, values in rows:
         if number == 0:  # next sheet
-            searched = 0
+            searched, titles = 0, []
             continue
         searched += 1
         if searched <= HEADER_SEARCH_ROWS and (columns := find_columns(values)):
-            return number, columns
+            return number, columns, title_year(titles)
+        if searched <= HEADER_SEARCH_ROWS:
+            titles += [value for value in values if isinstance(value, str)]
     raise ImportFileError(
         _(
             "Không tìm thấy dòng tiêu đề: cần một dòng (trong %(rows)s dòng đầu) có cột “Mã số đăng ký” và "
@@ -669,7 +801,7 @@ def _data_rows(rows: Iterator, columns: dict[str, Column], parsed: ParsedFile, o
         if first and _is_numbering_row(values):
             first = False
             continue
-        record, errors = _record(number, values, columns, readable, memo)
+        record, errors = _record(number, values, columns, readable, memo, parsed.year)
         if not record.values and not record.failed:
             continue  # blank in every column read (a numbered but empty row of a form counts as blank)
         first = False
@@ -742,7 +874,9 @@ def _codeless_error(row, values, columns) -> RowError:
     return RowError(row, column.label, _("Thiếu mã số đăng ký: mỗi dòng phải có mã số để đối chiếu."))
 
 
-def _record(number: int, values: Sequence, columns, readable, memo: dict) -> tuple[RowRecord, list[RowError]]:
+def _record(
+    number: int, values: Sequence, columns, readable, memo: dict, year=None
+) -> tuple[RowRecord, list[RowError]]:
     record = RowRecord(number, {}, columns)
     errors = []
     width = len(values)
@@ -753,10 +887,17 @@ def _record(number: int, values: Sequence, columns, readable, memo: dict) -> tup
         value, message = _cell(column, raw, memo)
         if message is None:
             record.values[name] = value
+            if name == "founded_on":
+                record.values["founded_year_only"] = year_alone(raw) is not None
         else:
             errors.append(RowError(number, column.label, message))
             record.failed.add(name)
     touched = (set(record.values) | record.failed) & {*FIGURE_FIELDS, *RATING_FIELDS, "scheme"}
+    if touched and "year" not in record.values and "year" not in record.failed:
+        years = {columns[name].year for name in touched} - {None}
+        year = years.pop() if years else year  # more than one is a header error already
+        if year:
+            record.values["year"] = year
     if touched and "year" not in record.values and "year" not in record.failed:
         errors.append(RowError(number, record.label("year"), _("Thiếu năm của số liệu hoặc xếp loại.")))
     return record, errors
@@ -792,7 +933,8 @@ class Registry:
         self.commune_names = names
 
 
-COMMUNE_PREFIXES = ("xa ", "phuong ", "dac khu ", "thi tran ")
+# Unit words and their short forms ("P. Hòa Bình", "TT Thanh Sơn", "X. Kim Bôi"), folded.
+COMMUNE_PREFIXES = ("xa ", "phuong ", "dac khu ", "thi tran ", "tt ", "p ", "x ", "dk ")
 
 
 def _without_prefix(folded: str) -> str:

@@ -54,6 +54,7 @@ def test_it_finds_the_header_under_title_rows_with_synonyms_and_odd_spacing():
         "sector": "agriculture",
         "commune_code": "07210",
         "founded_on": datetime.date(2021, 3, 5),
+        "founded_year_only": False,
     }
     assert record.label("founded_on") == "G (Ngày thành lập (*))"
 
@@ -474,3 +475,54 @@ def test_a_member_compressed_a_thousandfold_is_refused_from_one_megabyte():
     data = with_member(xlsx([HEADER, [1, "2400000001", "HTX A"]]), "xl/media/image1.png", b"\x00" * 2_000_000)
     with pytest.raises(ImportFileError, match="nén bất thường"):
         read_table(data, "bomb.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("written", "sector"),
+    [
+        ("Công nghiệp - TTCN", "industry_handicraft"),
+        ("Tiểu thủ công nghiệp", "industry_handicraft"),
+        ("Nông nghiệp tổng hợp", "agriculture"),
+        ("Trồng trọt, chăn nuôi", "agriculture"),
+        ("Nông nghiệp (trồng trọt)", "agriculture"),
+        ("Dịch vụ tổng hợp", "agriculture"),
+        ("Thương mại, dịch vụ", "trade_services"),
+        ("Nước sạch nông thôn", "agriculture"),
+    ],
+)
+def test_sectors_are_read_as_provinces_write_them(written, sector):
+    assert importing.parse_sector(written) == sector
+
+
+def test_a_sector_cell_naming_two_sectors_is_an_error_not_a_guess():
+    with pytest.raises(ValueError, match="nhiều lĩnh vực"):
+        importing.parse_sector("Nông nghiệp, dịch vụ")
+
+
+@pytest.mark.parametrize(
+    ("header", "field", "unit", "year"),
+    [
+        ("Doanh thu năm 2025 (triệu đồng)", "revenue", 10**6, 2025),
+        ("Vốn điều lệ năm 2024, tỷ đồng", "charter_capital", 10**9, 2024),
+        ("Doanh thu - nghìn đồng", "revenue", 10**3, None),
+        ("Xếp loại năm 2025", "level", 1, 2025),
+    ],
+)
+def test_a_header_names_its_field_unit_and_year(header, field, unit, year):
+    name = importing.header_field(header)
+    assert (name, importing.header_year(header)) == (field, year)
+    if name in importing.MONEY_FIELDS:
+        assert importing.money_unit(name, importing.normal_header(header))[0] == unit
+
+
+def test_figures_take_the_year_of_the_title_when_no_column_names_one():
+    result = parsed(["BÁO CÁO HTX (số liệu đến 31/12/2022)"], ["Mã số", "Tên", "Số thành viên"], ["2400000001", "A", 9])
+    assert result.errors == [] and result.records[0].values["year"] == 2022
+
+
+def test_columns_naming_different_years_are_refused_rather_than_mixed():
+    result = parsed(
+        ["Mã số", "Tên", "Doanh thu năm 2024", "Doanh thu năm 2025", "Xếp loại năm 2025"],
+        ["2400000001", "A", 1, 2, "Khá"],
+    )
+    assert {error.column[0] for error in result.errors} == {"E"}

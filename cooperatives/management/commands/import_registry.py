@@ -15,14 +15,17 @@ KINDS = {"organisations": "tổ chức", "figures": "số liệu năm", "ratings
 
 
 class Command(BaseCommand):
-    help = "Check (and with --commit, import) an .xlsx or .csv list of organisations, yearly figures and ratings."
+    help = "Check (and with --commit, import) an .xlsx, .xls, .ods or .csv list of organisations, figures and ratings."
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--province", required=True, help="code of a current (34) province, e.g. 24")
         parser.add_argument("--commit", action="store_true", help="write the file when it has no error")
+        parser.add_argument(
+            "--year", type=int, help="the figures' year, when neither a column, a header nor the title gives it"
+        )
 
-    def handle(self, *args, file, province, commit, **options):
+    def handle(self, *args, file, province, commit, year=None, **options):
         try:
             data = file.read_bytes()
         except OSError as error:
@@ -30,7 +33,7 @@ class Command(BaseCommand):
         place = AdminUnit.objects.current_provinces().filter(code=province.zfill(2)).first()
         if place is None:
             raise CommandError(f"Không có tỉnh/thành phố mã {province} trong danh mục 34 tỉnh.")
-        report = registry_import(data=data, file_name=file.name, province=place, commit=commit)
+        report = registry_import(data=data, file_name=file.name, province=place, commit=commit, year=year)
         self.stdout.write(f"{file.name} → {place.full_name}: {report.rows_read} dòng đã đọc")
         for what, counts in report.counts.items():
             self.stdout.write(
