@@ -933,6 +933,29 @@ class Registry:
         self.commune_names = names
 
 
+# Parts of an address that name a district or a province, not a commune (folded).
+NOT_A_COMMUNE = ("tinh ", "thanh pho ", "tp ", "huyen ", "quan ", "thi xa ", "h ", "q ", "tx ")
+ADDRESS_PARTS = re.compile(r"[,;]|\s-\s")
+
+
+def communes_named(text: str, registry: "Registry") -> list["CommuneRef"]:
+    """The province's communes a cell names: the cell itself ("Xã Thanh Thủy", "kim boi"), else the
+    parts of an address ("Thôn 3, Xã Thanh Thủy, huyện Thanh Thủy, tỉnh Phú Thọ"), those with a unit
+    word first; any case, accents or spacing; the district's and province's parts left out."""
+    names = registry.commune_names
+    folded = fold(text)
+    if found := names.get(folded) or names.get(_without_prefix(folded)):
+        return found
+    parts = [fold(part) for part in ADDRESS_PARTS.split(text)]
+    parts = [part for part in parts if part and not part.startswith(NOT_A_COMMUNE)]
+    named = [part for part in parts if _without_prefix(part) != part]
+    for candidates in (named, parts):
+        found = {commune.pk: commune for part in candidates for commune in names.get(_without_prefix(part), [])}
+        if found:
+            return list(found.values())
+    return []
+
+
 # Unit words and their short forms ("P. Hòa Bình", "TT Thanh Sơn", "X. Kim Bôi"), folded.
 COMMUNE_PREFIXES = ("xa ", "phuong ", "dac khu ", "thi tran ", "tt ", "p ", "x ", "dk ")
 
@@ -1108,7 +1131,7 @@ def _commune(record: RowRecord, registry: Registry, result: Plan, *, required: b
         result.errors.append(RowError(record.row, column, message))
         return None
     if name:
-        found = registry.commune_names.get(fold(name)) or registry.commune_names.get(_without_prefix(fold(name)), [])
+        found = communes_named(name, registry)
         if len(found) == 1:
             return found[0]
         message = (
@@ -1119,6 +1142,26 @@ def _commune(record: RowRecord, registry: Registry, result: Plan, *, required: b
         result.errors.append(
             RowError(record.row, record.label("commune_name"), message % {"name": name, "province": province.full_name})
         )
+        return None
+    address = record.values.get("address")
+    if address and not {"commune_code", "commune_name"} & record.failed:
+        found = communes_named(address, registry)
+        if len(found) == 1:
+            return found[0]
+        if required:
+            message = (
+                _("Địa chỉ “%(address)s” có thể là nhiều xã/phường (%(names)s): hãy ghi mã xã.")
+                if found
+                else _("Không nhận ra xã/phường nào của %(province)s trong địa chỉ “%(address)s”: hãy ghi mã xã.")
+            )
+            names = ", ".join(commune.name for commune in found)
+            result.errors.append(
+                RowError(
+                    record.row,
+                    record.label("address"),
+                    message % {"address": address[:80], "names": names, "province": province.full_name},
+                )
+            )
         return None
     if required and not {"commune_code", "commune_name"} & record.failed:
         result.errors.append(

@@ -18,7 +18,7 @@ HEADER_2025 = [
     "Tên HTX",
     "Loại hình",
     "Lĩnh vực hoạt động",
-    "Xã, phường",
+    "Địa chỉ (xã, phường)",
     "Năm thành lập",
     "Số thành viên năm 2025",
     "Doanh thu năm 2025 (triệu đồng)",
@@ -31,16 +31,49 @@ VALID_2025 = [
         "HTX Nông nghiệp Thanh Thủy",
         "HTX",
         "Nông nghiệp tổng hợp",
-        "Xã Thanh Thủy",
+        "Xã Thanh Thủy, tỉnh Phú Thọ",
         2015,
         35,
         "1.250,5",
         "Khá",
     ],
-    [2, 2509900002, "HTX Chè Kim Bôi", "HTX", "Trồng trọt", "xa kim boi", "2019", 12, 800, "Tốt"],
-    [3, 2509900003, "HTX Mây tre đan", "HTX", "Công nghiệp - TTCN", "Phường Tân Hòa", "05/03/2021", 9, 320, "TB"],
-    [4, 2509900004, "HTX Dịch vụ Hòa Bình", "HTX", "Dịch vụ tổng hợp", "P. Hòa Bình", "Năm 2018", 40, 2100, "Yếu"],
-    [5, 2509900005, "HTX Chăn nuôi Kỳ Sơn", "HTX", "Chăn nuôi", "Kỳ Sơn", 2020, 7, None, None],
+    [
+        2,
+        2509900002,
+        "HTX Chè Kim Bôi",
+        "HTX",
+        "Trồng trọt",
+        "Thôn Đồng Bến, xa kim boi, huyện Kim Bôi",
+        "2019",
+        12,
+        800,
+        "Tốt",
+    ],
+    [
+        3,
+        2509900003,
+        "HTX Mây tre đan",
+        "HTX",
+        "Công nghiệp - TTCN",
+        "Số 12 Cù Chính Lan - Phường Tân Hòa - Tỉnh Phú Thọ",
+        "05/03/2021",
+        9,
+        320,
+        "TB",
+    ],
+    [
+        4,
+        2509900004,
+        "HTX Dịch vụ Hòa Bình",
+        "HTX",
+        "Dịch vụ tổng hợp",
+        "P. Hòa Bình, TP Hòa Bình",
+        "Năm 2018",
+        40,
+        2100,
+        "Yếu",
+    ],
+    [5, 2509900005, "HTX Chăn nuôi Kỳ Sơn", "HTX", "Chăn nuôi", "KỲ SƠN", 2020, 7, None, None],
     [
         6,
         2509900006,
@@ -57,7 +90,10 @@ VALID_2025 = [
 # Planted mistakes: (row as the sheet numbers it, the column's letter, what the row says).
 MISTAKES_2025 = [
     ([7, 2509900007, "HTX Bay Lượn", "HTX", "Hàng không", "Xã Thanh Thủy", 2016, 8, 100, "Khá"], "E"),
-    ([8, 2509900008, "HTX Nơi Khác", "HTX", "Chăn nuôi", "Xã Không Có", 2016, 8, 100, "Khá"], "F"),
+    (
+        [8, 2509900008, "HTX Nơi Khác", "HTX", "Chăn nuôi", "Thôn 5, Xã Không Có, tỉnh Phú Thọ", 2016, 8, 100, "Khá"],
+        "F",
+    ),
     ([9, 2509900009, "HTX Doanh Thu Chữ", "HTX", "Trồng trọt", "Xã Kim Bôi", 2016, 8, "một tỷ", "Khá"], "I"),
 ]
 
@@ -68,7 +104,7 @@ def mistakes_reported(report, mistakes, first_row):
     ]
 
 
-def test_a_2025_list_with_the_year_only_in_its_headers_reports_each_planted_mistake_once():
+def test_a_2025_list_with_communes_in_addresses_and_the_year_in_headers_reports_each_mistake_once():
     rows = [["DANH SÁCH HỢP TÁC XÃ TỈNH PHÚ THỌ"], [], HEADER_2025, *VALID_2025, *(row for row, _ in MISTAKES_2025)]
     report = registry_import(data=xlsx_bytes(rows), file_name="phu-tho.xlsx", province=province("25"))
     assert mistakes_reported(report, MISTAKES_2025, first_row=4 + len(VALID_2025))
