@@ -377,7 +377,7 @@ def _saved_but(report: ImportReport) -> ImportReport:
 
 def _report(parsed, plan) -> ImportReport:
     counts = {what: counts.as_dict() for what, counts in plan.counts.items()}
-    errors = sorted(plan.errors, key=lambda error: (error.row or 0, error.column))
+    errors = importing.grouped_errors(sorted(plan.errors, key=lambda error: (error.row or 0, error.column)))
     return ImportReport(counts, errors, parsed.notes, plan.rows, parsed.rows_read)
 
 

@@ -584,6 +584,46 @@ class RowError:
         return [self.row, self.column, self.message]
 
 
+# Errors sharing a cause in one column, on at least this many rows, are reported once for all of them:
+# a column misread (a commune list of another province, a unit left out) is one thing to fix.
+GROUPED_FROM = 5
+QUOTED = re.compile(r"“[^”]*”")
+
+
+def grouped_errors(errors: list[RowError]) -> list[RowError]:
+    """`errors`, those of one cause in one column on GROUPED_FROM rows or more said once, at the first
+    of them ("Không có xã/phường “…” trong Tỉnh Phú Thọ — 55 dòng: 9–68"); the cause is the message
+    with its quoted values left out, so "“abc” không phải là số" on many rows is one cause."""
+    causes: dict[tuple[str, str], list[RowError]] = {}
+    for error in errors:
+        if error.row is not None:
+            causes.setdefault((str(error.column), QUOTED.sub("“…”", str(error.message))), []).append(error)
+    grouped, result = {}, []
+    for (column, cause), same in causes.items():
+        if len(same) >= GROUPED_FROM:
+            rows = _ranges([error.row for error in same])
+            message = _("%(cause)s — %(count)s dòng: %(rows)s") % {"cause": cause, "count": len(same), "rows": rows}
+            grouped.update({id(error): None for error in same})
+            grouped[id(same[0])] = RowError(same[0].row, column, message)
+    for error in errors:
+        if id(error) not in grouped:
+            result.append(error)
+        elif grouped[id(error)] is not None:
+            result.append(grouped[id(error)])
+    return result
+
+
+def _ranges(rows: list[int]) -> str:
+    """9, 10, 11, 12, 20 → "9–12, 20"."""
+    spans: list[list[int]] = []
+    for row in sorted(set(rows)):
+        if spans and row == spans[-1][1] + 1:
+            spans[-1][1] = row
+        else:
+            spans.append([row, row])
+    return ", ".join(f"{low}–{high}" if high > low else str(low) for low, high in spans)
+
+
 @dataclass
 class Column:
     index: int

@@ -170,3 +170,13 @@ def test_staff_give_the_year_when_the_file_says_it_nowhere():
     assert registry_import(data=xlsx_bytes(rows), file_name="a.xlsx", province=province("25")).errors
     report = registry_import(data=xlsx_bytes(rows), file_name="a.xlsx", province=province("25"), year=2024)
     assert [error.message for error in report.errors if "năm" in error.message.lower()] == []
+
+
+def test_a_column_misread_on_many_rows_is_one_error_and_a_single_mistake_stays_on_its_row():
+    rows = [HEADER_2025]
+    for n in range(1, 8):  # seven addresses in another province: one cause
+        rows.append([n, 2509900030 + n, f"HTX {n}", "HTX", "Trồng trọt", f"Xã Nơi Khác {n}", 2015, 5, 1, "Khá"])
+    rows.append([8, 2509900040, "HTX Lạ", "HTX", "Hàng không", "Xã Thanh Thủy", 2015, 5, 1, "Khá"])
+    report = registry_import(data=xlsx_bytes(rows), file_name="a.xlsx", province=province("25"))
+    assert [(error.row, error.column[0]) for error in report.errors] == [(2, "F"), (9, "E")]
+    assert "7 dòng: 2–8" in report.errors[0].message
