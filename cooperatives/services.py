@@ -326,10 +326,13 @@ def registry_import(
     commit: bool = False,
     on_progress: Callable[[int, int | None], None] | None = None,
     year: int | None = None,
+    skip_invalid: bool = False,
 ) -> ImportReport:
     """Read an Excel/CSV list, plan it against the registry and, with `commit` and no error, write it.
 
     `year`: the figures' year staff chose, for rows whose file says it nowhere (see `importing.parse`).
+    `skip_invalid`: with `commit`, write the rows without an error (in one transaction) and report
+    the others' errors; nothing when an error is the file's or a column's.
 
     All or nothing: the plan and the writes share one transaction, and any error anywhere in the
     file writes nothing. Rows whose commune lies outside `province`, or whose registration code
@@ -347,7 +350,12 @@ def registry_import(
         with transaction.atomic():
             plan = importing.plan(parsed, _registry_for(parsed, province, lock=commit))
             report = _report(parsed, plan)
-            if commit and not plan.errors:
+            if commit and plan.errors and skip_invalid:
+                plan = _valid_rows_plan(parsed, plan, province)
+                if plan is not None:
+                    report.counts = _report(parsed, plan).counts
+                    report.rows = plan.rows
+            if commit and plan is not None and not plan.errors:
                 transaction.on_commit(lambda: saved.append(True))
                 _plan_write(plan, user)
                 report.committed = True
@@ -362,6 +370,20 @@ def registry_import(
         )
         return ImportReport(errors=[importing.RowError(None, "", message)], rows_read=parsed.rows_read)
     return report
+
+
+def _valid_rows_plan(parsed, plan, province) -> "importing.Plan | None":
+    """The plan of the rows without an error, or None. Planned again on a registry loaded afresh (a
+    plan sets the rows' values on the organisations it matched), until no row it keeps has an
+    error: leaving a row out can make another one wrong (a second row of the same code)."""
+    for _attempt in range(3):
+        parsed = parsed.valid_rows(plan.errors)
+        if parsed is None:
+            return None
+        plan = importing.plan(parsed, _registry_for(parsed, province, lock=True))
+        if not plan.errors:
+            return plan
+    return None
 
 
 def _saved_but(report: ImportReport) -> ImportReport:

@@ -663,6 +663,16 @@ class ParsedFile:
     columns: dict[str, Column] = field(default_factory=dict)
     rows_read: int = 0
     year: int | None = None  # the figures' year when no row or header says it: the title's, or the staff's
+    header_row: int = 0
+
+    def valid_rows(self, errors: list[RowError]) -> "ParsedFile | None":
+        """The file without the rows `errors` name, to import the valid rows only; None when an
+        error is the file's or a column's (a column not read would be left out of every row)."""
+        if any(error.row is None or error.row <= self.header_row for error in errors):
+            return None
+        rejected = {error.row for error in errors}
+        records = [record for record in self.records if record.row not in rejected]
+        return ParsedFile(records, [], self.notes, self.columns, self.rows_read, self.year, self.header_row)
 
 
 HEADER_LOOKUP = {fold(header): name for name, header in TEMPLATE_HEADERS.items()}
@@ -777,7 +787,7 @@ def parse(table: Table, on_progress: Callable[[int], None] | None = None, *, yea
     rows = iter(table.rows)
     try:
         number, columns, title_year = _header(rows)
-        parsed.columns = columns
+        parsed.columns, parsed.header_row = columns, number
         parsed.year = title_year or year
         if title_year and "year" not in columns and not any(column.year for column in columns.values()):
             parsed.notes.append(_("Năm số liệu lấy từ dòng tiêu đề: %(year)s.") % {"year": title_year})

@@ -180,3 +180,30 @@ def test_a_column_misread_on_many_rows_is_one_error_and_a_single_mistake_stays_o
     report = registry_import(data=xlsx_bytes(rows), file_name="a.xlsx", province=province("25"))
     assert [(error.row, error.column[0]) for error in report.errors] == [(2, "F"), (9, "E")]
     assert "7 dòng: 2–8" in report.errors[0].message
+
+
+def test_staff_can_import_the_valid_rows_only_and_the_mistakes_stay_reported():
+    rows = [HEADER_2025, *VALID_2025, *(row for row, _ in MISTAKES_2025)]
+    report = registry_import(
+        data=xlsx_bytes(rows), file_name="a.xlsx", province=province("25"), commit=True, skip_invalid=True
+    )
+    assert report.committed
+    assert mistakes_reported(report, MISTAKES_2025, first_row=2 + len(VALID_2025))
+    landed = set(
+        Organisation.objects.filter(registration_code__startswith="25099").values_list("registration_code", flat=True)
+    )
+    assert landed == {str(row[1]) for row in VALID_2025}
+    assert report.counts["organisations"]["create"] == len(VALID_2025)
+
+
+def test_valid_rows_only_writes_nothing_when_a_whole_column_cannot_be_read():
+    header = [*HEADER_2025[:8], "Doanh thu (USD)", HEADER_2025[9]]
+    report = registry_import(
+        data=xlsx_bytes([header, *VALID_2025]),
+        file_name="a.xlsx",
+        province=province("25"),
+        commit=True,
+        skip_invalid=True,
+    )
+    assert not report.committed and report.errors
+    assert not Organisation.objects.filter(registration_code__startswith="25099").exists()

@@ -25,7 +25,11 @@ class Command(BaseCommand):
             "--year", type=int, help="the figures' year, when neither a column, a header nor the title gives it"
         )
 
-    def handle(self, *args, file, province, commit, year=None, **options):
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="with --commit, write the valid rows and report the others"
+        )
+
+    def handle(self, *args, file, province, commit, year=None, skip_invalid=False, **options):
         try:
             data = file.read_bytes()
         except OSError as error:
@@ -33,7 +37,9 @@ class Command(BaseCommand):
         place = AdminUnit.objects.current_provinces().filter(code=province.zfill(2)).first()
         if place is None:
             raise CommandError(f"Không có tỉnh/thành phố mã {province} trong danh mục 34 tỉnh.")
-        report = registry_import(data=data, file_name=file.name, province=place, commit=commit, year=year)
+        report = registry_import(
+            data=data, file_name=file.name, province=place, commit=commit, year=year, skip_invalid=skip_invalid
+        )
         self.stdout.write(f"{file.name} → {place.full_name}: {report.rows_read} dòng đã đọc")
         for what, counts in report.counts.items():
             self.stdout.write(
@@ -45,6 +51,8 @@ class Command(BaseCommand):
         for error in report.errors:
             where = f"dòng {error.row}, cột {error.column}: " if error.row else ""
             self.stdout.write(f"{where}{error.message}")
+        if report.errors and report.committed:
+            raise CommandError(f"{len(report.errors)} lỗi: đã lưu các dòng hợp lệ, bỏ qua các dòng lỗi.", returncode=1)
         if report.errors:
             raise CommandError(f"{len(report.errors)} lỗi: chưa lưu gì.", returncode=1)
         self.stdout.write(self.style.SUCCESS("Đã lưu.") if report.committed else "Chưa lưu: chạy lại với --commit.")
