@@ -315,6 +315,7 @@ class ImportReport:
     rows_read: int = 0
     committed: bool = False
     warning: str = ""  # what failed after the commit: the rows are saved all the same
+    columns: list = default(default_factory=list)  # (column letter and header, field) as read
 
 
 def registry_import(
@@ -327,10 +328,12 @@ def registry_import(
     on_progress: Callable[[int, int | None], None] | None = None,
     year: int | None = None,
     skip_invalid: bool = False,
+    mapping: dict[str, str] | None = None,
 ) -> ImportReport:
     """Read an Excel/CSV list, plan it against the registry and, with `commit` and no error, write it.
 
     `year`: the figures' year staff chose, for rows whose file says it nowhere (see `importing.parse`).
+    `mapping`: the field staff chose for a header ("" to leave the column out), over the one guessed.
     `skip_invalid`: with `commit`, write the rows without an error (in one transaction) and report
     the others' errors; nothing when an error is the file's or a column's.
 
@@ -342,7 +345,7 @@ def registry_import(
     try:
         table = importing.read_table(data, file_name)
         progress = (lambda rows: on_progress(rows, table.total)) if on_progress else None
-        parsed = importing.parse(table, progress, year=year)
+        parsed = importing.parse(table, progress, year=year, mapping=mapping)
     except importing.ImportFileError as error:
         return ImportReport(errors=[importing.RowError(None, "", str(error))])
     saved = []  # set by the first callback run after the commit: what fails later failed after it
@@ -400,7 +403,8 @@ def _saved_but(report: ImportReport) -> ImportReport:
 def _report(parsed, plan) -> ImportReport:
     counts = {what: counts.as_dict() for what, counts in plan.counts.items()}
     errors = importing.grouped_errors(sorted(plan.errors, key=lambda error: (error.row or 0, error.column)))
-    return ImportReport(counts, errors, parsed.notes, plan.rows, parsed.rows_read)
+    columns = [(column.label, name) for name, column in parsed.columns.items()]
+    return ImportReport(counts, errors, parsed.notes, plan.rows, parsed.rows_read, columns=columns)
 
 
 def _registry_for(parsed, province: AdminUnit, *, lock: bool = False) -> importing.Registry:

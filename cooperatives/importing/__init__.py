@@ -539,6 +539,11 @@ def _text(limit=None):
     return parse
 
 
+def mappable_fields() -> set[str]:
+    """The fields a column can be mapped to."""
+    return set(PARSERS) | {"row_number"}
+
+
 PARSERS: dict[str, Callable] = {
     "registration_code": parse_code,
     "name": _text(TEXT_LIMITS["name"]),
@@ -738,11 +743,14 @@ def money_unit(name: str, text: str) -> tuple[int, int]:
     return (units[0] if units else 1), period
 
 
-def find_columns(values: Sequence) -> dict[str, Column] | None:
-    """The columns of a header row, or None if the row is not the header (no registration code column)."""
+def find_columns(values: Sequence, mapping: dict[str, str] | None = None) -> dict[str, Column] | None:
+    """The columns of a header row, or None if the row is not the header (no registration code column).
+    `mapping`: fields staff chose for headers (folded header → field; "" leaves the column out)."""
     columns = {}
+    mapping = mapping or {}
     for index, value in enumerate(values):
-        name = header_field(value)
+        chosen = mapping.get(fold(value)) if isinstance(value, str) else None
+        name = header_field(value) if chosen is None else chosen or None
         if name and name not in columns:
             column = columns[name] = Column(index, name, clean_text(value), year=header_year(value))
             if name in MONEY_FIELDS:
@@ -778,7 +786,13 @@ def _is_total_row(values: Sequence) -> bool:
     return bool(texts) and (texts[0] in {"tong", "cong"} or texts[0].startswith(("tong cong", "tong so", "total")))
 
 
-def parse(table: Table, on_progress: Callable[[int], None] | None = None, *, year: int | None = None) -> ParsedFile:
+def parse(
+    table: Table,
+    on_progress: Callable[[int], None] | None = None,
+    *,
+    year: int | None = None,
+    mapping: dict[str, str] | None = None,
+) -> ParsedFile:
     """Find the header and turn every data row into a record or errors. Raises ImportFileError.
 
     The figures' year: a row's "Năm" cell, else the year its columns' headers name ("Doanh thu năm
@@ -786,7 +800,7 @@ def parse(table: Table, on_progress: Callable[[int], None] | None = None, *, yea
     parsed = ParsedFile()
     rows = iter(table.rows)
     try:
-        number, columns, title_year = _header(rows)
+        number, columns, title_year = _header(rows, {fold(header): name for header, name in (mapping or {}).items()})
         parsed.columns, parsed.header_row = columns, number
         parsed.year = title_year or year
         if title_year and "year" not in columns and not any(column.year for column in columns.values()):
@@ -815,14 +829,14 @@ def title_year(titles: list[str]) -> int | None:
     return None
 
 
-def _header(rows: Iterator) -> tuple[int, dict[str, Column], int | None]:
+def _header(rows: Iterator, mapping: dict[str, str]) -> tuple[int, dict[str, Column], int | None]:
     searched, titles = 0, []
     for number, values in rows:
         if number == 0:  # next sheet
             searched, titles = 0, []
             continue
         searched += 1
-        if searched <= HEADER_SEARCH_ROWS and (columns := find_columns(values)):
+        if searched <= HEADER_SEARCH_ROWS and (columns := find_columns(values, mapping)):
             return number, columns, title_year(titles)
         if searched <= HEADER_SEARCH_ROWS:
             titles += [value for value in values if isinstance(value, str)]

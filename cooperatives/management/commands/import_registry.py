@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cooperatives.importing import mappable_fields
 from cooperatives.models import AdminUnit
 from cooperatives.services import registry_import
 
@@ -29,7 +30,15 @@ class Command(BaseCommand):
             "--skip-invalid", action="store_true", help="with --commit, write the valid rows and report the others"
         )
 
-    def handle(self, *args, file, province, commit, year=None, skip_invalid=False, **options):
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="HEADER=FIELD",
+            help="read the column with this header as this field (FIELD empty: leave it out); repeatable",
+        )
+
+    def handle(self, *args, file, province, commit, year=None, skip_invalid=False, map=(), **options):
         try:
             data = file.read_bytes()
         except OSError as error:
@@ -37,10 +46,21 @@ class Command(BaseCommand):
         place = AdminUnit.objects.current_provinces().filter(code=province.zfill(2)).first()
         if place is None:
             raise CommandError(f"Không có tỉnh/thành phố mã {province} trong danh mục 34 tỉnh.")
+        mapping = self.mapping(map)
         report = registry_import(
-            data=data, file_name=file.name, province=place, commit=commit, year=year, skip_invalid=skip_invalid
+            data=data,
+            file_name=file.name,
+            province=place,
+            commit=commit,
+            year=year,
+            skip_invalid=skip_invalid,
+            mapping=mapping,
         )
         self.stdout.write(f"{file.name} → {place.full_name}: {report.rows_read} dòng đã đọc")
+        if report.columns:
+            self.stdout.write("Các cột đã đọc:")
+        for label, name in report.columns:
+            self.stdout.write(f"  {label} → {name}")
         for what, counts in report.counts.items():
             self.stdout.write(
                 f"  {KINDS[what]}: {counts['create']} thêm mới, {counts['update']} cập nhật, "
@@ -56,3 +76,13 @@ class Command(BaseCommand):
         if report.errors:
             raise CommandError(f"{len(report.errors)} lỗi: chưa lưu gì.", returncode=1)
         self.stdout.write(self.style.SUCCESS("Đã lưu.") if report.committed else "Chưa lưu: chạy lại với --commit.")
+
+    def mapping(self, pairs) -> dict[str, str]:
+        mapping = {}
+        for pair in pairs:
+            header, sep, name = pair.rpartition("=")
+            if not sep or not header.strip() or (name and name not in mappable_fields()):
+                fields = ", ".join(sorted(mappable_fields()))
+                raise CommandError(f"--map “{pair}”: cần dạng “Tiêu đề=trường”, trường là một trong: {fields}")
+            mapping[header.strip()] = name.strip()
+        return mapping
