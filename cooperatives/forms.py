@@ -143,12 +143,12 @@ class SupportActionForm(forms.ModelForm):
 
 
 class RegistryImportForm(forms.Form):
-    """An Excel or CSV list to import; an admin chooses the province it goes into, staff import into theirs."""
+    """A spreadsheet (.xlsx, .xls, .ods) or CSV list; an admin chooses the province, staff import into theirs."""
 
     file = forms.FileField(
-        label=_("Tệp Excel (.xlsx) hoặc CSV"),
+        label=_("Tệp Excel (.xlsx, .xls), OpenDocument (.ods) hoặc CSV"),
         help_text=_("Tối đa 20 MB. Dùng tệp mẫu, hoặc tệp của tỉnh có cột “Mã số đăng ký”."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}),
     )
     province = forms.ModelChoiceField(
         AdminUnit.objects.current_provinces(), label=_("Tỉnh/thành phố"), widget=PlainSelect

@@ -364,6 +364,10 @@ class Organisation(models.Model):
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     legal_representative = models.CharField(_("người đại diện theo pháp luật"), max_length=150, blank=True)
     founded_on = models.DateField(_("ngày thành lập"))
+    # Provincial lists often give only the founding year: it is stored as 1 January of that year.
+    founded_year_only = models.BooleanField(
+        _("chỉ biết năm thành lập"), default=False, help_text=_("Ngày thành lập ghi là 01/01 của năm đó.")
+    )
     registered_on = models.DateField(_("ngày đăng ký"), null=True, blank=True)
     status = models.CharField(_("tình trạng"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
     status_since = models.DateField(_("tình trạng từ ngày"), null=True, blank=True)

@@ -315,6 +315,7 @@ class ImportReport:
     rows_read: int = 0
     committed: bool = False
     warning: str = ""  # what failed after the commit: the rows are saved all the same
+    columns: list = default(default_factory=list)  # (column letter and header, field) as read
 
 
 def registry_import(
@@ -325,8 +326,16 @@ def registry_import(
     user=None,
     commit: bool = False,
     on_progress: Callable[[int, int | None], None] | None = None,
+    year: int | None = None,
+    skip_invalid: bool = False,
+    mapping: dict[str, str] | None = None,
 ) -> ImportReport:
     """Read an Excel/CSV list, plan it against the registry and, with `commit` and no error, write it.
+
+    `year`: the figures' year staff chose, for rows whose file says it nowhere (see `importing.parse`).
+    `mapping`: the field staff chose for a header ("" to leave the column out), over the one guessed.
+    `skip_invalid`: with `commit`, write the rows without an error (in one transaction) and report
+    the others' errors; nothing when an error is the file's or a column's.
 
     All or nothing: the plan and the writes share one transaction, and any error anywhere in the
     file writes nothing. Rows whose commune lies outside `province`, or whose registration code
@@ -336,7 +345,7 @@ def registry_import(
     try:
         table = importing.read_table(data, file_name)
         progress = (lambda rows: on_progress(rows, table.total)) if on_progress else None
-        parsed = importing.parse(table, progress)
+        parsed = importing.parse(table, progress, year=year, mapping=mapping)
     except importing.ImportFileError as error:
         return ImportReport(errors=[importing.RowError(None, "", str(error))])
     saved = []  # set by the first callback run after the commit: what fails later failed after it
@@ -344,7 +353,12 @@ def registry_import(
         with transaction.atomic():
             plan = importing.plan(parsed, _registry_for(parsed, province, lock=commit))
             report = _report(parsed, plan)
-            if commit and not plan.errors:
+            if commit and plan.errors and skip_invalid:
+                plan = _valid_rows_plan(parsed, plan, province)
+                if plan is not None:
+                    report.counts = _report(parsed, plan).counts
+                    report.rows = plan.rows
+            if commit and plan is not None and not plan.errors:
                 transaction.on_commit(lambda: saved.append(True))
                 _plan_write(plan, user)
                 report.committed = True
@@ -361,6 +375,20 @@ def registry_import(
     return report
 
 
+def _valid_rows_plan(parsed, plan, province) -> "importing.Plan | None":
+    """The plan of the rows without an error, or None. Planned again on a registry loaded afresh (a
+    plan sets the rows' values on the organisations it matched), until no row it keeps has an
+    error: leaving a row out can make another one wrong (a second row of the same code)."""
+    for _attempt in range(3):
+        parsed = parsed.valid_rows(plan.errors)
+        if parsed is None:
+            return None
+        plan = importing.plan(parsed, _registry_for(parsed, province, lock=True))
+        if not plan.errors:
+            return plan
+    return None
+
+
 def _saved_but(report: ImportReport) -> ImportReport:
     """The import is committed, and a step after its commit failed (queueing the recompute, say, on
     a broker that does not answer): the upload says so rather than "nothing saved"."""
@@ -374,8 +402,9 @@ def _saved_but(report: ImportReport) -> ImportReport:
 
 def _report(parsed, plan) -> ImportReport:
     counts = {what: counts.as_dict() for what, counts in plan.counts.items()}
-    errors = sorted(plan.errors, key=lambda error: (error.row or 0, error.column))
-    return ImportReport(counts, errors, parsed.notes, plan.rows, parsed.rows_read)
+    errors = importing.grouped_errors(sorted(plan.errors, key=lambda error: (error.row or 0, error.column)))
+    columns = [(column.label, name) for name, column in parsed.columns.items()]
+    return ImportReport(counts, errors, parsed.notes, plan.rows, parsed.rows_read, columns=columns)
 
 
 def _registry_for(parsed, province: AdminUnit, *, lock: bool = False) -> importing.Registry:

@@ -58,3 +58,34 @@ def test_errors_are_printed_by_row_and_column_and_exit_non_zero_with_nothing_sav
 def test_an_unknown_province_or_missing_file_is_a_clear_error(tmp_path):
     assert "Không có tỉnh/thành phố mã 99" in str(run(write(tmp_path, []), "--province", "99")[1])
     assert "Không đọc được" in str(run(tmp_path / "khong-co.xlsx", "--province", "24")[1])
+
+
+def test_a_column_mapped_by_hand_is_read_as_that_field_and_the_mapping_is_printed(tmp_path):
+    place = commune("24")
+    path = tmp_path / "ds.xlsx"
+    header = ["Mã số thuế", "Tên HTX", "Loại hình", "Lĩnh vực", "Mã xã", "Ngày thành lập", "Năm", "Ghi chú TV"]
+    path.write_bytes(xlsx_bytes([header, ["2409990301", "HTX Ánh", "HTX", "NN", place.code, "2020", 2024, 41]]))
+    out, error = run(path, "--province", "24", "--map", "Ghi chú TV=members", "--map", "Lĩnh vực=", "--commit")
+    assert error is not None  # the sector column left out: a new organisation needs one
+    assert "H (Ghi chú TV) → members" in out and "Lĩnh vực" not in out.split("Các cột đã đọc:")[1].split("tổ chức")[0]
+    out, error = run(path, "--province", "24", "--map", "Ghi chú TV=members", "--commit")
+    assert error is None
+    assert YearlyFigures.objects.get(organisation__registration_code="2409990301").members == 41
+
+
+def test_a_mapping_to_no_field_is_refused_with_the_fields_named(tmp_path):
+    _out, error = run(write(tmp_path, []), "--province", "24", "--map", "Ghi chú=thanh_vien")
+    assert error and "members" in str(error)
+
+
+def test_the_valid_rows_only_are_written_with_skip_invalid(tmp_path):
+    place = commune("24")
+    rows = [
+        [1, "2409990401", "HTX Tốt", "HTX", "NN", place.code, "01/02/2022", 2024, 80],
+        [2, "2409990402", "HTX Sai", "HTX", "Bay", place.code, "01/02/2022", 2024, 80],
+    ]
+    out, error = run(write(tmp_path, rows), "--province", "24", "--commit", "--skip-invalid")
+    assert error and "đã lưu các dòng hợp lệ" in str(error)
+    assert list(
+        Organisation.objects.filter(registration_code__startswith="240999040").values_list("name", flat=True)
+    ) == ["HTX Tốt"]

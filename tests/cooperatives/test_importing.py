@@ -13,7 +13,7 @@ import pytest
 from openpyxl import Workbook
 
 from cooperatives import importing
-from cooperatives.importing import ImportFileError, Table, parse, read_table
+from cooperatives.importing import ImportFileError, Table, parse, read_table, reading
 from tests.factories import xlsx_with_sheet_data
 
 HEADER = ["STT", "Mã số đăng ký", "Tên tổ chức", "Loại hình", "Lĩnh vực", "Mã xã/phường", "Ngày thành lập"]
@@ -54,6 +54,7 @@ def test_it_finds_the_header_under_title_rows_with_synonyms_and_odd_spacing():
         "sector": "agriculture",
         "commune_code": "07210",
         "founded_on": datetime.date(2021, 3, 5),
+        "founded_year_only": False,
     }
     assert record.label("founded_on") == "G (Ngày thành lập (*))"
 
@@ -219,7 +220,7 @@ def test_an_xlsx_is_read_with_excel_dates_and_numbers():
     [
         (b"%PDF-1.4 \x00\x01\x02 binary", "không phải bảng tính"),
         (b"PK\x03\x04 broken zip", "Tệp Excel bị hỏng"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".xls"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Tệp Excel bị hỏng"),
         (b"Ma so;Ten\r\n\x81\x8d\x8f\x90;x", "bảng mã"),
         (b"", "Tệp trống"),
     ],
@@ -233,7 +234,7 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
-        archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * (importing.MAX_UNCOMPRESSED_BYTES + 1))
+        archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * (reading.MAX_UNCOMPRESSED_BYTES + 1))
     assert len(out.getvalue()) < 1_000_000
     with pytest.raises(ImportFileError, match="giải nén ra quá lớn"):
         read_table(out.getvalue(), "bomb.xlsx")
@@ -418,15 +419,15 @@ def test_a_sheet_claiming_a_million_rows_is_refused_without_reading_them_all():
     assert peak < 40 * 1024 * 1024
 
 
-def test_a_sheet_written_by_openpyxl_in_write_only_mode_takes_the_fast_reader():
+def test_a_sheet_written_by_openpyxl_in_write_only_mode_is_read_with_its_types():
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Danh sách")
     for row in (HEADER, [1, "2400000001", "HTX A", "", None, "7210", datetime.datetime(2020, 1, 2)]):
         sheet.append(row)
     out = io.BytesIO()
     book.save(out)
-    rows = importing._fast_sheet_rows(importing._open_workbook(out.getvalue()).worksheets[0])
-    assert rows[1] == (2, [1, "2400000001", "HTX A", "", None, "7210", datetime.datetime(2020, 1, 2)])
+    rows = list(read_table(out.getvalue(), "a.xlsx").rows)
+    assert rows[1] == (2, [1, "2400000001", "HTX A", None, None, "7210", datetime.date(2020, 1, 2)])
 
 
 def timed(function, *args):
@@ -474,3 +475,54 @@ def test_a_member_compressed_a_thousandfold_is_refused_from_one_megabyte():
     data = with_member(xlsx([HEADER, [1, "2400000001", "HTX A"]]), "xl/media/image1.png", b"\x00" * 2_000_000)
     with pytest.raises(ImportFileError, match="nén bất thường"):
         read_table(data, "bomb.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("written", "sector"),
+    [
+        ("Công nghiệp - TTCN", "industry_handicraft"),
+        ("Tiểu thủ công nghiệp", "industry_handicraft"),
+        ("Nông nghiệp tổng hợp", "agriculture"),
+        ("Trồng trọt, chăn nuôi", "agriculture"),
+        ("Nông nghiệp (trồng trọt)", "agriculture"),
+        ("Dịch vụ tổng hợp", "agriculture"),
+        ("Thương mại, dịch vụ", "trade_services"),
+        ("Nước sạch nông thôn", "agriculture"),
+    ],
+)
+def test_sectors_are_read_as_provinces_write_them(written, sector):
+    assert importing.parse_sector(written) == sector
+
+
+def test_a_sector_cell_naming_two_sectors_is_an_error_not_a_guess():
+    with pytest.raises(ValueError, match="nhiều lĩnh vực"):
+        importing.parse_sector("Nông nghiệp, dịch vụ")
+
+
+@pytest.mark.parametrize(
+    ("header", "field", "unit", "year"),
+    [
+        ("Doanh thu năm 2025 (triệu đồng)", "revenue", 10**6, 2025),
+        ("Vốn điều lệ năm 2024, tỷ đồng", "charter_capital", 10**9, 2024),
+        ("Doanh thu - nghìn đồng", "revenue", 10**3, None),
+        ("Xếp loại năm 2025", "level", 1, 2025),
+    ],
+)
+def test_a_header_names_its_field_unit_and_year(header, field, unit, year):
+    name = importing.header_field(header)
+    assert (name, importing.header_year(header)) == (field, year)
+    if name in importing.MONEY_FIELDS:
+        assert importing.money_unit(name, importing.normal_header(header))[0] == unit
+
+
+def test_figures_take_the_year_of_the_title_when_no_column_names_one():
+    result = parsed(["BÁO CÁO HTX (số liệu đến 31/12/2022)"], ["Mã số", "Tên", "Số thành viên"], ["2400000001", "A", 9])
+    assert result.errors == [] and result.records[0].values["year"] == 2022
+
+
+def test_columns_naming_different_years_are_refused_rather_than_mixed():
+    result = parsed(
+        ["Mã số", "Tên", "Doanh thu năm 2024", "Doanh thu năm 2025", "Xếp loại năm 2025"],
+        ["2400000001", "A", 1, 2, "Khá"],
+    )
+    assert {error.column[0] for error in result.errors} == {"E"}

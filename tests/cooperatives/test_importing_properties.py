@@ -180,3 +180,34 @@ def test_a_rejected_file_changes_nothing(messy_cells, bad_row):
         assert fingerprint() == before
     else:
         assert report.committed
+
+
+ODS_PIECES = [
+    "<table:table-row>",
+    "</table:table-row>",
+    '<table:table-row table:number-rows-repeated="1048576">',
+    "<table:table-cell>",
+    "<table:table-cell/>",
+    '<table:table-cell table:number-columns-repeated="16384"/>',
+    '<table:table-cell office:value-type="string">',
+    '<table:table-cell table:number-columns-repeated="999999999">',
+    "</table:table-cell>",
+    "<text:p>",
+    "</text:p>",
+    "<table:table>",
+    "</table:table>",
+    "<",
+    ">",
+    '"',
+    "x",
+    "1",
+]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces(ODS_PIECES))
+def test_no_ods_xml_makes_the_reader_crash_or_run_over_its_time_budget(repeated):
+    from tests.factories import ods_bytes
+
+    xml = "".join(unit * times for unit, times in repeated)
+    within_budget(ods_bytes([["Mã số đăng ký", "Tên tổ chức", "Loại hình"]], xml), "x.ods", len(xml.encode()))

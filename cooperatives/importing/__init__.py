@@ -1,8 +1,9 @@
 """Reading provincial Excel and CSV lists of organisations, yearly figures and ratings.
 
 Three steps, none of which touches the database:
-1. `read_table`: bytes → rows of cell values (.xlsx through openpyxl's read-only mode, .csv in
-   UTF-8 or Windows-1258 with `,` `;` or tab), refusing what is not a spreadsheet with a message;
+1. `read_table` (`reading`): bytes → rows of cell values (.xlsx, .xls and .ods through
+   python-calamine, .csv in UTF-8 or Windows-1258 with `,` `;` or tab), refusing what is not a
+   spreadsheet with a message;
 2. `parse`: rows → one `RowRecord` per data row and every `RowError` (row, column, reason), finding
    the header under title rows, skipping blank rows, a column-numbering row, totals and footers;
 3. `plan`: records + what the registry holds (`Registry`) → what will be created, updated or left
@@ -11,14 +12,11 @@ Three steps, none of which touches the database:
 `cooperatives.services.registry_import` loads the registry, runs them and writes in one transaction.
 """
 
-import csv
 import datetime
 import functools
 import io
-import itertools
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -27,22 +25,20 @@ from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from coop_tracker.lib.exports import append_row
 from cooperatives.models import TRAINED_OFFICERS_MESSAGE, Organisation, Rating, YearlyFigures
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-# openpyxl inflates every member it reads, and the sheet is held whole while its rows are read:
-# the template's 35,000 rows are 36 MB inflated (about 75,000 fit), a file saved by Excel less.
-MAX_UNCOMPRESSED_BYTES = 80 * 1024 * 1024
-# Spreadsheet XML deflates 10 to 20 times: a member that deflates far more is crafted. Checked from
-# 1 MiB inflated (an empty sheet or a small part can deflate more, and costs nothing to read).
-MAX_COMPRESSION_RATIO = 100
-RATIO_CHECKED_FROM_BYTES = 1024 * 1024
-MAX_ROWS = 100_000
-MAX_COLUMNS = 200
-HEADER_SEARCH_ROWS = 30
+from .reading import (  # noqa: F401  (the names callers import from cooperatives.importing)
+    HEADER_SEARCH_ROWS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_UPLOAD_BYTES,
+    ImportFileError,
+    Table,
+    read_table,
+)
+
 PROGRESS_EVERY = 1000
 
 # Fields of the template, in its column order, with their Vietnamese headers.
@@ -103,7 +99,7 @@ SYNONYMS = {
     "commune_name": ["xa", "phuong xa", "ten xa", "ten xa phuong", "xa phuong dac khu", "dia ban xa"],
     "address": ["dia chi tru so", "dia chi tru so chinh", "tru so"],
     "legal_representative": ["nguoi dai dien", "dai dien phap luat", "giam doc", "ho ten giam doc"],
-    "founded_on": ["thanh lap", "ngay thanh lap htx", "ngay thanh lap to chuc"],
+    "founded_on": ["thanh lap", "ngay thanh lap htx", "ngay thanh lap to chuc", "nam thanh lap", "thoi gian thanh lap"],
     "registered_on": ["ngay cap", "ngay cap dang ky", "ngay dang ky lan dau", "ngay cap giay chung nhan"],
     "status": ["tinh trang hoat dong", "trang thai", "trang thai hoat dong"],
     "status_since": ["ngay tam ngung", "tu ngay", "ngay chuyen tinh trang"],
@@ -135,6 +131,7 @@ ORGANISATION_FIELDS = (
     "address",
     "legal_representative",
     "founded_on",
+    "founded_year_only",
     "registered_on",
     "status",
     "status_since",
@@ -300,6 +297,32 @@ def _date_from_text(text: str) -> datetime.date:
         raise invalid from None
 
 
+YEAR_ALONE = re.compile(r"^(?:nam\s*)?(\d{4})$")
+
+
+def year_alone(value) -> int | None:
+    """The year when a date cell gives only that: 2015 (a number, not Excel's day 2015 of 1905),
+    "2015", "Năm 2015"."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        # Excel's days 1000–2100 fall in 1902–1905, before any organisation of the registry.
+        return int(value) if value == int(value) and 1000 <= value <= 2100 else None
+    if isinstance(value, str) and (found := YEAR_ALONE.match(fold(value))):
+        return int(found.group(1))
+    return None
+
+
+def parse_founding(value) -> datetime.date:
+    """A founding date, or a year alone: stored as 1 January of that year (and flagged, see `_record`)."""
+    year = year_alone(value)
+    if year is None:
+        return parse_date(value)
+    if not 1900 <= year <= 2100:
+        raise ValueError(_("năm của ngày phải từ 1900 đến 2100"))
+    return datetime.date(year, 1, 1)
+
+
 def parse_year(value) -> int:
     text = fold(value).removeprefix("nam ") if isinstance(value, str) else value
     return parse_whole(text, low=1990, high=2100)
@@ -369,10 +392,24 @@ SECTOR_WORDS = _words(
             "Nước sạch nông thôn",
             "Tổng hợp",
             "Dịch vụ nông nghiệp",
+            "Dịch vụ NN",
+            "Dịch vụ nông nghiệp tổng hợp",
             "Nông nghiệp tổng hợp",
+            "Sản xuất nông nghiệp",
+            "Nông lâm nghiệp",
+            "Nuôi trồng thủy sản",
+            "Nuôi trồng thuỷ sản",
+            "Khai thác thủy sản",
+            "Khai thác thuỷ sản",
+            # Domain primer: the agricultural HTX's general services ("tổng hợp") are agriculture.
+            "Dịch vụ tổng hợp",
+            "DVTH",
+            "DV tổng hợp",
         ],
         "industry_handicraft": [
             "Công nghiệp – tiểu thủ công nghiệp",
+            "Công nghiệp - TTCN",
+            "CN - Tiểu thủ công nghiệp",
             "Công nghiệp",
             "Tiểu thủ công nghiệp",
             "CN-TTCN",
@@ -392,8 +429,16 @@ SECTOR_WORDS = _words(
             "Thương mại dịch vụ",
         ],
         "transport": ["Vận tải", "Giao thông vận tải", "GTVT", "Vận tải hành khách", "VT"],
-        "peoples_credit_fund": ["Quỹ tín dụng nhân dân", "QTDND", "Tín dụng", "Quỹ tín dụng"],
-        "environment_services": ["Môi trường", "Vệ sinh môi trường", "Dịch vụ môi trường", "MT"],
+        "peoples_credit_fund": ["Quỹ tín dụng nhân dân", "QTDND", "QTD", "Tín dụng", "Quỹ tín dụng"],
+        "environment_services": [
+            "Môi trường",
+            "Vệ sinh môi trường",
+            "Dịch vụ môi trường",
+            "MT",
+            "Thu gom rác",
+            "Thu gom rác thải",
+            "Vệ sinh môi trường, thu gom rác",
+        ],
         "other": ["Khác", "Lĩnh vực khác"],
     },
 )
@@ -426,6 +471,31 @@ SCHEME_WORDS = _words(
         "tt09_2017": ["TT09", "TT 09", "TT 09/2017", "09/2017/TT-BNNPTNT", "TT 09/2017/TT-BNNPTNT", "Thông tư 09/2017"],
     },
 )
+
+
+# What splits a sector cell into the lines it names: "Trồng trọt, chăn nuôi", "Nông nghiệp (trồng trọt)".
+SECTOR_PARTS = re.compile(r"\s*(?:[,;/+&()]|\s-\s|\bvà\b)\s*", re.IGNORECASE)
+
+
+def parse_sector(value) -> str:
+    """A sector in the words and short forms provinces write; a cell naming several lines is read
+    when they all fall in one sector ("Trồng trọt, chăn nuôi"), an error when they do not
+    ("Nông nghiệp, dịch vụ": which one is for staff to say)."""
+    key = fold(value)
+    if key in SECTOR_WORDS:
+        return SECTOR_WORDS[key]
+    parts = [fold(part) for part in SECTOR_PARTS.split(clean_text(value)) if fold(part)]
+    found = {SECTOR_WORDS.get(part) for part in parts}
+    if len(parts) > 1 and None not in found and len(found) == 1:
+        return found.pop()
+    if len(found - {None}) > 1:
+        raise ValueError(
+            _("“%(value)s” thuộc nhiều lĩnh vực: hãy ghi một lĩnh vực chính") % {"value": clean_text(value)[:40]}
+        )
+    raise ValueError(
+        _("không hiểu “%(value)s” (%(what)s)")
+        % {"value": clean_text(value)[:40], "what": _("xem các lĩnh vực trong mẫu")}
+    )
 
 
 # Tax codes (0101234567, 0101234567-001) and older registration numbers (12/2015/HTX-B, 27.A.000123):
@@ -469,16 +539,21 @@ def _text(limit=None):
     return parse
 
 
+def mappable_fields() -> set[str]:
+    """The fields a column can be mapped to."""
+    return set(PARSERS) | {"row_number"}
+
+
 PARSERS: dict[str, Callable] = {
     "registration_code": parse_code,
     "name": _text(TEXT_LIMITS["name"]),
     "kind": _choice_parser(KIND_WORDS, lambda: _("HTX, THT hoặc LH HTX")),
-    "sector": _choice_parser(SECTOR_WORDS, lambda: _("xem các lĩnh vực trong mẫu")),
+    "sector": parse_sector,
     "commune_code": parse_commune_code,
     "commune_name": _text(100),
     "address": _text(TEXT_LIMITS["address"]),
     "legal_representative": _text(TEXT_LIMITS["legal_representative"]),
-    "founded_on": parse_date,
+    "founded_on": parse_founding,
     "registered_on": parse_date,
     "status": _choice_parser(STATUS_WORDS, lambda: _("xem các tình trạng trong mẫu")),
     "status_since": parse_date,
@@ -501,369 +576,6 @@ PARSERS: dict[str, Callable] = {
 }
 
 
-# Reading files ----------------------------------------------------------------------------
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read; the message says why, in the user's language."""
-
-
-@dataclass
-class Table:
-    """Rows of one sheet: (row number as the spreadsheet shows it, cell values)."""
-
-    rows: Iterable[tuple[int, Sequence]]
-    total: int | None = None  # rows in the sheet, when known, for the progress bar
-    close: Callable[[], None] = lambda: None
-
-
-def read_table(data: bytes, file_name: str = "") -> Table:
-    """Open an .xlsx or .csv file held in memory. Raises ImportFileError with a message for anything else."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ImportFileError(_("Tệp lớn quá 20 MB."))
-    if not data.strip():
-        raise ImportFileError(_("Tệp trống."))
-    if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFileError(_("Tệp Excel 97–2003 (.xls) chưa được hỗ trợ: hãy mở bằng Excel và lưu lại dạng .xlsx."))
-    return _read_csv(data)
-
-
-def _read_xlsx(data: bytes) -> Table:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            names = {member.filename for member in members}
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise ImportFileError(_("Tệp Excel bị hỏng, không mở được: hãy mở bằng Excel và lưu lại.")) from None
-    if "xl/workbook.xml" not in names:
-        raise ImportFileError(_("Tệp nén này không phải bảng tính Excel .xlsx."))
-    # Python's zipfile never inflates a member beyond the size it declares, so the declared sizes
-    # bound what openpyxl can read: refuse a zip bomb before any of it is inflated.
-    if len(members) > 10_000 or sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
-        raise ImportFileError(
-            _("Tệp Excel giải nén ra quá lớn (trên %(size)s MB): không đọc tệp này.")
-            % {"size": MAX_UNCOMPRESSED_BYTES // (1024 * 1024)}
-        )
-    if any(_overcompressed(member) for member in members):
-        raise ImportFileError(_("Tệp Excel có phần bị nén bất thường (hơn 100 lần): không đọc tệp này."))
-    try:
-        workbook = _open_workbook(data)
-        sheets = list(workbook.worksheets)
-    except Exception:  # openpyxl raises many kinds on a damaged file; each means the same to the user
-        raise ImportFileError(_("Tệp Excel bị hỏng, không mở được: hãy mở bằng Excel và lưu lại.")) from None
-    if not sheets:
-        raise ImportFileError(_("Tệp Excel không có trang tính nào."))
-    table = Table(rows=(), close=workbook.close)
-    table.rows = _xlsx_rows(sheets, table)
-    return table
-
-
-def _overcompressed(member: zipfile.ZipInfo) -> bool:
-    return member.file_size > RATIO_CHECKED_FROM_BYTES and member.file_size > MAX_COMPRESSION_RATIO * max(
-        member.compress_size, 1
-    )
-
-
-class _Sheet(ReadOnlyWorksheet):
-    """A read-only sheet that does not scan itself for its size on opening: openpyxl does when a
-    file has no <dimension> (openpyxl's own files), which cost seconds on a large list."""
-
-    def _get_size(self):
-        pass
-
-
-def _open_workbook(data: bytes):
-    """openpyxl's read-only load (ExcelReader.read) with sheets that open without a scan."""
-    from openpyxl.reader.excel import ExcelReader
-    from openpyxl.styles.stylesheet import apply_stylesheet
-
-    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
-    reader.read_manifest()
-    reader.read_strings()
-    reader.read_workbook()
-    apply_stylesheet(reader.archive, reader.wb)
-    for sheet, rel in reader.parser.find_sheets():
-        if rel.target in reader.valid_files and "chartsheet" not in rel.Type:
-            reader.wb._sheets.append(_Sheet(reader.wb, sheet.name, rel.target, reader.shared_strings))
-    return reader.wb
-
-
-def _xlsx_rows(sheets, table: Table) -> Iterator[tuple[int, Sequence]]:
-    """Rows of each sheet in turn; `parse` stops at the first sheet where it finds a header."""
-    try:
-        for sheet in sheets:
-            yield from _sheet_values(sheet, table)
-            yield 0, ()  # a sheet ends
-    except ImportFileError:
-        raise
-    except Exception:
-        raise ImportFileError(_("Tệp Excel bị hỏng, không đọc hết được: hãy mở bằng Excel và lưu lại.")) from None
-
-
-def _sheet_values(sheet, table: Table) -> Iterator[tuple[int, Sequence]]:
-    """A sheet's rows through the fast reader, or openpyxl's own if the XML is not as expected."""
-    try:
-        rows = _fast_sheet_rows(sheet)
-        table.total = rows[-1][0] if rows else 0
-    except ImportFileError:
-        raise
-    except Exception:
-        rows = None
-    if rows is None:
-        ReadOnlyWorksheet._get_size(sheet)
-        yield from _at_most_max_rows_lazily(enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1))
-    else:
-        yield from rows
-
-
-# The sheet XML read with regular expressions: openpyxl builds an object per cell and took 12 of
-# the 20 seconds allowed for 35,000 rows; this reads the same values about five times faster.
-# Workbook parts (shared strings, which styles are dates) still come from openpyxl.
-# Every pattern here is linear in the XML: none has a lazy `.*?` that could run on to the end of the
-# sheet from each of many unclosed tags (a 5 KB upload of "<row><c>" repeated took seconds, and
-# doubling it took four times as long). Tags are found one at a time, their attributes stop at the
-# next "<" or ">", and the text between them is cut out by position.
-SHEET_TAG_XML = re.compile(r"<(/?)(?:\w+:)?(row|c|v|t)\b([^<>]*)>")
-ATTRIBUTE_XML = re.compile(r'\b(r|s|t)="([^"]*)"')
-COLUMN_LETTERS = re.compile(r"[A-Z]+")
-
-
-# Cells as Excel, LibreOffice and openpyxl write them (attributes r, s, t in that order, a plain
-# value or inline text): one pass over the whole sheet. Anything else takes the general path.
-PLAIN_CELL_XML = re.compile(
-    r'<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?'
-    r"(?:\s*/>|>(?:<v>([^<]*)</v>|<is><t(?: [^>]*)?>([^<]*)</t></is>)?</c>)"
-)
-
-
-# Rows a sheet may have: the data rows `parse` accepts under the lowest header it looks for.
-MAX_SHEET_ROWS = MAX_ROWS + HEADER_SEARCH_ROWS
-
-
-class _NotPlain(Exception):
-    """A cell of the sheet is not written as PLAIN_CELL_XML expects."""
-
-
-def _fast_sheet_rows(sheet) -> list[tuple[int, list]]:
-    from html import unescape
-
-    from openpyxl.utils.datetime import from_excel
-
-    book = sheet.parent
-    strings, dates, epoch = book.shared_strings, book._date_formats, book.epoch
-    with sheet._get_source() as source:
-        xml = source.read().decode("utf-8")
-    cells = xml.count("<c ") + xml.count("<c>")
-    if cells:
-        plain = _all_plain(PLAIN_CELL_XML.finditer(xml), cells)
-        try:
-            return _at_most_max_rows(_plain_rows(plain, strings, dates, epoch, unescape, from_excel))
-        except _NotPlain:
-            pass
-    return _at_most_max_rows(_general_rows(xml, strings, dates, epoch, unescape, from_excel))
-
-
-def _all_plain(matches: Iterator[re.Match], cells: int) -> Iterator[tuple]:
-    """The plain cells, one at a time; raises _NotPlain at the end if some cell was not one."""
-    found = 0
-    for match in matches:
-        found += 1
-        yield match.groups("")  # as findall gives them: "" for a group that did not take part
-    if found != cells:
-        raise _NotPlain
-
-
-def _at_most_max_rows(rows: Iterator[tuple[int, list]]) -> list[tuple[int, list]]:
-    """The sheet's rows, stopping as soon as there are too many: a few bytes of XML can claim a
-    million (empty rows left out of the file are rows all the same)."""
-    kept = list(itertools.islice(rows, MAX_SHEET_ROWS + 1))
-    if len(kept) > MAX_SHEET_ROWS:
-        raise ImportFileError(_("Tệp có hơn %(rows)s dòng: hãy chia thành nhiều tệp.") % {"rows": MAX_ROWS})
-    return kept
-
-
-def _at_most_max_rows_lazily(rows: Iterator[tuple[int, Sequence]]) -> Iterator[tuple[int, Sequence]]:
-    """The same limit on openpyxl's own reader, which yields the rows a file leaves out one by one."""
-    for count, row in enumerate(rows, start=1):
-        if count > MAX_SHEET_ROWS:
-            raise ImportFileError(_("Tệp có hơn %(rows)s dòng: hãy chia thành nhiều tệp.") % {"rows": MAX_ROWS})
-        yield row
-
-
-def _plain_rows(cells, strings, dates, epoch, unescape, from_excel) -> Iterator[tuple[int, list]]:
-    from openpyxl.utils import column_index_from_string
-
-    columns: dict[str, int] = {}
-    expected, number, values = 1, 0, []
-    for letters, row, style, kind, value, text in cells:
-        if int(row) != number:
-            if values:
-                yield number, values
-            number, values = int(row), []
-            while expected < number:  # rows the file leaves out are empty
-                yield expected, ()
-                expected += 1
-            expected = number + 1
-        index = columns.get(letters)
-        if index is None:
-            index = columns[letters] = column_index_from_string(letters) - 1
-        if index >= MAX_COLUMNS:
-            continue
-        values.extend([None] * (index - len(values)))
-        if kind == "inlineStr":
-            values.append(unescape(text))
-        elif not value:
-            values.append(None)
-        elif kind == "s":
-            values.append(strings[int(value)])
-        else:
-            values.append(_typed(value, kind, style, dates, epoch, unescape, from_excel))
-    if values:
-        yield number, values
-
-
-def _typed(text, kind, style, dates, epoch, unescape, from_excel):
-    if kind in ("str", "d"):
-        return unescape(text)
-    if kind == "b":
-        return text == "1"
-    if kind == "e":
-        return None
-    number = float(text) if "." in text or "E" in text or "e" in text else int(text)
-    if style and int(style) in dates:
-        return from_excel(number, epoch)
-    return number
-
-
-class _Malformed(Exception):
-    """The sheet's rows and cells do not nest as a spreadsheet writes them (say, a row never closed)."""
-
-
-def _general_rows(xml, strings, dates, epoch, unescape, from_excel) -> Iterator[tuple[int, list]]:
-    from openpyxl.utils import column_index_from_string
-
-    expected, number, values = 1, 0, []
-    for event, attributes, value, texts in _sheet_events(xml):
-        if event == "row":
-            found = re.search(r'\br="(\d+)"', attributes)
-            number, values = (int(found.group(1)) if found else expected), []
-            while expected < number:  # rows the file leaves out are empty
-                yield expected, ()
-                expected += 1
-        elif event == "cell":
-            attributes = dict(ATTRIBUTE_XML.findall(attributes))
-            index = len(values)
-            if "r" in attributes:
-                index = column_index_from_string(COLUMN_LETTERS.match(attributes["r"]).group()) - 1
-            if index < MAX_COLUMNS:
-                values.extend([None] * (index - len(values)))
-                values.append(_cell_value(attributes, value, texts, strings, dates, epoch, unescape, from_excel))
-        else:
-            yield number, values
-            expected = number + 1
-
-
-def _sheet_events(xml: str) -> Iterator[tuple[str, str, str | None, list[str]]]:
-    """The sheet's rows and cells in document order, in one pass over its tags: ("row", attributes…),
-    ("cell", attributes, the text of its first <v>, the texts of its <t>s), ("end", …) when a row
-    closes. Raises _Malformed where they do not nest: a row or cell left open, one inside another."""
-    in_row, cell, text = False, None, None  # cell: [attributes, value, texts]; text: (element, where it starts)
-    for tag in SHEET_TAG_XML.finditer(xml):
-        closing, name, attributes = tag.groups()
-        empty = attributes.endswith("/")
-        if text is not None:  # the text of a <v> or <t> holds no tags: its own end comes next
-            if not closing or name != text[0]:
-                raise _Malformed
-            _cell_text(cell, name, xml[text[1] : tag.start()])
-            text = None
-        elif name in ("v", "t"):
-            if cell is not None and not closing:  # outside a cell they hold nothing read here
-                text = None if empty else (name, tag.end())
-        elif cell is not None:
-            if not closing or name != "c":
-                raise _Malformed
-            yield "cell", *cell
-            cell = None
-        elif name == "c":
-            if closing or not in_row:
-                raise _Malformed
-            cell = [attributes, None, []]
-            if empty:
-                yield "cell", *cell
-                cell = None
-        elif closing or in_row:  # </row>, or a row opened inside another
-            if not (closing and in_row):
-                raise _Malformed
-            in_row = False
-            yield "end", "", None, []
-        else:
-            yield "row", attributes, None, []
-            in_row = not empty
-            if empty:
-                yield "end", "", None, []
-    if in_row or cell is not None or text is not None:
-        raise _Malformed
-
-
-def _cell_text(cell: list, element: str, text: str) -> None:
-    if element == "t":
-        cell[2].append(text)
-    elif cell[1] is None:
-        cell[1] = text
-
-
-def _cell_value(attributes, value, texts, strings, dates, epoch, unescape, from_excel):
-    kind = attributes.get("t", "n")
-    if kind == "inlineStr":
-        return unescape("".join(texts))
-    if not value:
-        return None
-    if kind == "s":
-        return strings[int(value)]
-    return _typed(value, kind, attributes.get("s"), dates, epoch, unescape, from_excel)
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"), else Windows-1258."""
-    encodings = ["utf-16"] if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ["utf-8-sig", "cp1258"]
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text:
-            break
-        # Windows-1258 writes tone marks as separate characters; NFC joins them as UTF-8 files have them.
-        return unicodedata.normalize("NFC", text)
-    raise ImportFileError(
-        _(
-            "Không đọc được tệp: đây không phải bảng tính .xlsx, hoặc là tệp CSV có bảng mã khác UTF-8 và "
-            "Windows-1258. Hãy lưu lại dạng Excel .xlsx hoặc CSV UTF-8."
-        )
-    )
-
-
-def _read_csv(data: bytes) -> Table:
-    text = decode_text(data)
-    lines = text.splitlines()
-    if any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text[:20000]):
-        raise ImportFileError(_("Tệp này không phải bảng tính .xlsx hay .csv."))
-    sample = lines[:HEADER_SEARCH_ROWS]
-    delimiter = max([",", ";", "\t"], key=lambda mark: sum(line.count(mark) for line in sample))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return Table(rows=_csv_rows(reader), total=len(lines))
-
-
-def _csv_rows(reader) -> Iterator[tuple[int, Sequence]]:
-    try:
-        for number, values in enumerate(reader, start=1):
-            yield number, values[:MAX_COLUMNS]
-    except csv.Error:
-        raise ImportFileError(_("Tệp CSV sai định dạng (dấu ngoặc kép hoặc ô quá dài).")) from None
-
-
 # Parsing rows -----------------------------------------------------------------------------
 
 
@@ -877,6 +589,46 @@ class RowError:
         return [self.row, self.column, self.message]
 
 
+# Errors sharing a cause in one column, on at least this many rows, are reported once for all of them:
+# a column misread (a commune list of another province, a unit left out) is one thing to fix.
+GROUPED_FROM = 5
+QUOTED = re.compile(r"“[^”]*”")
+
+
+def grouped_errors(errors: list[RowError]) -> list[RowError]:
+    """`errors`, those of one cause in one column on GROUPED_FROM rows or more said once, at the first
+    of them ("Không có xã/phường “…” trong Tỉnh Phú Thọ — 55 dòng: 9–68"); the cause is the message
+    with its quoted values left out, so "“abc” không phải là số" on many rows is one cause."""
+    causes: dict[tuple[str, str], list[RowError]] = {}
+    for error in errors:
+        if error.row is not None:
+            causes.setdefault((str(error.column), QUOTED.sub("“…”", str(error.message))), []).append(error)
+    grouped, result = {}, []
+    for (column, cause), same in causes.items():
+        if len(same) >= GROUPED_FROM:
+            rows = _ranges([error.row for error in same])
+            message = _("%(cause)s — %(count)s dòng: %(rows)s") % {"cause": cause, "count": len(same), "rows": rows}
+            grouped.update({id(error): None for error in same})
+            grouped[id(same[0])] = RowError(same[0].row, column, message)
+    for error in errors:
+        if id(error) not in grouped:
+            result.append(error)
+        elif grouped[id(error)] is not None:
+            result.append(grouped[id(error)])
+    return result
+
+
+def _ranges(rows: list[int]) -> str:
+    """9, 10, 11, 12, 20 → "9–12, 20"."""
+    spans: list[list[int]] = []
+    for row in sorted(set(rows)):
+        if spans and row == spans[-1][1] + 1:
+            spans[-1][1] = row
+        else:
+            spans.append([row, row])
+    return ", ".join(f"{low}–{high}" if high > low else str(low) for low, high in spans)
+
+
 @dataclass
 class Column:
     index: int
@@ -884,6 +636,7 @@ class Column:
     header: str
     unit: int = 1  # đồng a number in a money column stands for
     period: int = 1  # 12: the header gives a month's money for a yearly field
+    year: int | None = None  # the header names the year of its figures: "Doanh thu năm 2025"
     error: str | None = None  # the header cannot be read: its cells are not either
 
     @property
@@ -914,6 +667,17 @@ class ParsedFile:
     notes: list[str] = field(default_factory=list)
     columns: dict[str, Column] = field(default_factory=dict)
     rows_read: int = 0
+    year: int | None = None  # the figures' year when no row or header says it: the title's, or the staff's
+    header_row: int = 0
+
+    def valid_rows(self, errors: list[RowError]) -> "ParsedFile | None":
+        """The file without the rows `errors` name, to import the valid rows only; None when an
+        error is the file's or a column's (a column not read would be left out of every row)."""
+        if any(error.row is None or error.row <= self.header_row for error in errors):
+            return None
+        rejected = {error.row for error in errors}
+        records = [record for record in self.records if record.row not in rejected]
+        return ParsedFile(records, [], self.notes, self.columns, self.rows_read, self.year, self.header_row)
 
 
 HEADER_LOOKUP = {fold(header): name for name, header in TEMPLATE_HEADERS.items()}
@@ -926,10 +690,35 @@ HEADER_LOOKUP.update({synonym: name for name, synonyms in SYNONYMS.items() for s
 BRACKETS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
 
 
+# A year in a header ("Doanh thu năm 2025", "Xếp loại năm 2025") and a unit after a comma or a dash
+# ("Doanh thu, triệu đồng"), both on folded text.
+HEADER_YEAR = re.compile(r"\bnam (\d{4})\b")
+TRAILING_UNIT = re.compile(r"^(.*\S)\s*(?:,|\s-\s|:)\s*([^,:()]*(?:dong|đồng|đ|vnd|vnđ)\s*)$", re.IGNORECASE)
+
+
+def header_year(text) -> int | None:
+    if not isinstance(text, str):
+        return None
+    found = HEADER_YEAR.search(fold(text))
+    return int(found.group(1)) if found and 1990 <= int(found.group(1)) <= 2100 else None
+
+
+def normal_header(text) -> str:
+    """The header without its year, with a trailing unit put in brackets: "Doanh thu năm 2025, triệu
+    đồng" → "Doanh thu (triệu đồng)"."""
+    if not isinstance(text, str):
+        return text
+    text = re.sub(r"\b[Nn][ăĂaA][mM]\s+\d{4}\b", " ", text)
+    if "(" not in text and "[" not in text and (found := TRAILING_UNIT.match(clean_text(text))):
+        text = f"{found.group(1)} ({found.group(2)})"
+    return clean_text(text)
+
+
 def header_field(text) -> str | None:
     """Which field a header names: "Doanh thu (triệu đồng)" → revenue."""
     if is_blank(text) or not isinstance(text, str):
         return None
+    text = normal_header(text)
     bare = fold(BRACKETS.sub(" ", text).replace("*", " "))
     return HEADER_LOOKUP.get(fold(text)) or HEADER_LOOKUP.get(bare)
 
@@ -954,18 +743,29 @@ def money_unit(name: str, text: str) -> tuple[int, int]:
     return (units[0] if units else 1), period
 
 
-def find_columns(values: Sequence) -> dict[str, Column] | None:
-    """The columns of a header row, or None if the row is not the header (no registration code column)."""
+def find_columns(values: Sequence, mapping: dict[str, str] | None = None) -> dict[str, Column] | None:
+    """The columns of a header row, or None if the row is not the header (no registration code column).
+    `mapping`: fields staff chose for headers (folded header → field; "" leaves the column out)."""
     columns = {}
+    mapping = mapping or {}
     for index, value in enumerate(values):
-        name = header_field(value)
+        chosen = mapping.get(fold(value)) if isinstance(value, str) else None
+        name = header_field(value) if chosen is None else chosen or None
         if name and name not in columns:
-            column = columns[name] = Column(index, name, clean_text(value))
+            column = columns[name] = Column(index, name, clean_text(value), year=header_year(value))
             if name in MONEY_FIELDS:
                 try:
-                    column.unit, column.period = money_unit(name, value)
+                    column.unit, column.period = money_unit(name, normal_header(value))
                 except ValueError as error:
                     column.error = str(error)
+    years = {column.year for column in columns.values() if column.year}
+    if len(years) > 1:
+        for column in columns.values():
+            if column.year and column.year != min(years):
+                column.error = _(
+                    "Các cột ghi những năm khác nhau (%(years)s): mỗi lần nhập số liệu của một năm, "
+                    "hãy tách thành nhiều tệp."
+                ) % {"years": ", ".join(str(year) for year in sorted(years))}
     if "registration_code" in columns and len(columns) >= 3:
         return columns
     return None
@@ -986,13 +786,25 @@ def _is_total_row(values: Sequence) -> bool:
     return bool(texts) and (texts[0] in {"tong", "cong"} or texts[0].startswith(("tong cong", "tong so", "total")))
 
 
-def parse(table: Table, on_progress: Callable[[int], None] | None = None) -> ParsedFile:
-    """Find the header and turn every data row into a record or errors. Raises ImportFileError."""
+def parse(
+    table: Table,
+    on_progress: Callable[[int], None] | None = None,
+    *,
+    year: int | None = None,
+    mapping: dict[str, str] | None = None,
+) -> ParsedFile:
+    """Find the header and turn every data row into a record or errors. Raises ImportFileError.
+
+    The figures' year: a row's "Năm" cell, else the year its columns' headers name ("Doanh thu năm
+    2025"), else the year of the title rows ("NĂM 2025", "đến 31/12/2022"), else `year` (the staff's)."""
     parsed = ParsedFile()
     rows = iter(table.rows)
     try:
-        number, columns = _header(rows)
-        parsed.columns = columns
+        number, columns, title_year = _header(rows, {fold(header): name for header, name in (mapping or {}).items()})
+        parsed.columns, parsed.header_row = columns, number
+        parsed.year = title_year or year
+        if title_year and "year" not in columns and not any(column.year for column in columns.values()):
+            parsed.notes.append(_("Năm số liệu lấy từ dòng tiêu đề: %(year)s.") % {"year": title_year})
         parsed.errors += [RowError(number, column.label, column.error) for column in columns.values() if column.error]
         _data_rows(rows, columns, parsed, on_progress)
     finally:
@@ -1002,15 +814,32 @@ def parse(table: Table, on_progress: Callable[[int], None] | None = None) -> Par
     return parsed
 
 
-def _header(rows: Iterator) -> tuple[int, dict[str, Column]]:
-    searched = 0
+# A year in the title rows: "DANH SÁCH HTX NĂM 2025" (folded), else a date, "Số liệu đến 31/12/2022".
+TITLE_YEAR = re.compile(r"\bnam (\d{4})\b")
+TITLE_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(\d{4})\b")
+
+
+def title_year(titles: list[str]) -> int | None:
+    """The one year the title rows name, or None (none, or several: "giai đoạn 2021–2025" is no year)."""
+    for pattern, text in ((TITLE_YEAR, fold), (TITLE_DATE, clean_text)):
+        years = {int(found.group(1)) for title in titles for found in pattern.finditer(text(title))}
+        years = {year for year in years if 1990 <= year <= 2100}
+        if years:
+            return years.pop() if len(years) == 1 else None
+    return None
+
+
+def _header(rows: Iterator, mapping: dict[str, str]) -> tuple[int, dict[str, Column], int | None]:
+    searched, titles = 0, []
     for number, values in rows:
         if number == 0:  # next sheet
-            searched = 0
+            searched, titles = 0, []
             continue
         searched += 1
-        if searched <= HEADER_SEARCH_ROWS and (columns := find_columns(values)):
-            return number, columns
+        if searched <= HEADER_SEARCH_ROWS and (columns := find_columns(values, mapping)):
+            return number, columns, title_year(titles)
+        if searched <= HEADER_SEARCH_ROWS:
+            titles += [value for value in values if isinstance(value, str)]
     raise ImportFileError(
         _(
             "Không tìm thấy dòng tiêu đề: cần một dòng (trong %(rows)s dòng đầu) có cột “Mã số đăng ký” và "
@@ -1036,7 +865,7 @@ def _data_rows(rows: Iterator, columns: dict[str, Column], parsed: ParsedFile, o
         if first and _is_numbering_row(values):
             first = False
             continue
-        record, errors = _record(number, values, columns, readable, memo)
+        record, errors = _record(number, values, columns, readable, memo, parsed.year)
         if not record.values and not record.failed:
             continue  # blank in every column read (a numbered but empty row of a form counts as blank)
         first = False
@@ -1109,7 +938,9 @@ def _codeless_error(row, values, columns) -> RowError:
     return RowError(row, column.label, _("Thiếu mã số đăng ký: mỗi dòng phải có mã số để đối chiếu."))
 
 
-def _record(number: int, values: Sequence, columns, readable, memo: dict) -> tuple[RowRecord, list[RowError]]:
+def _record(
+    number: int, values: Sequence, columns, readable, memo: dict, year=None
+) -> tuple[RowRecord, list[RowError]]:
     record = RowRecord(number, {}, columns)
     errors = []
     width = len(values)
@@ -1120,10 +951,17 @@ def _record(number: int, values: Sequence, columns, readable, memo: dict) -> tup
         value, message = _cell(column, raw, memo)
         if message is None:
             record.values[name] = value
+            if name == "founded_on":
+                record.values["founded_year_only"] = year_alone(raw) is not None
         else:
             errors.append(RowError(number, column.label, message))
             record.failed.add(name)
     touched = (set(record.values) | record.failed) & {*FIGURE_FIELDS, *RATING_FIELDS, "scheme"}
+    if touched and "year" not in record.values and "year" not in record.failed:
+        years = {columns[name].year for name in touched} - {None}
+        year = years.pop() if years else year  # more than one is a header error already
+        if year:
+            record.values["year"] = year
     if touched and "year" not in record.values and "year" not in record.failed:
         errors.append(RowError(number, record.label("year"), _("Thiếu năm của số liệu hoặc xếp loại.")))
     return record, errors
@@ -1159,7 +997,31 @@ class Registry:
         self.commune_names = names
 
 
-COMMUNE_PREFIXES = ("xa ", "phuong ", "dac khu ", "thi tran ")
+# Parts of an address that name a district or a province, not a commune (folded).
+NOT_A_COMMUNE = ("tinh ", "thanh pho ", "tp ", "huyen ", "quan ", "thi xa ", "h ", "q ", "tx ")
+ADDRESS_PARTS = re.compile(r"[,;]|\s-\s")
+
+
+def communes_named(text: str, registry: "Registry") -> list["CommuneRef"]:
+    """The province's communes a cell names: the cell itself ("Xã Thanh Thủy", "kim boi"), else the
+    parts of an address ("Thôn 3, Xã Thanh Thủy, huyện Thanh Thủy, tỉnh Phú Thọ"), those with a unit
+    word first; any case, accents or spacing; the district's and province's parts left out."""
+    names = registry.commune_names
+    folded = fold(text)
+    if found := names.get(folded) or names.get(_without_prefix(folded)):
+        return found
+    parts = [fold(part) for part in ADDRESS_PARTS.split(text)]
+    parts = [part for part in parts if part and not part.startswith(NOT_A_COMMUNE)]
+    named = [part for part in parts if _without_prefix(part) != part]
+    for candidates in (named, parts):
+        found = {commune.pk: commune for part in candidates for commune in names.get(_without_prefix(part), [])}
+        if found:
+            return list(found.values())
+    return []
+
+
+# Unit words and their short forms ("P. Hòa Bình", "TT Thanh Sơn", "X. Kim Bôi"), folded.
+COMMUNE_PREFIXES = ("xa ", "phuong ", "dac khu ", "thi tran ", "tt ", "p ", "x ", "dk ")
 
 
 def _without_prefix(folded: str) -> str:
@@ -1333,7 +1195,7 @@ def _commune(record: RowRecord, registry: Registry, result: Plan, *, required: b
         result.errors.append(RowError(record.row, column, message))
         return None
     if name:
-        found = registry.commune_names.get(fold(name)) or registry.commune_names.get(_without_prefix(fold(name)), [])
+        found = communes_named(name, registry)
         if len(found) == 1:
             return found[0]
         message = (
@@ -1344,6 +1206,26 @@ def _commune(record: RowRecord, registry: Registry, result: Plan, *, required: b
         result.errors.append(
             RowError(record.row, record.label("commune_name"), message % {"name": name, "province": province.full_name})
         )
+        return None
+    address = record.values.get("address")
+    if address and not {"commune_code", "commune_name"} & record.failed:
+        found = communes_named(address, registry)
+        if len(found) == 1:
+            return found[0]
+        if required:
+            message = (
+                _("Địa chỉ “%(address)s” có thể là nhiều xã/phường (%(names)s): hãy ghi mã xã.")
+                if found
+                else _("Không nhận ra xã/phường nào của %(province)s trong địa chỉ “%(address)s”: hãy ghi mã xã.")
+            )
+            names = ", ".join(commune.name for commune in found)
+            result.errors.append(
+                RowError(
+                    record.row,
+                    record.label("address"),
+                    message % {"address": address[:80], "names": names, "province": province.full_name},
+                )
+            )
         return None
     if required and not {"commune_code", "commune_name"} & record.failed:
         result.errors.append(
