@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cooperatives", "0010_registryimport_updated_at_warning"),
+        ("cooperatives", "0012_ntm_recognition"),
     ]
 
     operations = [
