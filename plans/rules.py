@@ -589,6 +589,9 @@ class Standing:
             Q(commune__valid_to__isnull=True) | Q(commune__valid_to__gte=day),
         )
 
+    def presence(self) -> Part:
+        return self.source.presence()
+
     def need(self, agg: Aggregates, key: str) -> None:
         for year in range(agg.first, agg.last + 1):
             condition = Q(*self.condition(year_end(year, agg.cutoff)))

@@ -50,7 +50,8 @@ def test_the_migration_fills_in_what_is_missing_and_leaves_what_an_admin_correct
     assert catalogue_load(Indicator) == 0
 
 
-def test_the_demo_adds_no_indicator_and_says_to_migrate_when_the_catalogue_is_missing():
+def test_the_demo_adds_no_indicator_and_says_to_migrate_when_the_catalogue_is_missing(settings):
+    settings.DEBUG = True  # load_demo refuses to run with DEBUG off
     before = Indicator.objects.count()
     call_command("load_demo", verbosity=0)
     assert Indicator.objects.count() == before
