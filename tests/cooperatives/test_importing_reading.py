@@ -17,8 +17,8 @@ ROWS = [
 ]
 
 
-@pytest.mark.parametrize("write", [xlsx_bytes, xls_bytes, ods_bytes], ids=["xlsx", "xls", "ods"])
-def test_xlsx_xls_and_ods_of_the_same_list_read_the_same(write):
+@pytest.mark.parametrize("write", [xlsx_bytes, xls_bytes], ids=["xlsx", "xls"])
+def test_xlsx_and_xls_of_the_same_list_read_the_same(write):
     result = parse(read_table(write(ROWS), "danh-sach"))
     assert result.errors == []
     first, second = result.records
@@ -42,29 +42,10 @@ def test_a_cell_at_the_far_corner_of_an_xlsx_is_refused_before_the_sheet_is_allo
         read_table(data, "corner.xlsx")
 
 
-def test_an_ods_cell_repeated_a_million_times_is_refused_and_empty_repeats_are_not():
-    header = [["Mã số đăng ký", "Tên tổ chức", "Loại hình"], ["2400000001", "HTX A", "HTX"]]
-    # LibreOffice ends every sheet with a million empty rows of a thousand empty cells.
-    empty = (
-        '<table:table-row table:number-rows-repeated="1048000">'
-        '<table:table-cell table:number-columns-repeated="1000"/></table:table-row>'
-    )
-    assert len(parse(read_table(ods_bytes(header, empty), "a.ods")).records) == 1
-    full = (
-        '<table:table-row table:number-rows-repeated="5000"><table:table-cell office:value-type="string"'
-        ' table:number-columns-repeated="5000"><text:p>x</text:p></table:table-cell></table:table-row>'
-    )
-    with pytest.raises(ImportFileError, match="quá nhiều ô"):
-        read_table(ods_bytes(header, full), "bomb.ods")
-
-
-def test_an_ods_claiming_more_than_the_row_limit_is_refused():
-    full = (
-        '<table:table-row table:number-rows-repeated="200000"><table:table-cell office:value-type="string">'
-        "<text:p>x</text:p></table:table-cell></table:table-row>"
-    )
-    with pytest.raises(ImportFileError, match="hơn 100000 dòng"):
-        read_table(ods_bytes([["Mã số đăng ký"]], full), "long.ods")
+def test_an_ods_is_refused_with_what_to_do_until_its_reader_is_bounded_in_time():
+    """calamine read a crafted .ods for minutes (found by the timed property test): refused, at once."""
+    with pytest.raises(ImportFileError, match="chưa được nhận.*lưu thành .xlsx"):
+        read_table(ods_bytes(ROWS), "danh-sach.ods")
 
 
 def test_a_broken_xls_gets_the_broken_file_message():
