@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 ADMIN_UNITS ?= ../shared/data/admin_units/derived
 
 # `var` is a folder, made before anything writes there (the SQLite database, static files).
-.PHONY: run serve test lint fmt migrate demo bench clean messages
+.PHONY: chromium run serve test lint fmt migrate demo bench clean messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -59,8 +59,12 @@ serve: $(VENV)/.installed messages
 	DEBUG=false $(PY) manage.py collectstatic --no-input -v0
 	DEBUG=false PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bin/serve
 
-test: $(VENV)/.installed-dev messages | var
+# The browser tests drive Debian's Chromium at /usr/bin/chromium: installed (apt-get, as root)
+# before anything else when it is missing; otherwise bin/system-packages says what to run.
+chromium:
 	bin/system-packages test
+
+test: chromium $(VENV)/.installed-dev messages | var
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(DEV) $(VENV)/bin/pytest

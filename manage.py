@@ -8,6 +8,11 @@ import sys
 def main():
     """Run administrative tasks."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coop_tracker.settings")
+    if "SECRET_KEY" not in os.environ:
+        # No production key in the environment: a developer's machine, where commands run with
+        # DEBUG on as `make run` has it. Servers (gunicorn, Celery) do not come through here, and
+        # a host configured with SECRET_KEY keeps DEBUG off unless it says otherwise.
+        os.environ.setdefault("DEBUG", "true")
     try:
         from django.core.management import execute_from_command_line
     except ImportError as exc:

@@ -208,3 +208,14 @@ def test_json_log_lines_carry_the_fields_of_a_gunicorn_access_line():
         "18",
     )
     assert line["message"] == "10.0.0.5 /registry/"
+
+
+def test_manage_py_on_a_machine_without_a_key_runs_with_debug_on_and_a_host_with_one_keeps_it_off():
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_RUN}
+    script = ["manage.py", "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.DEBUG)"]
+    run = lambda **env: subprocess.run(  # noqa: E731
+        [sys.executable, *script], env={**clean, **env}, capture_output=True, text=True, timeout=60
+    )
+    assert run().stdout.split()[-1:] == ["True"]
+    strong = "Q7x!pZ2@vR9#mL4$wT6%yB8^nC1&dF3*k9Lm0Np8Qr7St6Uv5Wx4Yz3"
+    assert run(SECRET_KEY=strong).stdout.split()[-1:] == ["False"]
