@@ -58,7 +58,7 @@ WITH communes AS (
 )
 INSERT INTO cooperatives_organisation (kind, registration_code, name, foreign_name, short_name, sector,
     business_lines, province_id, commune_id, address, legal_representative, founded_on, registered_on, status,
-    status_since, dissolved_on, alliance_joined_on, created_at, updated_at)
+    status_since, dissolved_on, alliance_joined_on, founded_year_only, created_at, updated_at)
 SELECT kind, CASE WHEN kind = 'tht' THEN '' ELSE 'B' || lpad(g::text, 9, '0') END, 'Tổ chức mẫu ' || g, '', '',
     CASE WHEN r_sector < 0.67 THEN 'agriculture' WHEN r_sector < 0.8 THEN 'trade_services'
          WHEN r_sector < 0.9 THEN 'industry_handicraft' ELSE 'transport' END,
@@ -69,7 +69,7 @@ SELECT kind, CASE WHEN kind = 'tht' THEN '' ELSE 'B' || lpad(g::text, 9, '0') EN
          THEN LEAST(founded + 365 + floor(r_days * 3000)::int, DATE '2025-12-31') END,
     CASE WHEN r_end < 0.06 THEN founded + 365 + floor(r_days * 3000)::int END,
     CASE WHEN kind <> 'tht' AND r_join < 0.45 THEN LEAST(founded + floor(r_days * 1500)::int, DATE '2026-10-31') END,
-    now(), now()
+    false, now(), now()
 FROM drawn JOIN communes c ON c.n = drawn.commune_n;
 UPDATE cooperatives_organisation SET alliance_joined_on = NULL
 WHERE dissolved_on IS NOT NULL AND alliance_joined_on > dissolved_on;
