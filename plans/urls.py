@@ -8,6 +8,7 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_form, name="plan_update"),
     path("plans/<int:pk>/report.xlsx", views.plan_report, name="plan_report"),
+    path("plans/<int:pk>/report.docx", views.plan_report_word, name="plan_report_docx"),
     path("targets/<int:pk>/", views.target_detail, name="target_detail"),
     path("tasks/<int:pk>/", views.task_status, name="task_status"),
     path("entries/", views.entered_value_list, name="entered_value_list"),

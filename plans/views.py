@@ -41,6 +41,7 @@ from plans.forms import (
     plan_area_choices,
 )
 from plans.models import EnteredValue, Indicator, Plan, Progress, RecomputeSchedule, Target, Task
+from plans.report_docx import plan_report_docx
 from plans.services import indicator_delete, indicator_preview, indicator_save, plan_save, rule_of
 from plans.tables import EnteredValueListTable, EnteredValueTable, IndicatorTable
 
@@ -98,6 +99,7 @@ def plan_detail(request, pk):
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def plan_report(request, pk):
@@ -107,6 +109,18 @@ def plan_report(request, pk):
     results = list(plan.results.all())
     response = HttpResponse(progress_report_workbook(plan, targets, results), content_type=XLSX)
     filename = f"tien-do-ke-hoach-{plan.pk}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def plan_report_word(request, pk):
+    """The plan's progress report as a Word document laid out as an administrative report
+    (plans.report_docx), to hand in to the People's Committee."""
+    plan = get_visible_or_404(Plan.objects.select_related("area"), request.user, pk=pk)
+    targets = list(plan.targets.for_rows())
+    document = plan_report_docx(plan, targets, list(plan.results.all()), list(plan.tasks.all()))
+    response = HttpResponse(document, content_type=DOCX)
+    filename = f"bao-cao-ke-hoach-{plan.pk}-{timezone.localdate():%Y%m%d}.docx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
