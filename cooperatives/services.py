@@ -329,11 +329,14 @@ def registry_import(
     year: int | None = None,
     skip_invalid: bool = False,
     mapping: dict[str, str] | None = None,
+    choices: dict[int, int] | None = None,
 ) -> ImportReport:
     """Read an Excel/CSV list, plan it against the registry and, with `commit` and no error, write it.
 
     `year`: the figures' year staff chose, for rows whose file says it nowhere (see `importing.parse`).
     `mapping`: the field staff chose for a header ("" to leave the column out), over the one guessed.
+    `choices`: the commune (id) staff chose for a row whose place has candidates (an old commune
+    split across several new ones), by row number; a row's question stays an error until answered.
     `skip_invalid`: with `commit`, write the rows without an error (in one transaction) and report
     the others' errors; nothing when an error is the file's or a column's.
 
@@ -351,10 +354,10 @@ def registry_import(
     saved = []  # set by the first callback run after the commit: what fails later failed after it
     try:
         with transaction.atomic():
-            plan = importing.plan(parsed, _registry_for(parsed, province, lock=commit))
+            plan = importing.plan(parsed, _registry_for(parsed, province, lock=commit), choices)
             report = _report(parsed, plan)
             if commit and plan.errors and skip_invalid:
-                plan = _valid_rows_plan(parsed, plan, province)
+                plan = _valid_rows_plan(parsed, plan, province, choices)
                 if plan is not None:
                     report.counts = _report(parsed, plan).counts
                     report.rows = plan.rows
@@ -375,7 +378,7 @@ def registry_import(
     return report
 
 
-def _valid_rows_plan(parsed, plan, province) -> "importing.Plan | None":
+def _valid_rows_plan(parsed, plan, province, choices=None) -> "importing.Plan | None":
     """The plan of the rows without an error, or None. Planned again on a registry loaded afresh (a
     plan sets the rows' values on the organisations it matched), until no row it keeps has an
     error: leaving a row out can make another one wrong (a second row of the same code)."""
@@ -383,7 +386,7 @@ def _valid_rows_plan(parsed, plan, province) -> "importing.Plan | None":
         parsed = parsed.valid_rows(plan.errors)
         if parsed is None:
             return None
-        plan = importing.plan(parsed, _registry_for(parsed, province, lock=True))
+        plan = importing.plan(parsed, _registry_for(parsed, province, lock=True), choices)
         if not plan.errors:
             return plan
     return None
@@ -418,11 +421,7 @@ def _registry_for(parsed, province: AdminUnit, *, lock: bool = False) -> importi
     def rows(model):
         return model.objects.select_for_update().order_by("pk") if lock else model.objects.all()
 
-    communes = AdminUnit.objects.communes().of_structure(AdminUnit.Structure.FROM_2025)
-    refs = {
-        code: importing.CommuneRef(pk, code, name, parent)
-        for pk, code, name, parent in communes.values_list("pk", "code", "name", "parent_id")
-    }
+    places = _places_for(province)
     spellings = {}  # a code as the registry may hold it -> as the import reads it
     for code in {record.code for record in parsed.records}:
         spellings.update((spelling, code) for spelling in _code_spellings(code))
@@ -443,7 +442,41 @@ def _registry_for(parsed, province: AdminUnit, *, lock: bool = False) -> importi
             figures[(row.organisation_id, row.year)] = row
         for row in rows(Rating).filter(organisation_id__in=batch, year__in=years):
             ratings[(row.organisation_id, row.year, row.scheme)] = row
-    return importing.Registry(province, refs, organisations, figures, ratings)
+    return importing.Registry(province, places, organisations, figures, ratings)
+
+
+def _places_for(province: AdminUnit) -> importing.Places:
+    """Every commune of today's map, and the province's own on the old map: its old provinces'
+    districts and communes, each commune with the communes it went into."""
+    communes = AdminUnit.objects.communes().of_structure(AdminUnit.Structure.FROM_2025)
+    refs = {
+        code: importing.CommuneRef(pk, code, name, parent, kind, full_name)
+        for pk, code, name, parent, kind, full_name in communes.values_list(
+            "pk", "code", "name", "parent_id", "kind", "full_name"
+        )
+    }
+    old = AdminUnit.objects.of_structure(AdminUnit.Structure.BEFORE_2025)
+    old_provinces = old.provinces().filter(successions__successor=province)
+    districts = old.filter(level=AdminUnit.Level.DISTRICT, parent__in=old_provinces)
+    old_communes = old.communes().filter(parent__in=districts)
+    successors = defaultdict(list)
+    for old_pk, new_pk in (
+        UnitSuccession.objects.filter(predecessor__in=old_communes)
+        .order_by("successor__code")
+        .values_list("predecessor_id", "successor_id")
+    ):
+        successors[old_pk].append(new_pk)
+    return importing.Places(
+        province,
+        refs,
+        [importing.places.District(*row) for row in districts.values_list("pk", "code", "name", "full_name")],
+        [
+            importing.places.OldCommune(pk, code, name, full_name, kind, parent, tuple(successors[pk]))
+            for pk, code, name, full_name, kind, parent in old_communes.values_list(
+                "pk", "code", "name", "full_name", "kind", "parent_id"
+            )
+        ],
+    )
 
 
 def _code_spellings(code: str) -> set[str]:
