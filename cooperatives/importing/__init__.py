@@ -230,6 +230,8 @@ def parse_whole(value, *, low=0, high=2_000_000_000) -> int:
     number = parse_number(value)
     if number != number.to_integral_value():
         raise ValueError(_("phải là số nguyên"))
+    if number < 0 <= low:
+        raise ValueError(_("không được là số âm"))
     if not low <= number <= high:
         raise ValueError(_("phải từ %(low)s đến %(high)s") % {"low": low, "high": high})
     return int(number)
@@ -500,6 +502,11 @@ def parse_sector(value) -> str:
 REGISTRATION_CODE = re.compile(r"[0-9A-Z./-]*[0-9][0-9A-Z./-]*")
 
 
+# A tax code (10 digits, perhaps -001) into which a letter or two crept, "2509900O07": older
+# registration numbers with letters separate them ("12/2015/HTX-B", "27.A.000123").
+TAX_CODE_WITH_LETTERS = re.compile(r"(?=(?:[A-Z]?[0-9]){8})[0-9]+(?:[A-Z][0-9]+){1,2}(?:-[0-9]{3})?")
+
+
 def parse_code(value) -> str:
     """A registration code as text; Excel drops the leading zero of a 10-digit tax code stored as a number."""
     if isinstance(value, float) and value.is_integer():
@@ -507,6 +514,11 @@ def parse_code(value) -> str:
     code = re.sub(r"\s", "", clean_text(value)).upper()
     if re.fullmatch(r"\d{9}", code):
         code = "0" + code
+    if TAX_CODE_WITH_LETTERS.fullmatch(code):
+        raise ValueError(
+            _("“%(value)s” có chữ cái lẫn giữa các chữ số: mã số thuế chỉ gồm chữ số (chữ O thay số 0?)")
+            % {"value": clean_text(value)[:40]}
+        )
     if len(code) > 20 or not REGISTRATION_CODE.fullmatch(code):
         raise ValueError(
             _("“%(value)s” không phải mã số đăng ký (chữ số, có thể kèm chữ in hoa và . / -, tối đa 20 ký tự)")
