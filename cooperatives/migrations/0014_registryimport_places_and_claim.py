@@ -4,35 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperatives', '0013_organisation_founded_year_only'),
+        ("cooperatives", "0013_organisation_founded_year_only"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='registryimport',
-            name='choices',
-            field=models.JSONField(blank=True, default=dict, verbose_name='xã/phường đã chọn'),
+            model_name="registryimport",
+            name="choices",
+            field=models.JSONField(blank=True, default=dict, verbose_name="xã/phường đã chọn"),
         ),
         migrations.AddField(
-            model_name='registryimport',
-            name='claim',
-            field=models.CharField(blank=True, max_length=32, verbose_name='lượt xử lý'),
+            model_name="registryimport",
+            name="claim",
+            field=models.CharField(blank=True, max_length=32, verbose_name="lượt xử lý"),
         ),
         migrations.AddField(
-            model_name='registryimport',
-            name='heartbeat_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='lần báo gần nhất'),
+            model_name="registryimport",
+            name="heartbeat_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="lần báo gần nhất"),
         ),
         migrations.AddField(
-            model_name='registryimport',
-            name='questions',
-            field=models.JSONField(blank=True, default=list, verbose_name='câu hỏi về địa bàn'),
+            model_name="registryimport",
+            name="questions",
+            field=models.JSONField(blank=True, default=list, verbose_name="câu hỏi về địa bàn"),
         ),
         migrations.AddField(
-            model_name='registryimport',
-            name='retryable',
-            field=models.BooleanField(default=False, help_text='Tệp còn giữ: kiểm tra lại được.', verbose_name='chạy lại được'),
+            model_name="registryimport",
+            name="retryable",
+            field=models.BooleanField(
+                default=False, help_text="Tệp còn giữ: kiểm tra lại được.", verbose_name="chạy lại được"
+            ),
         ),
     ]
