@@ -261,10 +261,20 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The tasks that read an uploaded file stop after this (cooperatives.tasks): 100,000 rows take
 # about half a minute to read and write, so this is only ever reached by a file crafted to be slow.
 IMPORT_TASK_SECONDS = env_int("IMPORT_TASK_SECONDS", 300)
+# A check or commit of an upload stamps it every IMPORT_HEARTBEAT_SECONDS while its process lives;
+# one silent for IMPORT_DEAD_AFTER_SECONDS was killed and ends "failed", its file kept to run again
+# (cooperatives.services.registry_imports_end_dead: every minute, and when its page is read). The
+# wait must exceed the longest stretch a reader may hold the interpreter (100,000 rows: seconds).
+IMPORT_HEARTBEAT_SECONDS = env_int("IMPORT_HEARTBEAT_SECONDS", 10)
+IMPORT_DEAD_AFTER_SECONDS = env_int("IMPORT_DEAD_AFTER_SECONDS", 90)
 CELERY_BEAT_SCHEDULE = {
     "recompute all progress nightly": {
         "task": "plans.tasks.recompute_all_progress",
         "schedule": crontab(hour=1, minute=30),
+    },
+    "end registry imports whose process died, every minute": {
+        "task": "cooperatives.tasks.end_dead_registry_imports",
+        "schedule": crontab(),
     },
     "expire week-old and abandoned registry imports hourly": {
         "task": "cooperatives.tasks.expire_registry_imports",

@@ -1024,6 +1024,15 @@ class RegistryImport(models.Model):
     notes = models.JSONField(_("ghi chú"), default=list, blank=True)
     warning = models.TextField(_("lỗi sau khi lưu"), blank=True, help_text=_("Dữ liệu đã lưu; bước sau đó bị lỗi."))
     rows = models.JSONField(_("xem trước"), default=list, blank=True)
+    # Rows whose place has candidates (an old commune split across several new ones): [row, column,
+    # message, [[commune id, code, name], …]]; and the commune staff chose for each, {"row": id}.
+    questions = models.JSONField(_("câu hỏi về địa bàn"), default=list, blank=True)
+    choices = models.JSONField(_("xã/phường đã chọn"), default=dict, blank=True)
+    # The run (a worker's task, or a request) holding a check or a commit, and its last sign of life:
+    # a run whose heartbeat stops was killed (cooperatives.services.registry_imports_end_dead).
+    claim = models.CharField(_("lượt xử lý"), max_length=32, blank=True)
+    heartbeat_at = models.DateTimeField(_("lần báo gần nhất"), null=True, blank=True)
+    retryable = models.BooleanField(_("chạy lại được"), default=False, help_text=_("Tệp còn giữ: kiểm tra lại được."))
     created_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
     # The last change of status or progress: an upload "running" with none for long was left by a
     # process that died (cooperatives.services.registry_imports_expire).
@@ -1062,6 +1071,31 @@ class RegistryImport(models.Model):
                 **{k: actions[a] for k, a in zip(keys[3:], row[3:], strict=True)},
             }
             for row in self.rows
+        ]
+
+    @property
+    def can_run_again(self) -> bool:
+        """Its file is kept and it can be checked again: a question on a commune to answer, or a run
+        that died."""
+        return self.status in (self.Status.INVALID, self.Status.FAILED) and bool(self.questions or self.retryable)
+
+    @property
+    def row_choices(self) -> dict[int, int]:
+        """The communes staff chose, as `importing.plan` takes them."""
+        return {int(row): int(pk) for row, pk in self.choices.items()}
+
+    @property
+    def open_questions(self) -> list[dict]:
+        """The questions with what staff chose so far, for the preview's selects."""
+        return [
+            {
+                "row": row,
+                "column": column,
+                "message": message,
+                "candidates": candidates,
+                "chosen": self.choices.get(str(row)),
+            }
+            for row, column, message, candidates in self.questions
         ]
 
     @property

@@ -6,6 +6,8 @@ import csv
 import datetime
 import io
 import logging
+import threading
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -16,7 +18,7 @@ from operator import attrgetter
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -329,13 +331,20 @@ def registry_import(
     year: int | None = None,
     skip_invalid: bool = False,
     mapping: dict[str, str] | None = None,
+    choices: dict[int, int] | None = None,
+    before_write: Callable[[], None] | None = None,
+    after_write: Callable[[], None] | None = None,
 ) -> ImportReport:
     """Read an Excel/CSV list, plan it against the registry and, with `commit` and no error, write it.
 
     `year`: the figures' year staff chose, for rows whose file says it nowhere (see `importing.parse`).
     `mapping`: the field staff chose for a header ("" to leave the column out), over the one guessed.
+    `choices`: the commune (id) staff chose for a row whose place has candidates (an old commune
+    split across several new ones), by row number; a row's question stays an error until answered.
     `skip_invalid`: with `commit`, write the rows without an error (in one transaction) and report
     the others' errors; nothing when an error is the file's or a column's.
+    `before_write`, `after_write`: run inside the transaction, just before and after the writes
+    (an upload's commit checks it still holds the upload, and marks it committed with its rows).
 
     All or nothing: the plan and the writes share one transaction, and any error anywhere in the
     file writes nothing. Rows whose commune lies outside `province`, or whose registration code
@@ -351,16 +360,20 @@ def registry_import(
     saved = []  # set by the first callback run after the commit: what fails later failed after it
     try:
         with transaction.atomic():
-            plan = importing.plan(parsed, _registry_for(parsed, province, lock=commit))
+            plan = importing.plan(parsed, _registry_for(parsed, province, lock=commit), choices)
             report = _report(parsed, plan)
             if commit and plan.errors and skip_invalid:
-                plan = _valid_rows_plan(parsed, plan, province)
+                plan = _valid_rows_plan(parsed, plan, province, choices)
                 if plan is not None:
                     report.counts = _report(parsed, plan).counts
                     report.rows = plan.rows
             if commit and plan is not None and not plan.errors:
                 transaction.on_commit(lambda: saved.append(True))
+                if before_write:
+                    before_write()
                 _plan_write(plan, user)
+                if after_write:
+                    after_write()
                 report.committed = True
     except Exception as error:
         if saved:
@@ -375,7 +388,7 @@ def registry_import(
     return report
 
 
-def _valid_rows_plan(parsed, plan, province) -> "importing.Plan | None":
+def _valid_rows_plan(parsed, plan, province, choices=None) -> "importing.Plan | None":
     """The plan of the rows without an error, or None. Planned again on a registry loaded afresh (a
     plan sets the rows' values on the organisations it matched), until no row it keeps has an
     error: leaving a row out can make another one wrong (a second row of the same code)."""
@@ -383,7 +396,7 @@ def _valid_rows_plan(parsed, plan, province) -> "importing.Plan | None":
         parsed = parsed.valid_rows(plan.errors)
         if parsed is None:
             return None
-        plan = importing.plan(parsed, _registry_for(parsed, province, lock=True))
+        plan = importing.plan(parsed, _registry_for(parsed, province, lock=True), choices)
         if not plan.errors:
             return plan
     return None
@@ -418,11 +431,7 @@ def _registry_for(parsed, province: AdminUnit, *, lock: bool = False) -> importi
     def rows(model):
         return model.objects.select_for_update().order_by("pk") if lock else model.objects.all()
 
-    communes = AdminUnit.objects.communes().of_structure(AdminUnit.Structure.FROM_2025)
-    refs = {
-        code: importing.CommuneRef(pk, code, name, parent)
-        for pk, code, name, parent in communes.values_list("pk", "code", "name", "parent_id")
-    }
+    places = _places_for(province)
     spellings = {}  # a code as the registry may hold it -> as the import reads it
     for code in {record.code for record in parsed.records}:
         spellings.update((spelling, code) for spelling in _code_spellings(code))
@@ -443,7 +452,41 @@ def _registry_for(parsed, province: AdminUnit, *, lock: bool = False) -> importi
             figures[(row.organisation_id, row.year)] = row
         for row in rows(Rating).filter(organisation_id__in=batch, year__in=years):
             ratings[(row.organisation_id, row.year, row.scheme)] = row
-    return importing.Registry(province, refs, organisations, figures, ratings)
+    return importing.Registry(province, places, organisations, figures, ratings)
+
+
+def _places_for(province: AdminUnit) -> importing.Places:
+    """Every commune of today's map, and the province's own on the old map: its old provinces'
+    districts and communes, each commune with the communes it went into."""
+    communes = AdminUnit.objects.communes().of_structure(AdminUnit.Structure.FROM_2025)
+    refs = {
+        code: importing.CommuneRef(pk, code, name, parent, kind, full_name)
+        for pk, code, name, parent, kind, full_name in communes.values_list(
+            "pk", "code", "name", "parent_id", "kind", "full_name"
+        )
+    }
+    old = AdminUnit.objects.of_structure(AdminUnit.Structure.BEFORE_2025)
+    old_provinces = old.provinces().filter(successions__successor=province)
+    districts = old.filter(level=AdminUnit.Level.DISTRICT, parent__in=old_provinces)
+    old_communes = old.communes().filter(parent__in=districts)
+    successors = defaultdict(list)
+    for old_pk, new_pk in (
+        UnitSuccession.objects.filter(predecessor__in=old_communes)
+        .order_by("successor__code")
+        .values_list("predecessor_id", "successor_id")
+    ):
+        successors[old_pk].append(new_pk)
+    return importing.Places(
+        province,
+        refs,
+        [importing.places.District(*row) for row in districts.values_list("pk", "code", "name", "full_name")],
+        [
+            importing.places.OldCommune(pk, code, name, full_name, kind, parent, tuple(successors[pk]))
+            for pk, code, name, full_name, kind, parent in old_communes.values_list(
+                "pk", "code", "name", "full_name", "kind", "parent_id"
+            )
+        ],
+    )
 
 
 def _code_spellings(code: str) -> set[str]:
@@ -588,49 +631,138 @@ def figures_upsert(
     return report
 
 
+class ClaimLost(Exception):
+    """The upload is no longer this run's: it was ended as dead meanwhile (see registry_imports_end_dead)."""
+
+
 def registry_import_check(*, upload_id: int) -> RegistryImport:
     """Preview an uploaded file: counts, rows and errors stored on the upload; nothing else written."""
     upload = RegistryImport.objects.select_related("created_by", "province").get(pk=upload_id)
     if not upload.created_by.can_write_into(upload.province):
         return _refused(upload, RegistryImport.Status.INVALID)
-    with _ended_on_crash(upload_id, RegistryImport.Status.INVALID):
+    token = _claim(RegistryImport.objects.filter(pk=upload_id, status=RegistryImport.Status.CHECKING))
+    if token is None:
+        return upload  # ended meanwhile (its run was found dead), or checked by another run
+    with _ended_on_crash(upload_id, RegistryImport.Status.INVALID), _heartbeat(upload_id, token):
         report = registry_import(
             data=bytes(upload.content),
             file_name=upload.file_name,
             province=upload.province,
             on_progress=_progress_saver(upload_id),
+            choices=upload.row_choices,
         )
     status = RegistryImport.Status.INVALID if report.errors else RegistryImport.Status.CHECKED
-    return _report_save(upload, report, status)
+    return _report_save(upload, report, status, token)
 
 
 def registry_import_commit(*, upload_id: int) -> RegistryImport | None:
     """Commit a previewed upload, reading it again against the registry as it is now.
 
     Claimed with a conditional update, so a double click or a retried task commits it once;
-    returns None when another run holds it.
+    returns None when another run holds it. The upload is marked committed in the transaction
+    that writes its rows: an upload still "committing" after its run died wrote nothing.
     """
     waiting = RegistryImport.objects.filter(
         pk=upload_id, status__in=[RegistryImport.Status.CHECKED, RegistryImport.Status.QUEUED]
     )
-    if not waiting.update(status=RegistryImport.Status.COMMITTING, rows_done=0, updated_at=timezone.now()):
+    token = _claim(waiting, status=RegistryImport.Status.COMMITTING, rows_done=0)
+    if token is None:
         return None
-    with _ended_on_crash(upload_id, RegistryImport.Status.FAILED):
-        upload = RegistryImport.objects.select_related("created_by", "province").get(pk=upload_id)
-        if not upload.created_by.can_write_into(upload.province):
-            return _refused(upload, RegistryImport.Status.FAILED)
-        report = registry_import(
-            data=bytes(upload.content),
-            file_name=upload.file_name,
-            province=upload.province,
-            user=upload.created_by,
-            commit=True,
-            on_progress=_progress_saver(upload_id),
-        )
+    try:
+        with _ended_on_crash(upload_id, RegistryImport.Status.FAILED), _heartbeat(upload_id, token):
+            upload = RegistryImport.objects.select_related("created_by", "province").get(pk=upload_id)
+            if not upload.created_by.can_write_into(upload.province):
+                return _refused(upload, RegistryImport.Status.FAILED)
+            report = registry_import(
+                data=bytes(upload.content),
+                file_name=upload.file_name,
+                province=upload.province,
+                user=upload.created_by,
+                commit=True,
+                on_progress=_progress_saver(upload_id),
+                choices=upload.row_choices,
+                before_write=lambda: _hold(upload_id, token),
+                after_write=lambda: RegistryImport.objects.filter(pk=upload_id).update(
+                    status=RegistryImport.Status.COMMITTED, committed_at=timezone.now()
+                ),
+            )
+    except ClaimLost:
+        return RegistryImport.objects.get(pk=upload_id)
     if report.committed:
         upload.committed_at = timezone.now()
-        return _report_save(upload, report, RegistryImport.Status.COMMITTED)
-    return _report_save(upload, report, RegistryImport.Status.FAILED)
+        return _report_save(upload, report, RegistryImport.Status.COMMITTED, token)
+    return _report_save(upload, report, RegistryImport.Status.FAILED, token)
+
+
+def registry_import_recheck(*, upload_id: int, choices: dict[int, int] | None = None) -> bool:
+    """Check an upload again, with the communes staff chose for its questions (by row), or after
+    its run died. False when it cannot be (committed, being checked, its file gone)."""
+    upload = RegistryImport.objects.defer("content").get(pk=upload_id)
+    if not upload.can_run_again:
+        return False
+    chosen = {**upload.choices, **{str(row): pk for row, pk in (choices or {}).items()}}
+    ended = RegistryImport.objects.filter(pk=upload_id, status=upload.status).exclude(content=b"")
+    return bool(
+        ended.update(
+            status=RegistryImport.Status.CHECKING,
+            choices=chosen,
+            errors=[],
+            error_count=0,
+            questions=[],
+            retryable=False,
+            rows_done=0,
+            claim="",
+            heartbeat_at=None,
+            updated_at=timezone.now(),
+        )
+    )
+
+
+def _claim(uploads, **fields) -> str | None:
+    """Take the uploads (one, by a conditional update) for this run: a token it must still hold
+    when it writes, and a first heartbeat."""
+    token = uuid.uuid4().hex
+    now = timezone.now()
+    return token if uploads.update(claim=token, heartbeat_at=now, updated_at=now, **fields) else None
+
+
+def _hold(upload_id: int, token: str) -> None:
+    """Inside the commit's transaction, before its writes: lock the upload and check it is still
+    this run's. The lock makes registry_imports_end_dead pass it by while the rows are written."""
+    held = RegistryImport.objects.select_for_update().filter(
+        pk=upload_id, claim=token, status=RegistryImport.Status.COMMITTING
+    )
+    if not list(held.values_list("pk", flat=True)):
+        raise ClaimLost
+
+
+@contextmanager
+def _heartbeat(upload_id: int, token: str):
+    """Stamp the upload every IMPORT_HEARTBEAT_SECONDS while the run lives, from a thread of its
+    own (with a database connection of its own), so that a run killed is told from one at work.
+    Not on SQLite, where a second writer would wait for the first: there the claim and the
+    progress stamp it."""
+    stop = threading.Event()
+
+    def beat():
+        try:
+            while not stop.wait(settings.IMPORT_HEARTBEAT_SECONDS):
+                RegistryImport.objects.filter(pk=upload_id, claim=token).update(heartbeat_at=timezone.now())
+        except DatabaseError:
+            logger.warning("The heartbeat of import %s could not be written.", upload_id, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    thread = None
+    if connection.vendor != "sqlite":
+        thread = threading.Thread(target=beat, name=f"import-heartbeat-{upload_id}", daemon=True)
+        thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        if thread is not None:
+            thread.join(timeout=1)  # it stops at once unless an update of it waits on a lock
 
 
 def _refused(upload: RegistryImport, status: str) -> RegistryImport:
@@ -652,6 +784,8 @@ def _ended_on_crash(upload_id: int, status: str):
     so the update is a write of its own."""
     try:
         yield
+    except ClaimLost:
+        raise
     except SoftTimeLimitExceeded:
         minutes = max(1, settings.IMPORT_TASK_SECONDS // 60)
         message = _(
@@ -683,40 +817,42 @@ def _ending(status: str, message: str) -> dict:
 
 def _progress_saver(upload_id: int):
     def save(rows_done: int, rows_total: int | None):
+        now = timezone.now()
         RegistryImport.objects.filter(pk=upload_id).update(
-            rows_done=rows_done, rows_total=rows_total, updated_at=timezone.now()
+            rows_done=rows_done, rows_total=rows_total, updated_at=now, heartbeat_at=now
         )
 
     return save
 
 
-def _report_save(upload: RegistryImport, report: ImportReport, status: str) -> RegistryImport:
-    if status != RegistryImport.Status.CHECKED:
-        upload.content = b""  # committed, refused or failed: it will not be read again
-    upload.status = status
-    upload.warning = report.warning
-    upload.counts = report.counts
-    upload.errors = [error.as_list() for error in report.errors[:STORED_ERRORS]]
-    upload.error_count = len(report.errors)
-    upload.notes = report.notes
-    upload.rows = report.rows[:STORED_ROWS]
-    upload.rows_done = upload.rows_total = report.rows_read
-    upload.save(
-        update_fields=[
-            "status",
-            "counts",
-            "errors",
-            "error_count",
-            "notes",
-            "rows",
-            "rows_done",
-            "rows_total",
-            "committed_at",
-            "content",
-            "warning",
-            "updated_at",
-        ]
-    )
+def _report_save(upload: RegistryImport, report: ImportReport, status: str, token: str = "") -> RegistryImport:
+    """Store what the run found, if the upload is still the run's (`token`)."""
+    questions = [
+        [error.row, error.column, error.message, [[c.pk, c.code, c.label] for c in error.candidates]]
+        for error in report.errors[:STORED_ERRORS]
+        if error.candidates
+    ]
+    fields = {
+        "status": status,
+        "counts": report.counts,
+        "errors": [error.as_list() for error in report.errors[:STORED_ERRORS]],
+        "error_count": len(report.errors),
+        "notes": report.notes,
+        "rows": report.rows[:STORED_ROWS],
+        "rows_done": report.rows_read,
+        "rows_total": report.rows_read,
+        "committed_at": upload.committed_at,
+        "warning": report.warning,
+        "questions": questions,
+        "claim": "",
+        "heartbeat_at": None,
+        "updated_at": timezone.now(),
+    }
+    if status != RegistryImport.Status.CHECKED and not questions:
+        fields["content"] = b""  # committed, refused or failed: it will not be read again
+    if not RegistryImport.objects.filter(pk=upload.pk, claim=token).update(**fields):
+        logger.warning("Import %s was ended by another run: this run's result is not stored.", upload.pk)
+    upload.refresh_from_db()
     return upload
 
 
@@ -737,7 +873,7 @@ def registry_imports_expire(*, now: datetime.datetime | None = None) -> dict[str
         "expired": old.filter(status=Status.CHECKED).update(
             **_ending(Status.FAILED, _("Quá một tuần chưa nhập nên tệp đã được xoá: chưa lưu gì. Hãy tải lên lại."))
         ),
-        "dropped": old.exclude(content=b"").update(content=b""),
+        "dropped": old.exclude(content=b"").update(content=b"", questions=[], retryable=False),
     }
     stopped = _("Tiến trình xử lý tệp đã dừng giữa chừng: chưa lưu gì. Hãy tải lên lại.")
     unsure = _(
@@ -750,8 +886,43 @@ def registry_imports_expire(*, now: datetime.datetime | None = None) -> dict[str
         (Status.COMMITTING, IMPORT_STALLED, Status.FAILED, unsure),
         (Status.QUEUED, IMPORT_QUEUE_LOST, Status.FAILED, lost),
     ]
+    # Uploads with a heartbeat are ended by registry_imports_end_dead; these rules are for those
+    # claimed before heartbeats were written, and the queue.
     counts["stopped"] = sum(
-        RegistryImport.objects.filter(status=running, updated_at__lt=now - quiet).update(**_ending(ended, message))
+        RegistryImport.objects.filter(status=running, updated_at__lt=now - quiet, heartbeat_at__isnull=True).update(
+            **_ending(ended, message)
+        )
         for running, quiet, ended, message in rules
     )
     return counts
+
+
+def registry_imports_end_dead(*, now: datetime.datetime | None = None, pk: int | None = None) -> int:
+    """Checks and commits whose run gave no sign of life for IMPORT_DEAD_AFTER_SECONDS (its worker
+    killed, out of memory, the machine restarted) end "failed", keeping their file so that staff can
+    check them again. Nothing of them was written: a commit is marked committed in the transaction
+    that writes its rows, and one writing holds a lock on its upload, which this passes by.
+    Returns how many ended; `pk`: that upload only (its page asks when it is read)."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.IMPORT_DEAD_AFTER_SECONDS)
+    running = [RegistryImport.Status.CHECKING, RegistryImport.Status.COMMITTING]
+    message = _(
+        "Tiến trình xử lý tệp đã dừng giữa chừng (máy chủ khởi động lại hoặc tiến trình bị tắt): chưa lưu gì. "
+        "Tệp vẫn được giữ: hãy bấm “Chạy lại”."
+    )
+    with transaction.atomic():
+        dead = RegistryImport.objects.select_for_update(skip_locked=True).filter(
+            status__in=running, heartbeat_at__lt=cutoff
+        )
+        ids = list((dead.filter(pk=pk) if pk is not None else dead).values_list("pk", flat=True))
+        if ids:
+            RegistryImport.objects.filter(pk__in=ids).update(
+                status=RegistryImport.Status.FAILED,
+                errors=[[None, "", message]],
+                error_count=1,
+                claim="",
+                heartbeat_at=None,
+                retryable=True,
+                updated_at=now,
+            )
+    return len(ids)

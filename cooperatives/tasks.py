@@ -3,14 +3,20 @@
 The tasks that read an uploaded file have time limits: whatever a file holds, it cannot hold a
 worker for long. At the soft limit the task is interrupted (SoftTimeLimitExceeded, raised inside
 the service, whose transaction rolls back) and the upload ends "failed" saying so; the hard limit,
-a little later, kills a worker stuck where Python cannot interrupt it, and the hourly
-`expire_registry_imports` ends that upload afterwards.
+a little later, kills a worker stuck where Python cannot interrupt it. A run killed (by that limit, SIGKILL, the
+machine) stops stamping its upload's heartbeat, and `end_dead_registry_imports` ends the upload
+"failed", with its file kept to run again.
 """
 
 from celery import shared_task
 from django.conf import settings
 
-from cooperatives.services import registry_import_check, registry_import_commit, registry_imports_expire
+from cooperatives.services import (
+    registry_import_check,
+    registry_import_commit,
+    registry_imports_end_dead,
+    registry_imports_expire,
+)
 
 FILE_TASK_LIMITS = {
     "soft_time_limit": settings.IMPORT_TASK_SECONDS,
@@ -44,3 +50,13 @@ def expire_registry_imports():
     Run hourly by the beat schedule (settings.CELERY_BEAT_SCHEDULE). Running it twice changes nothing.
     """
     return registry_imports_expire()
+
+
+@shared_task(acks_late=True)
+def end_dead_registry_imports():
+    """End the checks and commits whose run stopped giving signs of life (IMPORT_DEAD_AFTER_SECONDS).
+
+    Run every minute by the beat schedule (settings.CELERY_BEAT_SCHEDULE); an upload's page asks
+    too when it is read. Running it twice changes nothing.
+    """
+    return registry_imports_end_dead()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("registry/import/<int:pk>/", views.registry_import_detail, name="registry_import_detail"),
     path("registry/import/<int:pk>/commit/", views.registry_import_commit, name="registry_import_commit"),
     path("registry/import/<int:pk>/status/", views.registry_import_status, name="registry_import_status"),
+    path("registry/import/<int:pk>/recheck/", views.registry_import_recheck, name="registry_import_recheck"),
     path("actions/", views.support_action_list, name="support_action_list"),
     path("actions/new/", views.support_action_form, name="support_action_create"),
     path("actions/<int:pk>/", views.support_action_form, name="support_action_update"),

@@ -284,9 +284,14 @@ def registry_import(request):
 
 
 def _upload_or_404(request, pk):
+    """The account's upload; one whose run died is ended first (a page read is as good a time as
+    the beat's minute to tell)."""
     require_registry_editor(request.user)
     uploads = RegistryImport.objects.defer("content").select_related("province")
-    return get_visible_or_404(uploads, request.user, pk=pk)
+    upload = get_visible_or_404(uploads, request.user, pk=pk)
+    if upload.is_running and services.registry_imports_end_dead(pk=upload.pk):
+        upload.refresh_from_db()
+    return upload
 
 
 def registry_import_detail(request, pk):
@@ -306,6 +311,25 @@ def registry_import_commit(request, pk):
             tasks.commit_registry_import.delay_on_commit(upload.pk)
     elif services.registry_import_commit(upload_id=upload.pk) is None:
         messages.error(request, _("Tệp này đang được nhập."))
+    return redirect(upload)
+
+
+@require_POST
+def registry_import_recheck(request, pk):
+    """Check an upload again: with the commune staff chose for each row asked about (a select
+    `commune-<row>` per question), or after its run died."""
+    upload = _upload_or_404(request, pk)
+    choices = {}
+    for row, _column, _message, candidates in upload.questions:
+        chosen = request.POST.get(f"commune-{row}", "")
+        if chosen.isdigit() and int(chosen) in {candidate[0] for candidate in candidates}:
+            choices[row] = int(chosen)
+    if not services.registry_import_recheck(upload_id=upload.pk, choices=choices):
+        messages.error(request, _("Tệp này không kiểm tra lại được (đang xử lý, đã nhập, hoặc tệp không còn)."))
+    elif upload.rows_total is None or upload.rows_total > LARGE_IMPORT_ROWS:
+        tasks.check_registry_import.delay_on_commit(upload.pk)
+    else:
+        services.registry_import_check(upload_id=upload.pk)
     return redirect(upload)
 
 

@@ -20,6 +20,16 @@ def require_services():
 
 @pytest.fixture
 def worker(tmp_path):
+    process, log = start_worker(tmp_path / "worker.log")
+    yield log
+    process.terminate()
+    process.wait(timeout=30)
+    print(log.read_text())
+
+
+def start_worker(log, **env_extra) -> tuple[subprocess.Popen, object]:
+    """A Celery worker (one process: the solo pool) on the test database and broker, once ready;
+    the queue purged first. `env_extra`: settings of its own, by environment variable."""
     from plans.models import RecomputeSchedule
 
     require_services()
@@ -28,11 +38,11 @@ def worker(tmp_path):
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        **env_extra,
     }
     celery = [sys.executable, "-m", "celery", "-A", "coop_tracker"]
     subprocess.run([*celery, "purge", "-f"], env=env, check=True, capture_output=True, timeout=60)
     RecomputeSchedule.objects.update_or_create(pk=1, defaults={"queued_at": None})  # its message was purged
-    log = tmp_path / "worker.log"
     with log.open("w") as out:
         process = subprocess.Popen(
             [*celery, "worker", "--pool", "solo", "--without-heartbeat", "--without-mingle", "-l", "info"],
@@ -41,10 +51,7 @@ def worker(tmp_path):
             stderr=subprocess.STDOUT,
         )
     assert wait_for(lambda: "ready." in log.read_text(), seconds=60), log.read_text()
-    yield log
-    process.terminate()
-    process.wait(timeout=30)
-    print(log.read_text())
+    return process, log
 
 
 def wait_for(condition, seconds=15):

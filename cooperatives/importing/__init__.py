@@ -16,7 +16,6 @@ import datetime
 import functools
 import io
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -29,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from coop_tracker.lib.exports import append_row
 from cooperatives.models import TRAINED_OFFICERS_MESSAGE, Organisation, Rating, YearlyFigures
 
+from .places import CommuneRef, Places, Reading  # noqa: F401  (imported from here too)
 from .reading import (  # noqa: F401  (the names callers import from cooperatives.importing)
     HEADER_SEARCH_ROWS,
     MAX_COLUMNS,
@@ -38,6 +38,7 @@ from .reading import (  # noqa: F401  (the names callers import from cooperative
     Table,
     read_table,
 )
+from .text import clean_text, fold, is_blank  # noqa: F401  (imported from here too)
 
 PROGRESS_EVERY = 1000
 
@@ -76,6 +77,9 @@ TEMPLATE_HEADERS = {
     "level": "Xếp loại",
 }
 
+# Fields the template has no column for, read from the lists provinces keep.
+OTHER_HEADERS = {"district": "Quận/huyện"}
+
 # Other headers seen in provincial files, folded (see `fold`): lower case, no accents, words only.
 SYNONYMS = {
     "row_number": ["stt", "tt", "so tt", "so thu tu"],
@@ -97,6 +101,18 @@ SYNONYMS = {
     "sector": ["linh vuc hoat dong", "linh vuc chinh", "nganh", "nganh nghe chinh", "linh vuc nganh nghe"],
     "commune_code": ["ma xa", "ma phuong xa", "ma don vi hanh chinh", "ma dvhc", "ma xa phuong dac khu"],
     "commune_name": ["xa", "phuong xa", "ten xa", "ten xa phuong", "xa phuong dac khu", "dia ban xa"],
+    "district": [
+        "huyen",
+        "ten huyen",
+        "quan huyen",
+        "huyen thi xa",
+        "huyen thanh pho",
+        "huyen thi xa thanh pho",
+        "quan huyen thi xa",
+        "quan huyen thi xa thanh pho",
+        "dia ban huyen",
+        "don vi cap huyen",
+    ],
     "address": ["dia chi tru so", "dia chi tru so chinh", "tru so"],
     "legal_representative": ["nguoi dai dien", "dai dien phap luat", "giam doc", "ho ten giam doc"],
     "founded_on": ["thanh lap", "ngay thanh lap htx", "ngay thanh lap to chuc", "nam thanh lap", "thoi gian thanh lap"],
@@ -178,25 +194,6 @@ PER_MONTH = re.compile(r"\bthang\b")
 PER_YEAR_FIELDS = ("average_income",)
 
 
-# Text -------------------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=8192)  # files repeat the same few words (HTX, Nông nghiệp, Khá) thousands of times
-def fold(text) -> str:
-    """Lower case without accents, words separated by one space: "Hoà"/"Hòa"/"HOA" → "hoa"."""
-    text = unicodedata.normalize("NFD", str(text)).replace("đ", "d").replace("Đ", "d")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return " ".join(re.findall(r"[a-z0-9]+", text))
-
-
-def clean_text(value) -> str:
-    return " ".join(unicodedata.normalize("NFC", str(value)).split())
-
-
-def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() in ("", "-", "–", "—"))
-
-
 # Values -----------------------------------------------------------------------------------
 
 THOUSANDS_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+$")
@@ -233,6 +230,8 @@ def parse_whole(value, *, low=0, high=2_000_000_000) -> int:
     number = parse_number(value)
     if number != number.to_integral_value():
         raise ValueError(_("phải là số nguyên"))
+    if number < 0 <= low:
+        raise ValueError(_("không được là số âm"))
     if not low <= number <= high:
         raise ValueError(_("phải từ %(low)s đến %(high)s") % {"low": low, "high": high})
     return int(number)
@@ -503,6 +502,11 @@ def parse_sector(value) -> str:
 REGISTRATION_CODE = re.compile(r"[0-9A-Z./-]*[0-9][0-9A-Z./-]*")
 
 
+# A tax code (10 digits, perhaps -001) into which a letter or two crept, "2509900O07": older
+# registration numbers with letters separate them ("12/2015/HTX-B", "27.A.000123").
+TAX_CODE_WITH_LETTERS = re.compile(r"(?=(?:[A-Z]?[0-9]){8})[0-9]+(?:[A-Z][0-9]+){1,2}(?:-[0-9]{3})?")
+
+
 def parse_code(value) -> str:
     """A registration code as text; Excel drops the leading zero of a 10-digit tax code stored as a number."""
     if isinstance(value, float) and value.is_integer():
@@ -510,6 +514,11 @@ def parse_code(value) -> str:
     code = re.sub(r"\s", "", clean_text(value)).upper()
     if re.fullmatch(r"\d{9}", code):
         code = "0" + code
+    if TAX_CODE_WITH_LETTERS.fullmatch(code):
+        raise ValueError(
+            _("“%(value)s” có chữ cái lẫn giữa các chữ số: mã số thuế chỉ gồm chữ số (chữ O thay số 0?)")
+            % {"value": clean_text(value)[:40]}
+        )
     if len(code) > 20 or not REGISTRATION_CODE.fullmatch(code):
         raise ValueError(
             _("“%(value)s” không phải mã số đăng ký (chữ số, có thể kèm chữ in hoa và . / -, tối đa 20 ký tự)")
@@ -551,6 +560,7 @@ PARSERS: dict[str, Callable] = {
     "sector": parse_sector,
     "commune_code": parse_commune_code,
     "commune_name": _text(100),
+    "district": _text(100),
     "address": _text(TEXT_LIMITS["address"]),
     "legal_representative": _text(TEXT_LIMITS["legal_representative"]),
     "founded_on": parse_founding,
@@ -584,6 +594,9 @@ class RowError:
     row: int | None  # None: the file as a whole
     column: str
     message: str
+    # A question rather than a mistake: the communes the row may mean (an old commune split across
+    # several, a name several share), for staff to choose one (`plan`'s choices).
+    candidates: list[CommuneRef] | None = None
 
     def as_list(self):
         return [self.row, self.column, self.message]
@@ -601,7 +614,7 @@ def grouped_errors(errors: list[RowError]) -> list[RowError]:
     with its quoted values left out, so "“abc” không phải là số" on many rows is one cause."""
     causes: dict[tuple[str, str], list[RowError]] = {}
     for error in errors:
-        if error.row is not None:
+        if error.row is not None and not error.candidates:  # each question is answered on its own row
             causes.setdefault((str(error.column), QUOTED.sub("“…”", str(error.message))), []).append(error)
     grouped, result = {}, []
     for (column, cause), same in causes.items():
@@ -657,7 +670,7 @@ class RowRecord:
 
     def label(self, name: str) -> str:
         column = self.columns.get(name)
-        return column.label if column else TEMPLATE_HEADERS.get(name, name)
+        return column.label if column else TEMPLATE_HEADERS.get(name) or OTHER_HEADERS.get(name, name)
 
 
 @dataclass
@@ -682,6 +695,7 @@ class ParsedFile:
 
 HEADER_LOOKUP = {fold(header): name for name, header in TEMPLATE_HEADERS.items()}
 HEADER_LOOKUP.update({fold(header.split("(")[0]): name for name, header in TEMPLATE_HEADERS.items()})
+HEADER_LOOKUP.update({fold(header): name for name, header in OTHER_HEADERS.items()})
 HEADER_LOOKUP.update({synonym: name for name, synonyms in SYNONYMS.items() for synonym in synonyms})
 
 
@@ -971,64 +985,14 @@ def _record(
 
 
 @dataclass
-class CommuneRef:
-    pk: int
-    code: str
-    name: str
-    province_id: int
-
-
-@dataclass
 class Registry:
     """What the database holds that a file is checked against; loaded by the service in a few queries."""
 
     province: object  # AdminUnit: the current province the import writes into
-    communes: dict[str, CommuneRef]  # every commune of today's map, by code
+    places: Places  # its communes on both maps, and every commune of today's map by code
     organisations: dict[str, Organisation]  # by registration code, wherever they are
     figures: dict[tuple[int, int], YearlyFigures]
     ratings: dict[tuple[int, int, str], Rating]
-
-    def __post_init__(self):
-        names: dict[str, list[CommuneRef]] = {}
-        for commune in self.communes.values():
-            if commune.province_id == self.province.pk:
-                for key in {fold(commune.name), _without_prefix(fold(commune.name))}:
-                    names.setdefault(key, []).append(commune)
-        self.commune_names = names
-
-
-# Parts of an address that name a district or a province, not a commune (folded).
-NOT_A_COMMUNE = ("tinh ", "thanh pho ", "tp ", "huyen ", "quan ", "thi xa ", "h ", "q ", "tx ")
-ADDRESS_PARTS = re.compile(r"[,;]|\s-\s")
-
-
-def communes_named(text: str, registry: "Registry") -> list["CommuneRef"]:
-    """The province's communes a cell names: the cell itself ("Xã Thanh Thủy", "kim boi"), else the
-    parts of an address ("Thôn 3, Xã Thanh Thủy, huyện Thanh Thủy, tỉnh Phú Thọ"), those with a unit
-    word first; any case, accents or spacing; the district's and province's parts left out."""
-    names = registry.commune_names
-    folded = fold(text)
-    if found := names.get(folded) or names.get(_without_prefix(folded)):
-        return found
-    parts = [fold(part) for part in ADDRESS_PARTS.split(text)]
-    parts = [part for part in parts if part and not part.startswith(NOT_A_COMMUNE)]
-    named = [part for part in parts if _without_prefix(part) != part]
-    for candidates in (named, parts):
-        found = {commune.pk: commune for part in candidates for commune in names.get(_without_prefix(part), [])}
-        if found:
-            return list(found.values())
-    return []
-
-
-# Unit words and their short forms ("P. Hòa Bình", "TT Thanh Sơn", "X. Kim Bôi"), folded.
-COMMUNE_PREFIXES = ("xa ", "phuong ", "dac khu ", "thi tran ", "tt ", "p ", "x ", "dk ")
-
-
-def _without_prefix(folded: str) -> str:
-    for prefix in COMMUNE_PREFIXES:
-        if folded.startswith(prefix):
-            return folded.removeprefix(prefix)
-    return folded
 
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
@@ -1095,14 +1059,18 @@ class Plan:
         return None if self.create[what] else frozenset(self.update_fields[what])
 
 
-def plan(parsed: ParsedFile, registry: Registry) -> Plan:
-    """Match records to organisations by registration code and work out every write, or why not."""
+def plan(parsed: ParsedFile, registry: Registry, choices: dict[int, int] | None = None) -> Plan:
+    """Match records to organisations by registration code and work out every write, or why not.
+
+    `choices`: the commune staff chose (its id) for a row whose place has several candidates
+    (an old commune split across several new ones, a name several share): by its row number."""
     result = Plan(errors=list(parsed.errors))
+    choices = choices or {}
     organisations: dict[str, tuple[Organisation, str | None, RowRecord]] = {}
     seen_years: dict[tuple, int] = {}
     for record in parsed.records:
         errors_before = len(result.errors)
-        organisation, action = _organisation(record, registry, organisations, result)
+        organisation, action = _organisation(record, registry, organisations, result, choices.get(record.row))
         row_actions = [action, None, None]
         if organisation is not None and "year" in record.values:
             row_actions[1:] = _yearly(record, organisation, registry, seen_years, result)
@@ -1118,7 +1086,7 @@ def plan(parsed: ParsedFile, registry: Registry) -> Plan:
     return result
 
 
-def _organisation(record: RowRecord, registry: Registry, seen: dict, result: Plan):
+def _organisation(record: RowRecord, registry: Registry, seen: dict, result: Plan, choice: int | None = None):
     """The organisation a row names, with the row's values applied; (None, None) on an error."""
     code = record.code
     if code in seen:
@@ -1135,7 +1103,7 @@ def _organisation(record: RowRecord, registry: Registry, seen: dict, result: Pla
         )
         return None, None
     errors_before = len(result.errors)
-    commune = _commune(record, registry, result, required=existing is None)
+    commune = _commune(record, registry, result, required=existing is None, choice=choice)
     if len(result.errors) > errors_before:
         return None, None
     organisation = existing or new_instance(Organisation, registration_code=code, status=Organisation.Status.ACTIVE)
@@ -1162,7 +1130,7 @@ def _organisation(record: RowRecord, registry: Registry, seen: dict, result: Pla
 def _repeat(record, first, organisation, action, result):
     """A second row of the same organisation (another year): its organisation cells, if filled in,
     must say what the first row says (a value only a later row gives would otherwise be lost)."""
-    for name in (*ORGANISATION_FIELDS, "commune_code", "commune_name"):
+    for name in (*ORGANISATION_FIELDS, "commune_code", "commune_name", "district"):
         if name not in record.values or record.values[name] == first.values.get(name):
             continue
         if name in first.values:
@@ -1176,62 +1144,62 @@ def _repeat(record, first, organisation, action, result):
     return organisation, action
 
 
-def _commune(record: RowRecord, registry: Registry, result: Plan, *, required: bool) -> CommuneRef | None:
-    province = registry.province
-    code, name = record.values.get("commune_code"), record.values.get("commune_name")
-    if code:
-        commune = registry.communes.get(code)
-        column = record.label("commune_code")
-        if commune is None:
-            message = _("Không có xã/phường mã %(code)s trong danh mục 34 tỉnh (từ 1/7/2025).") % {"code": code}
-        elif commune.province_id != province.pk:
-            message = _("Xã/phường %(name)s (mã %(code)s) không thuộc %(province)s.") % {
-                "name": commune.name,
-                "code": code,
-                "province": province.full_name,
+def _commune(
+    record: RowRecord, registry: Registry, result: Plan, *, required: bool, choice: int | None = None
+) -> CommuneRef | None:
+    """The commune of today's map a row names by code, name or address, on either map (see
+    `places`); a file with a district column is a list of the old map, whose names it reads first."""
+    places, values = registry.places, record.values
+    code, name, address = values.get("commune_code"), values.get("commune_name"), values.get("address")
+    if {"commune_code", "commune_name", "district"} & record.failed:
+        return None  # already an error
+    districts, old_first = None, "district" in record.columns
+    if values.get("district"):
+        districts = places.districts_named(values["district"])
+        if not districts:
+            message = _("Không có quận/huyện “%(name)s” trong %(province)s (trước 1/7/2025).") % {
+                "name": values["district"][:80],
+                "province": registry.province.full_name,
             }
-        else:
-            return commune
-        result.errors.append(RowError(record.row, column, message))
-        return None
-    if name:
-        found = communes_named(name, registry)
-        if len(found) == 1:
-            return found[0]
-        message = (
-            _("Có nhiều xã/phường tên “%(name)s” trong %(province)s: hãy ghi mã xã.")
-            if found
-            else _("Không có xã/phường “%(name)s” trong %(province)s: hãy kiểm tra tên hoặc ghi mã xã.")
-        )
-        result.errors.append(
-            RowError(record.row, record.label("commune_name"), message % {"name": name, "province": province.full_name})
-        )
-        return None
-    address = record.values.get("address")
-    if address and not {"commune_code", "commune_name"} & record.failed:
-        found = communes_named(address, registry)
-        if len(found) == 1:
-            return found[0]
+            result.errors.append(RowError(record.row, record.label("district"), message))
+            return None
+    if code:
+        reading, column = places.by_code(code, districts, old_first), "commune_code"
+    elif name:
+        reading, column = places.by_text(name, districts, old_first), "commune_name"
+    elif address:
+        reading, column = places.by_text(address, districts, old_first), "address"
+        if not required and reading.commune is None:
+            return None  # the address of a known organisation, not read: its commune stays
+    else:
         if required:
-            message = (
-                _("Địa chỉ “%(address)s” có thể là nhiều xã/phường (%(names)s): hãy ghi mã xã.")
-                if found
-                else _("Không nhận ra xã/phường nào của %(province)s trong địa chỉ “%(address)s”: hãy ghi mã xã.")
-            )
-            names = ", ".join(commune.name for commune in found)
-            result.errors.append(
-                RowError(
-                    record.row,
-                    record.label("address"),
-                    message % {"address": address[:80], "names": names, "province": province.full_name},
-                )
-            )
+            message = _("Thiếu mã xã/phường (bắt buộc khi thêm tổ chức mới).")
+            result.errors.append(RowError(record.row, record.label("commune_code"), message))
         return None
-    if required and not {"commune_code", "commune_name"} & record.failed:
-        result.errors.append(
-            RowError(record.row, record.label("commune_code"), _("Thiếu mã xã/phường (bắt buộc khi thêm tổ chức mới)."))
-        )
+    if not (reading.commune or reading.candidates or reading.message):
+        reading.message = _not_named(record, column, registry.province)
+    return _read_place(record, reading, column, result, choice)
+
+
+def _read_place(record: RowRecord, reading: Reading, column: str, result: Plan, choice) -> CommuneRef | None:
+    if reading.commune is not None:
+        return reading.commune
+    if reading.candidates:
+        chosen = next((commune for commune in reading.candidates if commune.pk == choice), None)
+        if chosen is not None:
+            return chosen
+        result.errors.append(RowError(record.row, record.label(column), reading.message, list(reading.candidates)))
+        return None
+    result.errors.append(RowError(record.row, record.label(column), reading.message))
     return None
+
+
+def _not_named(record: RowRecord, column: str, province) -> str:
+    text = record.values[column][:80]
+    written = {"province": province.full_name, "name": text, "address": text}
+    if column == "address":
+        return _("Không nhận ra xã/phường nào của %(province)s trong địa chỉ “%(address)s”: hãy ghi mã xã.") % written
+    return _("Không có xã/phường “%(name)s” trong %(province)s: hãy kiểm tra tên hoặc ghi mã xã.") % written
 
 
 def _organisation_valid(record: RowRecord, organisation: Organisation, new: bool, result: Plan) -> bool:

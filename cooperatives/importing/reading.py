@@ -10,11 +10,15 @@ with patterns that stop at the next tag, so the time stays linear in the file wh
 import csv
 import datetime
 import io
+import json
 import re
+import subprocess
+import sys
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 
@@ -33,6 +37,10 @@ HEADER_SEARCH_ROWS = 30
 MAX_SHEET_ROWS = MAX_ROWS + HEADER_SEARCH_ROWS
 # Cells of the rectangle calamine allocates (about 32 bytes each): 100,000 rows of 60 columns.
 MAX_SHEET_CELLS = 6_000_000
+# An .ods is read in a process of its own and stopped after this (see `ods_seconds`): a few tenths
+# of a second to start it, calamine reads a few MB of XML a second.
+ODS_SECONDS_TO_OPEN = 3.0
+ODS_SECONDS_PER_KB = 0.005
 
 
 class ImportFileError(Exception):
@@ -55,8 +63,8 @@ def read_table(data: bytes, file_name: str = "") -> Table:
     if not data.strip():
         raise ImportFileError(_("Tệp trống."))
     if data.startswith(b"PK\x03\x04"):
-        _check_zip(data)
-        return _read_workbook(data)
+        content_bytes = _check_zip(data)
+        return _read_ods(data, content_bytes) if content_bytes is not None else _read_workbook(data)
     if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container: Excel 97–2003
         return _read_workbook(data)
     return _read_csv(data)
@@ -70,19 +78,15 @@ def _too_many_rows() -> ImportFileError:
     return ImportFileError(_("Tệp có hơn %(rows)s dòng: hãy chia thành nhiều tệp.") % {"rows": MAX_ROWS})
 
 
-def _check_zip(data: bytes) -> None:
-    """Refuse a zip bomb before any of it is inflated, and a sheet too large before calamine allocates it."""
+def _check_zip(data: bytes) -> int | None:
+    """Refuse a zip bomb before any of it is inflated, and a sheet too large before calamine allocates it.
+    Returns the inflated size of an .ods's content.xml (None for an .xlsx)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             names = {member.filename for member in members}
-            if "xl/workbook.xml" not in names and "content.xml" in names:
-                # calamine read some crafted .ods sheets for minutes (a timed property test found
-                # one): refused until the reader bounds its time on them.
-                raise ImportFileError(
-                    _("Tệp .ods chưa được nhận: hãy mở bằng LibreOffice hoặc Excel và lưu thành .xlsx.")
-                )
-            if "xl/workbook.xml" not in names:
+            ods = "xl/workbook.xml" not in names and "content.xml" in names
+            if not ods and "xl/workbook.xml" not in names:
                 raise ImportFileError(_("Tệp nén này không phải bảng tính Excel .xlsx."))
             # Python's zipfile never inflates a member beyond the size it declares, so the declared
             # sizes bound what is read.
@@ -98,6 +102,7 @@ def _check_zip(data: bytes) -> None:
                     _check_extent(*_xlsx_extent(archive.read(member)))
                 elif member.filename == "content.xml":
                     _check_extent(*_ods_extent(archive.read(member)))
+            return archive.getinfo("content.xml").file_size if ods else None
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, zipfile.LargeZipFile):
         raise _broken() from None
 
@@ -204,6 +209,68 @@ def _ods_extent(xml: bytes) -> tuple[int, int]:
             if not attributes.endswith(b"/"):  # a cell with content
                 row_width = column
     return height, width
+
+
+def ods_seconds(content_bytes: int) -> float:
+    """The time an .ods may take to read: a process to start, then so much per kilobyte of its sheets' XML."""
+    return ODS_SECONDS_TO_OPEN + ODS_SECONDS_PER_KB * content_bytes / 1024
+
+
+def _read_ods(data: bytes, content_bytes: int) -> Table:
+    """An .ods read by calamine in a process of its own (`ods_child.py`), stopped after
+    `ods_seconds`: calamine read some crafted .ods sheets for minutes, holding the interpreter."""
+    seconds = ods_seconds(content_bytes)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-I", str(Path(__file__).with_name("ods_child.py"))],
+            input=data,
+            capture_output=True,
+            timeout=seconds,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ImportFileError(
+            _(
+                "Tệp .ods đọc quá %(seconds)s giây nên đã dừng: hãy mở bằng LibreOffice hoặc Excel và "
+                "lưu thành .xlsx rồi tải lên lại."
+            )
+            % {"seconds": round(seconds)}
+        ) from None
+    if done.returncode != 0:
+        raise _broken()
+    lines = done.stdout.decode().split("\n")[:-1]
+    if not lines:
+        raise ImportFileError(_("Tệp Excel không có trang tính nào."))
+    table = Table(rows=())
+    table.rows = _ods_rows(lines, table)
+    return table
+
+
+def _ods_rows(lines: list[str], table: Table) -> Iterator[tuple[int, Sequence]]:
+    number, padding = 0, []
+    for line in lines:
+        values = json.loads(line, object_hook=_decoded)
+        if isinstance(values, dict):  # a sheet begins
+            if number or table.total is not None:
+                yield 0, ()
+            table.total = values["end"] + 1 if values["end"] is not None else 0
+            number, padding = 0, [None] * values["first_column"]
+            continue
+        number += 1
+        yield number, [_value(value) for value in padding + values]
+    yield 0, ()
+
+
+def _decoded(value: dict):
+    if "datetime" in value:
+        return datetime.datetime.fromisoformat(value["datetime"])
+    if "date" in value:
+        return datetime.date.fromisoformat(value["date"])
+    if "time" in value:
+        return datetime.time.fromisoformat(value["time"])
+    if "seconds" in value:
+        return datetime.timedelta(seconds=value["seconds"])
+    return value
 
 
 def _read_workbook(data: bytes) -> Table:

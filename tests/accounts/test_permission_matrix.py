@@ -136,6 +136,11 @@ MATRIX = [
         Expect(admin=404, staff=(302, 404), leader=403, leader_province=403, methods=("post",)),
         lambda r: {"pk": r.upload.pk},
     ),
+    (
+        "registry_import_recheck",
+        Expect(admin=404, staff=(302, 404), leader=403, leader_province=403, methods=("post",)),
+        lambda r: {"pk": r.upload.pk},
+    ),
     ("commune_list", READ, None),
     ("commune_detail", READ_SCOPED, lambda r: {"pk": r.xa.pk}),
     ("ntm_recognition_create", EDIT_SCOPED, lambda r: {"pk": r.xa.pk}),

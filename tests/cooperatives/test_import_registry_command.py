@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cooperatives.models import Organisation, YearlyFigures
-from tests.factories import commune, xlsx_bytes
+from tests.factories import commune, xls_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +89,23 @@ def test_the_valid_rows_only_are_written_with_skip_invalid(tmp_path):
     assert list(
         Organisation.objects.filter(registration_code__startswith="240999040").values_list("name", flat=True)
     ) == ["HTX Tốt"]
+
+
+def test_a_split_commune_is_asked_about_with_its_candidates_and_answered_with_commune(tmp_path):
+    path = tmp_path / "da-bac.xls"
+    header = ["Mã số HTX", "Tên HTX", "Loại hình", "Lĩnh vực", "Huyện", "Xã", "Năm thành lập"]
+    path.write_bytes(xls_bytes([header, ["2509800201", "HTX Vầy Nưa", "HTX", "Thủy sản", "Đà Bắc", "Vầy Nưa", 2016]]))
+    out, error = run(path, "--province", "25", "--commit")
+    assert error is not None and "dòng 2, cột F (Xã)" in out
+    assert "chọn bằng --commune 2=MÃ, MÃ là một trong: 04828 (Phường Thống Nhất), 04891 (Xã Tiền Phong)" in out
+    assert not Organisation.objects.filter(registration_code="2509800201").exists()
+
+    out, error = run(path, "--province", "25", "--commit", "--commune", "2=04891")
+    assert error is None and "Đã lưu." in out
+    assert Organisation.objects.get(registration_code="2509800201").commune.code == "04891"
+
+
+def test_a_commune_choice_that_is_no_commune_of_the_province_is_refused(tmp_path):
+    path = write(tmp_path, [[1, "2409990101", "HTX Lệnh", "HTX", "NN", commune("24").code, "01/02/2022", 2024, 80]])
+    out, error = run(path, "--province", "24", "--commune", "2=08674")  # a commune of Phú Thọ
+    assert error is not None and "cần dạng “dòng=mã xã”" in str(error)

@@ -38,7 +38,16 @@ class Command(BaseCommand):
             help="read the column with this header as this field (FIELD empty: leave it out); repeatable",
         )
 
-    def handle(self, *args, file, province, commit, year=None, skip_invalid=False, map=(), **options):
+        parser.add_argument(
+            "--commune",
+            action="append",
+            default=[],
+            metavar="ROW=CODE",
+            help="the commune (its code from 1/7/2025) of a row whose place has candidates, such as an old "
+            "commune split across several new ones; repeatable",
+        )
+
+    def handle(self, *args, file, province, commit, year=None, skip_invalid=False, map=(), commune=(), **options):
         try:
             data = file.read_bytes()
         except OSError as error:
@@ -55,6 +64,7 @@ class Command(BaseCommand):
             year=year,
             skip_invalid=skip_invalid,
             mapping=mapping,
+            choices=self.choices(commune, place),
         )
         self.stdout.write(f"{file.name} → {place.full_name}: {report.rows_read} dòng đã đọc")
         if report.columns:
@@ -71,6 +81,9 @@ class Command(BaseCommand):
         for error in report.errors:
             where = f"dòng {error.row}, cột {error.column}: " if error.row else ""
             self.stdout.write(f"{where}{error.message}")
+            if error.candidates:
+                options = ", ".join(f"{c.code} ({c.label})" for c in error.candidates)
+                self.stdout.write(f"  chọn bằng --commune {error.row}=MÃ, MÃ là một trong: {options}")
         if report.errors and report.committed:
             raise CommandError(f"{len(report.errors)} lỗi: đã lưu các dòng hợp lệ, bỏ qua các dòng lỗi.", returncode=1)
         if report.errors:
@@ -86,3 +99,22 @@ class Command(BaseCommand):
                 raise CommandError(f"--map “{pair}”: cần dạng “Tiêu đề=trường”, trường là một trong: {fields}")
             mapping[header.strip()] = name.strip()
         return mapping
+
+    def choices(self, pairs, province) -> dict[int, int]:
+        """--commune ROW=CODE → {row: the commune's id}."""
+        codes = dict(
+            AdminUnit.objects.communes()
+            .of_structure(AdminUnit.Structure.FROM_2025)
+            .filter(parent=province)
+            .values_list("code", "pk")
+        )
+        choices = {}
+        for pair in pairs:
+            row, sep, code = pair.partition("=")
+            code = code.strip().zfill(5)
+            if not sep or not row.strip().isdigit() or code not in codes:
+                raise CommandError(
+                    f"--commune “{pair}”: cần dạng “dòng=mã xã”, mã là một xã/phường của {province.full_name}"
+                )
+            choices[int(row)] = codes[code]
+        return choices
