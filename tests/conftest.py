@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
+from django.utils import translation
 
 from tests.workers import worker  # noqa: F401 (the fixture of the tests marked `worker`)
 
@@ -72,6 +73,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
             # guesses one row per table and picks nested loops that take minutes.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request in English (Accept-Language, the
+    language switch) leaves its language active in the thread, which a later test calling code
+    directly (a command, a service) would otherwise inherit."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
