@@ -146,7 +146,10 @@ def target_detail(request, pk):
         "progress": progress,
         "progress_chart": charts.progress_chart(target, progress),
         "trend_chart": charts.trend_chart(
-            target, list(target.progress_years.order_by("year")), progress.explanation if progress else None
+            target,
+            list(target.progress_years.order_by("year")),
+            progress.explanation if progress else None,
+            progress.projection if progress else None,
         ),
         "comparison_chart": _comparison(request.user, target),
         "rating_chart": rating_chart(Rating.objects.counted().of_organisations(area_htx).level_counts_by_year()),
