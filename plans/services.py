@@ -38,7 +38,10 @@ from plans.rules import RULES, Aggregates, IndicatorError, Measure, reason_of
 
 logger = logging.getLogger(__name__)
 
-PROGRESS_FIELDS = ["year", "actual", "ratio", "expected", "numerator", "denominator", "band", "status", "explanation", "projection"]
+PROGRESS_FIELDS = [
+    *["year", "actual", "ratio", "expected", "numerator", "denominator", "band", "status"],
+    *["explanation", "projection"],
+]
 SNAPSHOT_FIELDS = ["actual", "ratio", "status"]
 YEAR_FIELDS = ["value", "actual", "numerator", "denominator", "expected", "band", "status"]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import views
+from plans import map_views, views
 
 urlpatterns = [
     path("", views.overview, name="overview"),
@@ -18,4 +18,7 @@ urlpatterns = [
     path("indicators/new/", views.indicator_form, name="indicator_create"),
     path("indicators/<int:pk>/edit/", views.indicator_form, name="indicator_update"),
     path("indicators/<int:pk>/delete/", views.indicator_remove, name="indicator_delete"),
+    path("indicators/<str:code>/map/", map_views.indicator_map, name="indicator_map"),
+    path("indicators/<str:code>/map.json", map_views.indicator_map_data, name="indicator_map_data"),
+    path("maps/<str:structure>.geojson", map_views.map_outlines, name="map_outlines"),
 ]

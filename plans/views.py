@@ -28,7 +28,7 @@ from coop_tracker.lib.history import history_of
 from cooperatives.charts import founded_chart, history_chart, rating_chart, registry_numbers
 from cooperatives.models import AdminUnit, NtmRecognition, Organisation, Rating, SupportAction, YearlyFigures
 from cooperatives.tables import CommuneTable, CountedOrganisationTable, NtmRecognitionTable, SupportActionTable
-from plans import charts
+from plans import charts, maps
 from plans.exports import progress_report_workbook
 from plans.filters import OverviewFilter
 from plans.forms import (
@@ -78,6 +78,8 @@ def overview(request):
         "status_chart": charts.status_chart(counts),
         "recompute": RecomputeSchedule.current(),
         "this_year": timezone.localdate().year,
+        # National accounts: the provinces on a map, drawn from its own JSON (no query here).
+        "province_map": maps.overview_map(request.user, filters.chosen_indicator, maps.chosen(request)[0]),
     }
     return render(request, "plans/overview.html", context)
 
