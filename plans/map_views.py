@@ -22,7 +22,7 @@ def indicator_map(request, code):
     year, mode = maps.chosen(request)
     context = {
         "indicator": indicator,
-        "map": maps.map_urls(indicator, year, mode),
+        "map": maps.map_urls(indicator.code, year, mode),
         "years": maps.years(),
         "indicators": Indicator.objects.order_by("name_vi"),
         "own_only": request.user.scope_province is not None,

@@ -164,25 +164,23 @@ def chosen(request) -> tuple[int, str]:
 
 
 def overview_map(user, indicator: Indicator | None, year: int | None) -> dict | None:
-    """The map the overview shows a national account (None for a provincial one, or without the
-    default indicator): the indicator chosen in the filter, else the share of effective HTX."""
+    """The map the overview shows a national account (None for a provincial one): the indicator
+    chosen in the filter, else the share of effective HTX. No query: the page's script fetches
+    the figures."""
     if user.scope_province is not None:
         return None
-    indicator = indicator or Indicator.objects.filter(code=DEFAULT_INDICATOR).first()
-    if indicator is None:
-        return None
+    code = indicator.code if indicator is not None else DEFAULT_INDICATOR
     year = min(year or timezone.localdate().year - 1, timezone.localdate().year)
-    return map_urls(indicator, year, "value")
+    return map_urls(code, year, "value")
 
 
-def map_urls(indicator: Indicator, year: int, mode: str) -> dict:
-    """What a page needs to draw the map: its data, outlines and Plotly's base-map folder, all ours."""
+def map_urls(code: str, year: int, mode: str) -> dict:
+    """What a page needs to draw the map of the indicator `code`: its data and outlines, ours."""
     structure = structure_of(year)
     return {
-        "indicator": indicator,
         "year": year,
         "mode": mode,
-        "data": f"{reverse('indicator_map_data', args=[indicator.code])}?year={year}&mode={mode}",
+        "data": f"{reverse('indicator_map_data', args=[code])}?year={year}&mode={mode}",
         "outlines": reverse("map_outlines", args=[structure]),
-        "page": f"{reverse('indicator_map', args=[indicator.code])}?year={year}&mode={mode}",
+        "page": f"{reverse('indicator_map', args=[code])}?year={year}&mode={mode}",
     }

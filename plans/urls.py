@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import map_views, views
+from plans import map_views, moved_views, views
 
 urlpatterns = [
     path("", views.overview, name="overview"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("plans/<int:pk>/edit/", views.plan_form, name="plan_update"),
     path("plans/<int:pk>/report.xlsx", views.plan_report, name="plan_report"),
     path("targets/<int:pk>/", views.target_detail, name="target_detail"),
+    path("targets/<int:pk>/moved/", moved_views.share_moves, name="share_moves"),
     path("tasks/<int:pk>/", views.task_status, name="task_status"),
     path("entries/", views.entered_value_list, name="entered_value_list"),
     path("entries/new/", views.entered_value_form, name="entered_value_create"),
