@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import map_views, moved_views, views
+from plans import map_views, moved_views, report_views, views
 
 urlpatterns = [
     path("", views.overview, name="overview"),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_form, name="plan_update"),
     path("plans/<int:pk>/report.xlsx", views.plan_report, name="plan_report"),
+    path("plans/<int:pk>/report.docx", report_views.plan_report_docx, name="plan_report_docx"),
     path("targets/<int:pk>/", views.target_detail, name="target_detail"),
     path("targets/<int:pk>/moved/", moved_views.share_moves, name="share_moves"),
     path("tasks/<int:pk>/", views.task_status, name="task_status"),

@@ -12,7 +12,7 @@ from django.db import connection
 from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
-from tests.test_browser import committed, shot
+from tests.test_browser import ARTIFACTS, committed, shot
 
 LOCAL = "127.0.0.1"
 WORDING = "Tỷ lệ xã đạt chuẩn trên 60% đến năm 2028 (minh họa trình duyệt)"
@@ -129,6 +129,18 @@ def test_the_map_draws_offline_and_a_province_opens_its_page(running_target, loc
         # 34 provinces of 2025 (last year), each an SVG path, some coloured by a figure.
         assert page.locator(".province-map path.choroplethlocation").count() >= 34
         shot(page, f"map_overview_{width}")
+        if width == 1280:
+            # Printed on A4: no navigation, the page-wide charts redrawn at the printable width.
+            status_chart = page.locator("#status-chart .main-svg").first
+            assert status_chart.bounding_box()["width"] > 680
+            page.emulate_media(media="print")
+            expect(page.locator("nav.navbar")).to_be_hidden()
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.js-plotly-plot .main-svg')]"
+                ".every((svg) => svg.getBoundingClientRect().width <= 680)"
+            )
+            page.pdf(path=str(ARTIFACTS / "overview_a4.pdf"), format="A4")
+            page.emulate_media(media="screen")
 
         page.goto(f"{local_server.url}/targets/{running_target}/")
         expect(page.locator("[data-projection-headline]")).to_contain_text("Dự báo năm 2028")

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0011_ntm_catalogue'),
+        ("plans", "0011_ntm_catalogue"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='progress',
-            name='projection',
-            field=models.JSONField(blank=True, default=dict, verbose_name='dự báo'),
+            model_name="progress",
+            name="projection",
+            field=models.JSONField(blank=True, default=dict, verbose_name="dự báo"),
         ),
     ]

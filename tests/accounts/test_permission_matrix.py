@@ -86,6 +86,7 @@ MATRIX = [
     ("overview", READ, None),
     ("plan_detail", READ_SCOPED, lambda r: {"pk": r.plan.pk}),
     ("plan_report", READ_SCOPED, lambda r: {"pk": r.plan.pk}),
+    ("plan_report_docx", READ_SCOPED, lambda r: {"pk": r.plan.pk}),
     ("plan_create", EDIT, None),
     ("plan_update", EDIT_SCOPED, lambda r: {"pk": r.plan.pk}),
     ("target_detail", READ_SCOPED, lambda r: {"pk": r.target.pk}),
