@@ -20,6 +20,7 @@ strings), worded by the templates in the reader's language.
 """
 
 import datetime
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,6 +29,7 @@ from plans.models import Target
 from plans.rules import Measure
 
 MIN_POINTS = 2
+FOUR_PLACES = Decimal("0.0001")  # as the progress columns keep figures
 # The two-sided 80% quantiles of Student's t by degrees of freedom (n - 2); 1.282 beyond.
 T80 = {1: "3.078", 2: "1.886", 3: "1.638", 4: "1.533", 5: "1.476", 6: "1.440", 7: "1.415", 8: "1.397"}
 T80_LARGE = "1.282"
@@ -35,52 +37,52 @@ T80_LARGE = "1.282"
 
 @dataclass
 class Trend:
-    """A weighted least-squares line through (year, value) points."""
+    """A weighted least-squares line through (year, value) points, in floats (a projection needs
+    no more than their 15 digits; what is stored is rounded to four decimals)."""
 
-    slope: Decimal
-    intercept: Decimal
+    slope: float
+    mean: float  # the weighted mean value, at the weighted mean year
     points: int
-    spread: Decimal | None  # the weighted residual standard error (None from two points)
-    centre: Decimal  # the weighted mean year
-    sxx: Decimal  # the weighted sum of squares of the years about it
-    total_weight: Decimal
+    spread: float | None  # the weighted residual standard error (None from two points)
+    centre: float  # the weighted mean year
+    sxx: float  # the weighted sum of squares of the years about it
+    total_weight: float
 
     def at(self, year: int) -> Decimal:
-        return self.intercept + self.slope * year
+        return Decimal(repr(self.mean + self.slope * (year - self.centre))).quantize(FOUR_PLACES)
 
     def half_width(self, year: int) -> Decimal | None:
         """Half the 80% prediction interval at `year`, for a new figure weighted as the latest (1)."""
         if self.spread is None:
             return None
-        t = Decimal(T80.get(self.points - 2, T80_LARGE))
-        variance = 1 + 1 / self.total_weight + (Decimal(year) - self.centre) ** 2 / self.sxx
-        return t * self.spread * variance.sqrt()
+        t = float(T80.get(self.points - 2, T80_LARGE))
+        variance = 1 + 1 / self.total_weight + (year - self.centre) ** 2 / self.sxx
+        return Decimal(repr(t * self.spread * math.sqrt(variance))).quantize(FOUR_PLACES)
 
 
-def weights(years: list[int]) -> list[Decimal]:
+def weights(years: list[int]) -> list[float]:
     latest = max(years)
-    return [1 / Decimal(1 + latest - year) for year in years]
+    return [1 / (1 + latest - year) for year in years]
 
 
 def trend(points: list[tuple[int, Decimal]]) -> Trend | None:
     """The weighted linear trend of the points; None with fewer than two years."""
-    points = sorted((year, Decimal(value)) for year, value in points if value is not None)
+    points = sorted((year, float(value)) for year, value in points if value is not None)
     if len({year for year, _value in points}) < MIN_POINTS:
         return None
     years = [year for year, _value in points]
     w = weights(years)
-    total = sum(w)
-    centre = sum(wi * x for wi, x in zip(w, years, strict=True)) / total
-    mean = sum(wi * y for wi, (_x, y) in zip(w, points, strict=True)) / total
-    sxx = sum(wi * (x - centre) ** 2 for wi, x in zip(w, years, strict=True))
-    sxy = sum(wi * (x - centre) * (y - mean) for wi, (x, y) in zip(w, points, strict=True))
+    total = math.fsum(w)
+    centre = math.fsum(wi * x for wi, x in zip(w, years, strict=True)) / total
+    mean = math.fsum(wi * y for wi, (_x, y) in zip(w, points, strict=True)) / total
+    sxx = math.fsum(wi * (x - centre) ** 2 for wi, x in zip(w, years, strict=True))
+    sxy = math.fsum(wi * (x - centre) * (y - mean) for wi, (x, y) in zip(w, points, strict=True))
     slope = sxy / sxx
-    intercept = mean - slope * centre
     spread = None
     if len(points) > MIN_POINTS:
-        residuals = sum(wi * (y - (intercept + slope * x)) ** 2 for wi, (x, y) in zip(w, points, strict=True))
-        spread = (residuals / (len(points) - MIN_POINTS)).sqrt()
-    return Trend(slope, intercept, len(points), spread, centre, sxx, total)
+        residuals = math.fsum(wi * (y - mean - slope * (x - centre)) ** 2 for wi, (x, y) in zip(w, points, strict=True))
+        spread = math.sqrt(residuals / (len(points) - MIN_POINTS))
+    return Trend(slope, mean, len(points), spread, centre, sxx, total)
 
 
 def project(target: Target, measures: dict[int, Measure], today: datetime.date) -> dict:

@@ -27,17 +27,17 @@ def test_an_accelerating_series_weighs_its_recent_years_more():
     points = [(2021, 10), (2022, 11), (2023, 13), (2024, 16), (2025, 20)]
     line = trend(points)
     plain = statistics.linear_regression([x for x, _ in points], [y for _, y in points])
-    assert line.slope > D(plain.slope)  # recent, steeper years count more than in a plain fit
+    assert line.slope > plain.slope  # recent, steeper years count more than in a plain fit
     # The weighted least-squares normal equations hold at the line found.
     w = weights([x for x, _ in points])
-    residuals = [D(y) - line.at(x) for x, y in points]
-    assert abs(sum(wi * r for wi, r in zip(w, residuals, strict=True))) < D("1e-20")
-    assert abs(sum(wi * x * r for wi, (x, _), r in zip(w, points, residuals, strict=True))) < D("1e-16")
+    residuals = [y - float(line.at(x)) for x, y in points]
+    assert abs(sum(wi * r for wi, r in zip(w, residuals, strict=True))) < 1e-3
+    assert abs(sum(wi * (x - 2025) * r for wi, (x, _), r in zip(w, points, residuals, strict=True))) < 1e-3
     assert w == sorted(w) and w[-1] == 1  # the latest year weighs most
 
     level = target("gte", 30, shape=LEVEL, period="term", years=(2022, 2027))
     parts = project(level, values(**{f"y{x}": y for x, y in points}), MID_2026)
-    assert D(parts["value"]) == line.at(2027).quantize(D("0.0001"))
+    assert D(parts["value"]) == line.at(2027)
     assert D(parts["low"]) < D(parts["value"]) < D(parts["high"])  # scatter about the line: a band
 
 
