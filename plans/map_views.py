@@ -9,6 +9,12 @@ from plans import maps
 from plans.models import Indicator
 
 
+def _indicator_or_404(code) -> Indicator:
+    if "\x00" in code:
+        raise Http404  # not a code the catalogue can hold (nor text PostgreSQL could hold)
+    return get_object_or_404(Indicator, code=code)
+
+
 def map_outlines(request, structure):
     """The provinces of one map (34 or 63) as GeoJSON, served from the database."""
     if structure not in AdminUnit.Structure.values:
@@ -18,7 +24,7 @@ def map_outlines(request, structure):
 
 def indicator_map(request, code):
     """An indicator on the map of the provinces, for a year: its value or the targets' status."""
-    indicator = get_object_or_404(Indicator, code=code)
+    indicator = _indicator_or_404(code)
     year, mode = maps.chosen(request)
     context = {
         "indicator": indicator,
@@ -32,6 +38,6 @@ def indicator_map(request, code):
 
 
 def indicator_map_data(request, code):
-    indicator = get_object_or_404(Indicator, code=code)
+    indicator = _indicator_or_404(code)
     year, mode = maps.chosen(request)
     return JsonResponse(maps.province_map(indicator, year, mode, request.user))
