@@ -165,3 +165,28 @@ def test_the_map_draws_offline_and_a_province_opens_its_page(running_target, loc
     expect(page.locator("h1")).to_be_visible()
     assert refused == [], f"requests that tried to leave the machine: {refused}"
     context.close()
+
+
+@pytest.mark.browser
+def test_a_bar_of_what_moved_a_share_opens_its_htx(local_server, browser):
+    from plans.models import Target
+
+    share = Target.objects.get(wording__contains="tỷ lệ HTX xếp loại khá trở lên đạt trên 50%")
+    context, refused = offline_context(browser, 1280)
+    page = context.new_page()
+    log_in(page, local_server.url)
+    page.goto(f"{local_server.url}/targets/{share.pk}/moved/?year=2024")
+    bars = page.locator("#moves-chart .waterfalllayer .point path")
+    expect(bars.first).to_be_attached()
+    count = bars.count()
+    assert count == page.locator("[data-moves-bars] tbody tr").count() + 2  # the two years' totals
+    shot(page, "share_moves")
+    # The tallest group's bar (between the two years' totals).
+    box = max((bars.nth(i).bounding_box() for i in range(1, count - 1)), key=lambda b: b["height"])
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url(re.compile(r"/moved/\?year=2024&group=\w+#organisations$"))
+    expect(page.locator("#organisations")).to_be_visible()
+    assert page.locator("table tbody tr").count() >= 1
+    assert refused == []
+    context.close()

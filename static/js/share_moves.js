@@ -11,6 +11,10 @@
   const labels = [chart.first.label].concat(chart.bars.map((bar) => bar.label), [chart.second.label]);
   const values = [chart.first.value].concat(chart.bars.map((bar) => bar.value), [chart.second.value]);
   const urls = [""].concat(chart.bars.map((bar) => bar.url), [""]);
+  const locale = document.documentElement.lang === "vi" ? "vi-VN" : "en-GB";
+  const share = new Intl.NumberFormat(locale, { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+  const points = new Intl.NumberFormat(locale, { maximumFractionDigits: 2, minimumFractionDigits: 2, signDisplay: "always" });
+  const last = values.length - 1;
   charts.draw(
     "moves-chart",
     [
@@ -20,7 +24,7 @@
         y: values,
         measure: ["absolute"].concat(chart.bars.map(() => "relative"), ["total"]),
         customdata: urls,
-        text: values.map((value, index) => (index === 0 || index === values.length - 1 ? value.toFixed(1) + "%" : (value >= 0 ? "+" : "") + value.toFixed(2))),
+        text: values.map((value, index) => (index === 0 || index === last ? share.format(value) + "%" : points.format(value))),
         textposition: "outside",
         connector: { line: { color: "#adb5bd" } },
         increasing: { marker: { color: "#198754" } },
