@@ -46,8 +46,9 @@ def years(today: datetime.date | None = None) -> list[int]:
     return list(range((today or timezone.localdate()).year, FIRST_YEAR - 1, -1))
 
 
-def boundaries(structure: str) -> dict:
-    """The outlines of one map as a GeoJSON FeatureCollection, each feature's id its code."""
+def boundaries(structure: str) -> str:
+    """The outlines of one map as GeoJSON text (a FeatureCollection, each feature's id its code),
+    cached until the outlines are loaded again."""
     rows = ProvinceBoundary.objects.filter(unit__structure=structure, unit__level=AdminUnit.Level.PROVINCE)
     stamp = [row for row in rows.order_by("-loaded_at").values_list("loaded_at", flat=True)[:1]]
     key = f"map-outlines:{structure}:{stamp[0].isoformat() if stamp else 'none'}"
