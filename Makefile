@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 ADMIN_UNITS ?= ../shared/data/admin_units/derived
+MAPS ?= ../shared/data/maps
 
 # `var` is a folder, made before anything writes there (the SQLite database, static files).
 .PHONY: chromium run serve test lint fmt migrate demo bench clean messages
@@ -41,6 +42,8 @@ migrate: $(VENV)/.installed messages | var
 demo: migrate
 	@if [ -d "$(ADMIN_UNITS)" ]; then $(DEV) $(PY) manage.py import_admin_units $(ADMIN_UNITS); \
 	else echo "No administrative-unit lists at $(ADMIN_UNITS): set ADMIN_UNITS=... to load communes."; fi
+	@if [ -d "$(MAPS)" ]; then $(DEV) $(PY) manage.py import_province_maps $(MAPS); \
+	else echo "No province maps at $(MAPS): set MAPS=... to draw the maps."; fi
 	$(DEV) $(PY) manage.py load_demo
 
 run: demo

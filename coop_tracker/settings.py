@@ -290,6 +290,8 @@ CACHES = {"default": {**env_cache("CACHE_URL"), "KEY_PREFIX": env_str("RELEASE",
 # Where the official administrative-unit lists live on this machine; the
 # project reads them through `manage.py import_admin_units`, never copies them.
 ADMIN_UNITS_DIR = Path(env_str("ADMIN_UNITS_DIR", str(BASE_DIR.parent / "shared" / "data" / "admin_units")))
+# Province boundaries for the maps (`import_province_maps`), beside the administrative units.
+MAPS_DIR = Path(env_str("MAPS_DIR", str(BASE_DIR.parent / "shared" / "data" / "maps")))
 
 # Logs go to standard output (the process manager keeps them): JSON lines in production
 # (LOG_FORMAT=json, coop_tracker.logs), readable lines in development.

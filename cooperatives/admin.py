@@ -10,6 +10,7 @@ from cooperatives.models import (
     AdminUnit,
     NtmRecognition,
     Organisation,
+    ProvinceBoundary,
     Rating,
     RegistryImport,
     SupportAction,
@@ -44,6 +45,17 @@ class UnitSuccessionAdmin(admin.ModelAdmin):
     search_fields = ["=predecessor__code", "predecessor__full_name", "=successor__code", "successor__full_name"]
     list_select_related = ["predecessor", "successor"]
     autocomplete_fields = ["predecessor", "successor"]
+
+
+@admin.register(ProvinceBoundary)
+class ProvinceBoundaryAdmin(ReadOnlyAdmin):
+    """View only: `manage.py import_province_maps` loads the outlines from their files."""
+
+    list_display = ["unit", "source", "loaded_at"]
+    list_filter = ["unit__structure"]
+    search_fields = ["=unit__code", "unit__full_name"]
+    list_select_related = ["unit"]
+    exclude = ["geometry"]  # a few kilobytes of coordinates: the maps draw it
 
 
 @admin.register(UnitLineage)

@@ -147,6 +147,29 @@ class AdminUnit(models.Model):
         return province
 
 
+class ProvinceBoundary(models.Model):
+    """A province's outline on the maps: a GeoJSON Polygon or MultiPolygon (longitude, latitude;
+    exterior rings clockwise, as d3-geo draws them), loaded by `manage.py import_province_maps`."""
+
+    unit = models.OneToOneField(
+        AdminUnit,
+        models.CASCADE,
+        related_name="boundary",
+        limit_choices_to={"level": "province"},
+        verbose_name=_("tỉnh/thành phố"),
+    )
+    geometry = models.JSONField(_("ranh giới"))
+    source = models.CharField(_("nguồn"), max_length=200)
+    loaded_at = models.DateTimeField(_("nạp lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ranh giới tỉnh")
+        verbose_name_plural = _("ranh giới tỉnh")
+
+    def __str__(self):
+        return str(self.unit)
+
+
 class UnitSuccession(models.Model):
     """An old unit whose area went (whole or in part) into a new one."""
 

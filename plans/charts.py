@@ -71,9 +71,10 @@ def _straight_path(target: Target, years: list[int], first_actual: Decimal | Non
 MARKER_SHAPES = {"achieved": "circle", "missed": "x", "no_data": "circle-open", "running": "diamond-open"}
 
 
-def trend_chart(target: Target, rows, parts: dict | None = None) -> dict:
+def trend_chart(target: Target, rows, parts: dict | None = None, projection: dict | None = None) -> dict:
     """The figure year by year against the path to the target; an every-year target's years also
-    carry their mark (met, missed, no data, running) from its explanation's strip."""
+    carry their mark (met, missed, no data, running) from its explanation's strip; a running
+    target's projection (plans.projection) is a dotted line to its last year, with its band."""
     years = [row.year for row in rows]
     repeated = target.period == Target.Period.EVERY_YEAR or target.measure != Target.Measure.LEVEL
     if repeated:
@@ -88,9 +89,24 @@ def trend_chart(target: Target, rows, parts: dict | None = None) -> dict:
         "actual": [_float(row.actual) for row in rows],
         "path": path,
         "marks": _marks(years, parts),
-        "names": {"actual": _("Thực hiện"), "path": _("Lộ trình đến mục tiêu")},
+        "names": {"actual": _("Thực hiện"), "path": _("Lộ trình đến mục tiêu"), "projection": _("Dự báo")},
         "title": _("Diễn biến qua các năm"),
+        "projection": _projection_line(rows, projection),
     }
+
+
+def _projection_line(rows, projection: dict | None) -> dict | None:
+    """From the latest year with a figure to the projected one at the end of the period."""
+    if not projection or "value" not in projection:
+        return None
+    known = [row for row in rows if row.actual is not None and row.year < projection["year"]]
+    start = [known[-1].year, _float(known[-1].actual)] if known else None
+    value = float(projection["value"])
+    line = {"years": [start[0], projection["year"]] if start else [projection["year"]], "value": value}
+    line["values"] = [start[1], value] if start else [value]
+    if "low" in projection:
+        line["minus"], line["plus"] = value - float(projection["low"]), float(projection["high"]) - value
+    return line
 
 
 def _marks(years: list[int], parts: dict | None) -> dict | None:

@@ -60,6 +60,7 @@ class Result:
     band: str = ""
     explanation: dict = field(default_factory=dict)  # the parts: see _parts
     years: list[YearResult] = field(default_factory=list)
+    projection: dict = field(default_factory=dict)  # plans.projection, set by the recompute
 
 
 # Comparing one actual value with the target -----------------------------------------------

@@ -179,3 +179,55 @@ def _actual(target: Target, parts: dict) -> str:
     if parts.get("band") in BANDS:
         text += f", {BANDS[parts['band']]}"
     return text
+
+
+def projection(target: Target, parts: dict) -> dict:
+    """A running target's projection (plans.projection) in words, in the active language: the
+    projected figure with its band and whether it would meet the target, what is needed a year,
+    the short flag of an overview row, and the latest final figure; {} for none stored."""
+    if not parts:
+        return {}
+    said = {"year": parts["year"], "points": parts.get("points", 0)}
+    if parts.get("last"):
+        said["last"] = _("Năm %(year)s: %(figure)s") % {
+            "year": parts["last"]["year"],
+            "figure": figure(parts["last"]["actual"], target),
+        }
+    if "value" in parts:
+        values = {"year": parts["year"], "figure": figure(parts["value"], target)}
+        text = _("Dự báo năm %(year)s: %(figure)s") % values
+        if "low" in parts and parts["low"] != parts["high"]:
+            text += " " + _("(khoảng %(low)s – %(high)s)") % {
+                "low": figure(parts["low"], target),
+                "high": figure(parts["high"], target),
+            }
+        if parts.get("band") in BANDS:
+            text += f", {BANDS[parts['band']]}"
+        said["meets"] = parts["meets"]
+        said["verdict"] = _("dự báo đạt") if parts["meets"] else _("dự báo không đạt")
+        said["flag"] = _("dự báo: đạt") if parts["meets"] else _("dự báo: không đạt")
+        said["headline"] = text
+        said["method"] = _(
+            "Xu hướng tuyến tính có trọng số (năm gần đây nặng hơn) của %(points)s năm có số liệu cuối cùng; "
+            "đây là dự báo, không thay đổi tình trạng của mục tiêu."
+        ) % {"points": parts["points"]}
+    else:
+        said["headline"] = _("Chưa đủ số liệu để dự báo: cần số liệu của ít nhất 2 năm (hiện có %(points)s).") % {
+            "points": parts.get("points", 0)
+        }
+    if parts.get("needed"):
+        needed = parts["needed"]
+        if parts.get("needed_of") == "indicator":
+            amount_text = amount(needed, target.indicator)
+        elif target.indicator.unit == Indicator.Unit.PERCENT and target.measure == Target.Measure.LEVEL:
+            amount_text = f"{number(needed)} " + _("điểm %")
+        else:
+            amount_text = figure(needed, target)
+        words = {"amount": amount_text, "years": parts["needed_years"]}
+        if parts.get("needed_fall"):
+            said["needed"] = _("Để đạt: cần giảm %(amount)s/năm trong %(years)s năm còn lại.") % words
+        elif target.indicator.shape == Indicator.Shape.FLOW and target.measure == Target.Measure.LEVEL:
+            said["needed"] = _("Để đạt: cần %(amount)s/năm trong %(years)s năm còn lại.") % words
+        else:
+            said["needed"] = _("Để đạt: cần tăng %(amount)s/năm trong %(years)s năm còn lại.") % words
+    return said

@@ -533,6 +533,8 @@ class Progress(models.Model):
     # The parts of the one-line explanation (plans.evaluation._parts), worded when shown, in
     # the reader's language, by plans.figures.explain.
     explanation = models.JSONField(_("giải thích"), default=dict, blank=True)
+    # Where a running target is heading (plans.projection): a projection, never its status.
+    projection = models.JSONField(_("dự báo"), default=dict, blank=True)
     computed_at = models.DateTimeField(_("tính lúc"))
 
     objects = ProgressQuerySet.as_manager()

@@ -33,11 +33,15 @@ from plans.models import (
     RecomputeSchedule,
     Target,
 )
+from plans.projection import project
 from plans.rules import RULES, Aggregates, IndicatorError, Measure, reason_of
 
 logger = logging.getLogger(__name__)
 
-PROGRESS_FIELDS = ["year", "actual", "ratio", "expected", "numerator", "denominator", "band", "status", "explanation"]
+PROGRESS_FIELDS = [
+    *["year", "actual", "ratio", "expected", "numerator", "denominator", "band", "status"],
+    *["explanation", "projection"],
+]
 SNAPSHOT_FIELDS = ["actual", "ratio", "status"]
 YEAR_FIELDS = ["value", "actual", "numerator", "denominator", "expected", "band", "status"]
 
@@ -66,7 +70,9 @@ def _judged(target: Target, measures, today, failures: dict[int, str]) -> Result
     status "error" with the reason, for every year of its period so far."""
     if target.pk not in failures:
         try:
-            return evaluate(target, measures, today)
+            result = evaluate(target, measures, today)
+            result.projection = project(target, measures, today)
+            return result
         except Exception as error:
             failures[target.pk] = reason_of(error)
     years = [YearResult(year, status=Progress.Status.ERROR) for year in _period_so_far(target, today)]
@@ -331,6 +337,7 @@ def _progress_values(result: Result) -> tuple:
         result.band,
         result.status,
         result.explanation,
+        result.projection,
     )
 
 

@@ -28,7 +28,7 @@ from coop_tracker.lib.history import history_of
 from cooperatives.charts import founded_chart, history_chart, rating_chart, registry_numbers
 from cooperatives.models import AdminUnit, NtmRecognition, Organisation, Rating, SupportAction, YearlyFigures
 from cooperatives.tables import CommuneTable, CountedOrganisationTable, NtmRecognitionTable, SupportActionTable
-from plans import charts
+from plans import charts, maps
 from plans.exports import progress_report_workbook
 from plans.filters import OverviewFilter
 from plans.forms import (
@@ -41,7 +41,6 @@ from plans.forms import (
     plan_area_choices,
 )
 from plans.models import EnteredValue, Indicator, Plan, Progress, RecomputeSchedule, Target, Task
-from plans.report_docx import plan_report_docx
 from plans.services import indicator_delete, indicator_preview, indicator_save, plan_save, rule_of
 from plans.tables import EnteredValueListTable, EnteredValueTable, IndicatorTable
 
@@ -79,6 +78,8 @@ def overview(request):
         "status_chart": charts.status_chart(counts),
         "recompute": RecomputeSchedule.current(),
         "this_year": timezone.localdate().year,
+        # National accounts: the provinces on a map, drawn from its own JSON (no query here).
+        "province_map": maps.overview_map(request.user, filters.chosen_indicator, maps.chosen(request)[0]),
     }
     return render(request, "plans/overview.html", context)
 
@@ -99,7 +100,6 @@ def plan_detail(request, pk):
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def plan_report(request, pk):
@@ -109,18 +109,6 @@ def plan_report(request, pk):
     results = list(plan.results.all())
     response = HttpResponse(progress_report_workbook(plan, targets, results), content_type=XLSX)
     filename = f"tien-do-ke-hoach-{plan.pk}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def plan_report_word(request, pk):
-    """The plan's progress report as a Word document laid out as an administrative report
-    (plans.report_docx), to hand in to the People's Committee."""
-    plan = get_visible_or_404(Plan.objects.select_related("area"), request.user, pk=pk)
-    targets = list(plan.targets.for_rows())
-    document = plan_report_docx(plan, targets, list(plan.results.all()), list(plan.tasks.all()))
-    response = HttpResponse(document, content_type=DOCX)
-    filename = f"bao-cao-ke-hoach-{plan.pk}-{timezone.localdate():%Y%m%d}.docx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -160,7 +148,10 @@ def target_detail(request, pk):
         "progress": progress,
         "progress_chart": charts.progress_chart(target, progress),
         "trend_chart": charts.trend_chart(
-            target, list(target.progress_years.order_by("year")), progress.explanation if progress else None
+            target,
+            list(target.progress_years.order_by("year")),
+            progress.explanation if progress else None,
+            progress.projection if progress else None,
         ),
         "comparison_chart": _comparison(request.user, target),
         "rating_chart": rating_chart(Rating.objects.counted().of_organisations(area_htx).level_counts_by_year()),

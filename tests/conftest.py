@@ -66,6 +66,8 @@ def browser_type_launch_args(browser_type_launch_args):
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("import_admin_units", str(admin_units_dir() / "derived"), verbosity=0)
+        if settings.MAPS_DIR.is_dir():  # the maps' tests say so when it is missing
+            call_command("import_province_maps", str(settings.MAPS_DIR), verbosity=0)
         with override_settings(DEBUG=True):  # pytest-django runs with DEBUG off, which load_demo refuses
             call_command("load_demo", verbosity=0)
         if connection.vendor == "postgresql":

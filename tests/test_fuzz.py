@@ -96,7 +96,30 @@ def test_random_posts_to_every_form(person):
 
 ROUTES = ["/registry/{}/", "/registry/{}/edit/", "/provinces/{}/", "/plans/{}/", "/targets/{}/", "/tasks/{}/",
           "/entries/{}/", "/actions/{}/", "/accounts/{}/", "/accounts/{}/reset-password/", "/{}",
-          "/{}/{}/"]  # fmt: skip
+          "/{}/{}/", "/indicators/{}/map/", "/indicators/{}/map.json", "/maps/{}.geojson", "/targets/{}/moved/",
+          "/plans/{}/report.docx"]  # fmt: skip
+
+
+MAP_PAGES = {
+    "/indicators/htx_effective_share/map/": ["year", "mode"],
+    "/indicators/htx_weak_share/map.json": ["year", "mode"],
+    "/targets/{target}/moved/": ["year", "group", "page", "sort"],
+}
+
+
+@pytest.mark.parametrize("path", MAP_PAGES)
+def test_random_query_strings_on_the_maps_and_moves(person, path):
+    from plans.models import Target
+
+    share = Target.objects.filter(indicator__rule="rating_share", area__code="24").order_by("pk").first()
+    url = path.format(target=share.pk)
+
+    @FUZZ
+    @given(query=st.dictionaries(st.sampled_from(MAP_PAGES[path]), values, max_size=3))
+    def check(query):
+        assert person.get(url, query).status_code in (200, 404)
+
+    check()
 
 
 def test_random_path_segments(person):

@@ -58,6 +58,23 @@
     draw(id, traces, { title: { text: chart.title }, barmode: "stack", xaxis: { type: "category" } });
   }
 
+  // Printing: every chart redrawn at the A4 printable width (180 mm at 96 dpi), then back.
+  const PRINT_WIDTH = 680;
+  function printed(printing) {
+    if (!window.Plotly) {
+      return;
+    }
+    document.querySelectorAll(".js-plotly-plot").forEach(function (plot) {
+      plot.style.width = printing ? PRINT_WIDTH + "px" : "";
+      window.Plotly.Plots.resize(plot);
+    });
+  }
+  window.addEventListener("beforeprint", () => printed(true));
+  window.addEventListener("afterprint", () => printed(false));
+  if (window.matchMedia) {
+    window.matchMedia("print").addEventListener("change", (query) => printed(query.matches));
+  }
+
   window.CoopCharts = {
     STATUS_COLOURS: STATUS_COLOURS,
     RATING_COLOURS: RATING_COLOURS,

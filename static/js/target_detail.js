@@ -46,14 +46,27 @@
         marker: { symbol: chart.marks.shapes, size: 11 },
       });
     }
-    charts.draw(
-      "trend-chart",
-      [
-        actual,
-        { type: "scatter", mode: "lines", name: chart.names.path, x: chart.years, y: chart.path, line: { color: "#6c757d", dash: "dash" } },
-      ],
-      { title: { text: chart.title }, xaxis: { type: "category" } }
-    );
+    const traces = [
+      actual,
+      { type: "scatter", mode: "lines", name: chart.names.path, x: chart.years, y: chart.path, line: { color: "#6c757d", dash: "dash" } },
+    ];
+    const projected = chart.projection;
+    if (projected) {
+      // A projection, drawn as one: dotted, with its band as an error bar on the projected year.
+      const last = projected.years.length - 1;
+      const bar = projected.minus === undefined ? undefined : {
+        type: "data", symmetric: false,
+        array: projected.years.map((_, i) => (i === last ? projected.plus : 0)),
+        arrayminus: projected.years.map((_, i) => (i === last ? projected.minus : 0)),
+        color: "#0d6efd",
+      };
+      traces.push({ type: "scatter", mode: "lines+markers", name: chart.names.projection, x: projected.years, y: projected.values, line: { color: "#0d6efd", dash: "dot" }, marker: { symbol: "diamond-open", size: 10 }, error_y: bar });
+    }
+    const years = Array.from(new Set(chart.years.concat(projected ? projected.years : []))).sort();
+    charts.draw("trend-chart", traces, {
+      title: { text: chart.title },
+      xaxis: { type: "category", categoryorder: "array", categoryarray: years },
+    });
   }
 
   function comparison() {

@@ -90,11 +90,16 @@ MATRIX = [
     ("plan_create", EDIT, None),
     ("plan_update", EDIT_SCOPED, lambda r: {"pk": r.plan.pk}),
     ("target_detail", READ_SCOPED, lambda r: {"pk": r.target.pk}),
+    ("share_moves", READ_SCOPED, lambda r: {"pk": r.share_target.pk}),
+    ("share_moves", READ_SCOPED, lambda r: {"pk": r.share_target.pk}, "?year=2022&group=upgraded"),
     ("task_status", EDIT_SCOPED, lambda r: {"pk": r.task.pk}),
     ("entered_value_list", READ, None),
     ("entered_value_create", EDIT, None),
     ("entered_value_update", EDIT_SCOPED, lambda r: {"pk": r.entered_value.pk}),
     ("province_detail", READ_SCOPED, lambda r: {"code": r.province.code}),
+    ("indicator_map", READ, lambda r: {"code": "htx_effective_share"}),
+    ("indicator_map_data", READ, lambda r: {"code": "htx_effective_share"}, "?year=2024&mode=status"),
+    ("map_outlines", READ, lambda r: {"structure": "34"}),
     ("registry_list", READ, None),
     ("registry_list", READ, None, "?q=Thử+nghiệm&_export=csv"),
     ("registry_list", READ, None, "?q=Thử+nghiệm&_export=xlsx"),
@@ -246,6 +251,9 @@ def make_records(code):
         ),
         plan=plan,
         target=TargetFactory(plan=plan, area=place),
+        share_target=TargetFactory(
+            plan=plan, area=place, indicator=Indicator.objects.get(code="htx_effective_share"), value=50
+        ),
         task=Task.objects.create(plan=plan, title=f"Nhiệm vụ thử {code}", wording="…"),
         entered_value=EnteredValue.objects.create(
             indicator=manual, area=place, as_of=datetime.date(2026, 6, 30), value=1, source="thử"
