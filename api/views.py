@@ -313,8 +313,8 @@ class FiguresBulkView(APIView):
             }
             raise ValidationError({"rows": [message]})
         records, errors = bulk.read_rows(rows)
-        # Reporting rounds (issue 18): once they exist, rows of a locked round of `province` are
-        # refused here, before anything is planned. There are none yet, so nothing is locked.
+        # Rows of a locked reporting round are refused by the import's planner, each with its
+        # reason (cooperatives.importing); unchanged ones pass.
         report = services.figures_upsert(
             records=records, errors=errors, province=province, user=request.user, reason=API_CHANGE
         )

@@ -4,6 +4,7 @@ Each reader fails loudly, naming the variable, so a typo in production stops
 start-up instead of silently running with a default.
 """
 
+import datetime
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -36,6 +37,19 @@ def env_int(name: str, default: int) -> int:
         return int(raw.strip())
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+def env_day_month(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """A day of every year, written dd/mm (15/12), as (day, month)."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        day, month = (int(part) for part in raw.strip().split("/"))
+        datetime.date(2024, month, day)  # a leap year: 29/02 is a day of some years
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a day and month as dd/mm (15/12), not {raw!r}.") from None
+    return day, month
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -19,6 +19,7 @@ from coop_tracker.env import (
     env_broker,
     env_cache,
     env_database,
+    env_day_month,
     env_int,
     env_list,
     env_secret_key,
@@ -78,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "coop_tracker.middleware.SecurityHeadersMiddleware",
     "coop_tracker.middleware.PrivateCacheMiddleware",
+    # A write refused by a locked reporting round: a 409 saying why and who can reopen it.
+    "cooperatives.middleware.RoundLockedMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -271,6 +274,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=17),
     },
 }
+
+# The yearly reporting calendar (issue 16): each HTX updates the national system by 15/12 (TT
+# 09/2024/TT-BKHĐT; the 2012 law's calendar had the province report by 21/12).
+REPORTING_HTX_DEADLINE = env_day_month("REPORTING_HTX_DEADLINE", (15, 12))
+REPORTING_PROVINCE_DEADLINE = env_day_month("REPORTING_PROVINCE_DEADLINE", (21, 12))
 
 # The cache holds rendered rows of targets, keyed by a digest of what they show (plans/views.py,
 # `rows_stamp`), so a stale row cannot be served. CACHE_URL=redis://… shares it between web hosts;

@@ -31,6 +31,8 @@ from .models import (
     Organisation,
     Rating,
     RegistryImport,
+    ReportingRound,
+    RoundEvent,
     SupportAction,
     UnitLineage,
     UnitSuccession,
@@ -443,7 +445,17 @@ def _registry_for(parsed, province: AdminUnit, *, lock: bool = False) -> importi
             figures[(row.organisation_id, row.year)] = row
         for row in rows(Rating).filter(organisation_id__in=batch, year__in=years):
             ratings[(row.organisation_id, row.year, row.scheme)] = row
-    return importing.Registry(province, refs, organisations, figures, ratings)
+    return importing.Registry(province, refs, organisations, figures, ratings, locked=_locked_communes(years))
+
+
+def _locked_communes(years) -> dict[tuple[int, int], ReportingRound]:
+    """(year, commune id) -> the locked round holding it, for the years a file names: every unit
+    lying inside a locked round's province (the planner refuses to write there)."""
+    locked = {}
+    for found in ReportingRound.objects.locked().filter(year__in=years).select_related("province"):
+        inside = UnitLineage.objects.filter(ancestor=found.province).values_list("descendant_id", flat=True)
+        locked.update(((found.year, unit), found) for unit in inside)
+    return locked
 
 
 def _code_spellings(code: str) -> set[str]:
@@ -755,3 +767,67 @@ def registry_imports_expire(*, now: datetime.datetime | None = None) -> dict[str
         for running, quiet, ended, message in rules
     )
     return counts
+
+
+# Reporting rounds (issue 16) ---------------------------------------------------------------
+
+ROUND_TARGETS = {
+    RoundEvent.Action.SUBMIT: ReportingRound.State.SUBMITTED,
+    RoundEvent.Action.ACCEPT: ReportingRound.State.ACCEPTED,
+    RoundEvent.Action.RETURN: ReportingRound.State.RETURNED,
+    RoundEvent.Action.REQUEST_REOPEN: ReportingRound.State.ACCEPTED,
+    RoundEvent.Action.REOPEN: ReportingRound.State.REOPENED,
+}
+NOTE_REQUIRED = (RoundEvent.Action.RETURN, RoundEvent.Action.REQUEST_REOPEN)
+NOTE_MAX_LENGTH = 2000
+
+
+def round_for(*, province: AdminUnit, year: int) -> ReportingRound:
+    """The round of a province and year, stored or (never transitioned yet) a new open one."""
+    found = ReportingRound.objects.filter(province=province, year=year).select_related("province").first()
+    return found or ReportingRound(province=province, year=year)
+
+
+def round_transition(*, province: AdminUnit, year: int, action: str, user, note: str = "") -> ReportingRound:
+    """Move a province's round of `year` by `action`, recording who, when, the note and the rows it
+    holds at that moment. Refused (ValidationError, in words) when the account may not, or the
+    round's state does not allow it; a return and a request to reopen need a note."""
+    note = note.strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError(_("Ghi chú dài tối đa %(most)s ký tự.") % {"most": NOTE_MAX_LENGTH}, code="note_too_long")
+    with transaction.atomic():
+        reporting_round, _created = ReportingRound.objects.select_for_update().get_or_create(
+            province=province, year=year
+        )
+        if action not in reporting_round.allowed_actions(user):
+            raise ValidationError(
+                _("Không thể %(action)s kỳ báo cáo đang ở trạng thái “%(state)s”.")
+                % {
+                    "action": str(RoundEvent.Action(action).label).lower()
+                    if action in RoundEvent.Action.values
+                    else action,
+                    "state": reporting_round.get_state_display(),
+                },
+                code="not_allowed",
+            )
+        if action in NOTE_REQUIRED and not note:
+            raise ValidationError(_("Ghi rõ lý do."), code="note_required")
+        now = timezone.now()
+        reporting_round.state = ROUND_TARGETS[action]
+        reporting_round.changed_at = now
+        if action == RoundEvent.Action.SUBMIT:
+            reporting_round.submitted_at = now
+        elif action == RoundEvent.Action.ACCEPT:
+            reporting_round.accepted_at = now
+        reporting_round.reopen_requested = action == RoundEvent.Action.REQUEST_REOPEN
+        reporting_round.save()
+        RoundEvent.objects.create(
+            reporting_round=reporting_round,
+            action=action,
+            state=reporting_round.state,
+            by=user,
+            at=now,
+            note=note,
+            counts=reporting_round.counts(),
+        )
+    return reporting_round
