@@ -94,6 +94,16 @@ MATRIX = [
     ("entered_value_create", EDIT, None),
     ("entered_value_update", EDIT_SCOPED, lambda r: {"pk": r.entered_value.pk}),
     ("province_detail", READ_SCOPED, lambda r: {"code": r.province.code}),
+    ("reporting_list", READ, None),
+    ("reporting_list", READ, None, "?year=2024&sort=-reported_pct"),
+    ("reporting_round", READ_SCOPED, lambda r: {"code": r.province.code, "year": 2026}),
+    ("reporting_not_reported", READ_SCOPED, lambda r: {"code": r.province.code, "year": 2026}),
+    # An empty POST by the province's staff or the verifier shows the page again with why (200).
+    (
+        "reporting_round_transition",
+        Expect(staff=(200, 404), leader=403, leader_province=(403, 404), methods=("post",)),
+        lambda r: {"code": r.province.code, "year": 2026},
+    ),
     ("registry_list", READ, None),
     ("registry_list", READ, None, "?q=Thử+nghiệm&_export=csv"),
     ("registry_list", READ, None, "?q=Thử+nghiệm&_export=xlsx"),
