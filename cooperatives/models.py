@@ -1198,7 +1198,7 @@ class ReportingRound(models.Model):
     """A province's yearly report: open → submitted → accepted, or returned; reopened on request."""
 
     class State(models.TextChoices):
-        OPEN = "open", _("Đang nhập")
+        OPEN = "open", _("Đang nhập số liệu")
         SUBMITTED = "submitted", _("Đã gửi, chờ duyệt")
         ACCEPTED = "accepted", _("Đã duyệt")
         RETURNED = "returned", _("Bị trả lại")
