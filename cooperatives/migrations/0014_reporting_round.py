@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
                     "state",
                     models.CharField(
                         choices=[
-                            ("open", "Đang nhập"),
+                            ("open", "Đang nhập số liệu"),
                             ("submitted", "Đã gửi, chờ duyệt"),
                             ("accepted", "Đã duyệt"),
                             ("returned", "Bị trả lại"),
@@ -152,7 +152,7 @@ class Migration(migrations.Migration):
                     "state",
                     models.CharField(
                         choices=[
-                            ("open", "Đang nhập"),
+                            ("open", "Đang nhập số liệu"),
                             ("submitted", "Đã gửi, chờ duyệt"),
                             ("accepted", "Đã duyệt"),
                             ("returned", "Bị trả lại"),
