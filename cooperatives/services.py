@@ -831,3 +831,48 @@ def round_transition(*, province: AdminUnit, year: int, action: str, user, note:
             counts=reporting_round.counts(),
         )
     return reporting_round
+
+
+REMINDER_DAYS_BEFORE = (7, 0)
+
+
+def round_reminders_send(*, today: datetime.date | None = None) -> int:
+    """On the days reminders are due (a week before the provinces' deadline, and on it), e-mail
+    the active staff of each province whose round of the year is not submitted nor accepted, in
+    Vietnamese, with its completeness figures. Returns how many e-mails were sent."""
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from . import reporting
+
+    today = today or timezone.localdate()
+    deadline = reporting.province_deadline(today.year)
+    if (deadline - today).days not in REMINDER_DAYS_BEFORE:
+        return 0
+    year = today.year
+    submitted = ReportingRound.objects.locked().filter(year=year).values("province_id")
+    provinces = AdminUnit.objects.current_provinces().exclude(pk__in=submitted)
+    staff = get_user_model().objects.filter(role="staff", is_active=True, province__in=provinces).exclude(email="")
+    by_province = defaultdict(list)
+    for account in staff:
+        by_province[account.province_id].append(account.email)
+    sent = 0
+    with translation.override("vi"):
+        for line in reporting.completeness(year, provinces.filter(pk__in=list(by_province))):
+            context = {
+                "line": line,
+                "year": year,
+                "deadline": deadline,
+                "today": today,
+                "days": (deadline - today).days,
+            }
+            subject = _("Nhắc hạn gửi báo cáo năm %(year)s: %(province)s") % {
+                "year": year,
+                "province": line.province.full_name,
+            }
+            body = render_to_string("cooperatives/round_reminder.txt", context)
+            send_mail(subject, body, None, sorted(by_province[line.province.pk]))
+            sent += 1
+    return sent

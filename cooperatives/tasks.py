@@ -10,7 +10,12 @@ a little later, kills a worker stuck where Python cannot interrupt it, and the h
 from celery import shared_task
 from django.conf import settings
 
-from cooperatives.services import registry_import_check, registry_import_commit, registry_imports_expire
+from cooperatives.services import (
+    registry_import_check,
+    registry_import_commit,
+    registry_imports_expire,
+    round_reminders_send,
+)
 
 FILE_TASK_LIMITS = {
     "soft_time_limit": settings.IMPORT_TASK_SECONDS,
@@ -44,3 +49,12 @@ def expire_registry_imports():
     Run hourly by the beat schedule (settings.CELERY_BEAT_SCHEDULE). Running it twice changes nothing.
     """
     return registry_imports_expire()
+
+
+@shared_task(acks_late=True)
+def remind_reporting_rounds():
+    """E-mail the staff of provinces whose yearly report is not submitted, a week before the
+    provinces' deadline (settings.REPORTING_PROVINCE_DEADLINE) and on the day; nothing on other days.
+
+    Run daily at 08:00 by the beat schedule (settings.CELERY_BEAT_SCHEDULE)."""
+    return round_reminders_send()
