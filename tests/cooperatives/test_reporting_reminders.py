@@ -5,10 +5,9 @@ import datetime
 
 import pytest
 from django.core import mail
-
-from accounts.models import User
 from django.utils import timezone
 
+from accounts.models import User
 from cooperatives.services import round_reminders_send, round_transition
 from cooperatives.tasks import remind_reporting_rounds
 from tests.factories import OrganisationFactory, YearlyFiguresFactory, commune, province
