@@ -481,6 +481,14 @@ class RoundRows:
     def round_filter(cls, province, year) -> Q:
         raise NotImplementedError
 
+    def _year_of(self, name) -> int | None:
+        """The year of a field, a year or a date, however it was set (a save takes "2025-06-30")."""
+        try:
+            value = self._meta.get_field(name).to_python(getattr(self, name))
+        except ValidationError:
+            return None  # the save itself refuses it
+        return getattr(value, "year", value)
+
     def _organisation_key(self, year):
         """(year, commune of the row's organisation), for the rows of an organisation."""
         if year is None or self.organisation_id is None:
@@ -600,7 +608,7 @@ class YearlyFigures(RoundRows, models.Model):
     round_kind = "figures"
 
     def round_key(self):
-        return self._organisation_key(self.year)
+        return self._organisation_key(self._year_of("year"))
 
     @classmethod
     def round_filter(cls, province, year) -> Q:
@@ -810,7 +818,7 @@ class Rating(RoundRows, models.Model):
     round_kind = "ratings"
 
     def round_key(self):
-        return self._organisation_key(self.year)
+        return self._organisation_key(self._year_of("year"))
 
     @classmethod
     def round_filter(cls, province, year) -> Q:
@@ -915,11 +923,12 @@ class SupportAction(RoundRows, models.Model):
     round_kind = "actions"
 
     def round_key(self):
-        if self.occurred_on is None:
+        year = self._year_of("occurred_on")
+        if year is None:
             return None
         if self.area_id is None:
-            return self._organisation_key(self.occurred_on.year)
-        return (self.occurred_on.year, self.area_id)
+            return self._organisation_key(year)
+        return (year, self.area_id)
 
     @classmethod
     def round_filter(cls, province, year) -> Q:
@@ -1271,6 +1280,15 @@ class ReportingRound(models.Model):
         if verifier and self.state == State.ACCEPTED:
             allowed.append(Action.REOPEN)
         return allowed
+
+    def reviewed(self):
+        """When the verifier last decided on the round, and how: its latest acceptance, or, never
+        accepted, its latest return; (None, None) before either. What changed since is what the
+        verifier has not seen (cooperatives.reporting.changes_since)."""
+        if self.accepted_at is not None:
+            return self.accepted_at, RoundEvent.Action.ACCEPT
+        returned = self.events.filter(action=RoundEvent.Action.RETURN).order_by("-at").first() if self.pk else None
+        return (returned.at, RoundEvent.Action.RETURN) if returned else (None, None)
 
     def counts(self) -> dict[str, int]:
         """How many rows of each kind the round holds now."""

@@ -6,6 +6,7 @@ then, not stopped by then: `operating_at_end_of`). Reported, rated and on time c
 only, so a closed HTX leaves the numerator with the denominator and no rate exceeds 100%."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from .models import (
     Organisation,
     Rating,
     ReportingRound,
+    UnitLineage,
     YearlyFigures,
     operating_at_end_of,
     structure_of_year,
@@ -170,10 +172,11 @@ class RowChange:
 
 
 def changes_since(reporting_round: ReportingRound, limit: int = 500) -> list[RowChange]:
-    """What changed in the round's rows since it was last accepted, from their history: each row
-    added, changed (every field before → after, as it stood at the acceptance and now) or deleted.
-    A row added and deleted since then, or changed and changed back, is no change."""
-    since = reporting_round.accepted_at
+    """What changed in the round's rows since the verifier last decided on it (its latest
+    acceptance, or never accepted, its latest return: `ReportingRound.reviewed()`), from their
+    history: each row added, changed (every field before → after, as it stood then and now) or
+    deleted. A row added and deleted since then, or changed and changed back, is no change."""
+    since, _how = reporting_round.reviewed()
     if since is None:
         return []
     found = []
@@ -221,3 +224,42 @@ def round_counts(reporting_round: ReportingRound) -> list[tuple[str, int]]:
     """How many rows of each kind the round holds now, named."""
     counts = reporting_round.counts()
     return [(model_name(model), counts[model.round_kind]) for model in ROUND_ROW_MODELS]
+
+
+def final_figures(pairs) -> set[tuple[int, int]]:
+    """Of (place id, year) pairs, those whose figures are final: every province of the year's map
+    the place overlaps (the one holding it, or those inside it) has its round of the year
+    accepted. A national figure is final once every province's is; any other is provisional."""
+    pairs = {pair for pair in pairs if pair[1] is not None}
+    years = {year for _place, year in pairs}
+    accepted = set(
+        ReportingRound.objects.filter(year__in=years, state=ReportingRound.State.ACCEPTED).values_list(
+            "province_id", "year"
+        )
+    )
+    if not accepted:
+        return set()
+    places = {place for place, _year in pairs}
+    province = AdminUnit.Level.PROVINCE
+    links = UnitLineage.objects.filter(
+        Q(descendant__in=places, ancestor__level=province) | Q(ancestor__in=places, descendant__level=province)
+    ).values_list(
+        "ancestor_id",
+        "ancestor__level",
+        "ancestor__structure",
+        "descendant_id",
+        "descendant__level",
+        "descendant__structure",
+    )
+    overlaps = defaultdict(set)  # (place, structure) -> provinces of that map it overlaps
+    for ancestor, ancestor_level, ancestor_map, descendant, descendant_level, descendant_map in links:
+        if descendant in places and ancestor_level == province:
+            overlaps[(descendant, ancestor_map)].add(ancestor)
+        if ancestor in places and descendant_level == province:
+            overlaps[(ancestor, descendant_map)].add(descendant)
+    final = set()
+    for place, year in pairs:
+        provinces = overlaps.get((place, structure_of_year(year)))
+        if provinces and all((pk, year) in accepted for pk in provinces):
+            final.add((place, year))
+    return final

@@ -418,7 +418,8 @@ def reporting_round(request, code, year):
 def _round_page(request, reporting_round, *, error=None, note=""):
     line = reporting.completeness(reporting_round.year, [reporting_round.province])[0]
     line.reporting_round = reporting_round
-    came_back = reporting_round.accepted_at is not None and reporting_round.state != ReportingRound.State.ACCEPTED
+    reviewed_at, reviewed_how = reporting_round.reviewed()
+    came_back = reviewed_at is not None and reporting_round.state != ReportingRound.State.ACCEPTED
     context = {
         "round": reporting_round,
         "line": line,
@@ -428,6 +429,8 @@ def _round_page(request, reporting_round, *, error=None, note=""):
             (action, RoundEvent.Action(action).label) for action in reporting_round.allowed_actions(request.user)
         ],
         "changes": reporting.changes_since(reporting_round) if came_back else None,
+        "reviewed_at": reviewed_at,
+        "reviewed_how": reviewed_how,
         "score_issues": reporting.score_issues(reporting_round),
         "htx_deadline": reporting.htx_deadline(reporting_round.year),
         "province_deadline": reporting.province_deadline(reporting_round.year),

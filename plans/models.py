@@ -467,7 +467,8 @@ class EnteredValue(RoundRows, models.Model):
     round_kind = "entered_values"
 
     def round_key(self):
-        return (self.as_of.year, self.area_id) if self.as_of else None
+        year = self._year_of("as_of")
+        return None if year is None else (year, self.area_id)
 
     @classmethod
     def round_filter(cls, province, year) -> Q:

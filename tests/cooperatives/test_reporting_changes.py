@@ -80,3 +80,17 @@ def test_the_round_page_shows_the_changes_to_the_verifier_and_none_before_an_acc
         province=province("25"), year=YEAR, action="submit", user=User.objects.get(username="canbo.phutho")
     )
     assert "Thay đổi từ lần duyệt trước" not in client.get(other.get_absolute_url()).content.decode()
+
+
+def test_a_round_returned_and_submitted_again_lists_what_changed_since_the_return():
+    organisation = OrganisationFactory(commune=commune("24"))
+    figures = YearlyFiguresFactory(organisation=organisation, year=YEAR, members=40)
+    move("submit", "canbo.bacninh")
+    move("return", "admin", note="Kiểm tra lại số thành viên.")
+    figures.members = 45
+    figures.save()
+    move("submit", "canbo.bacninh")
+    changes = reporting.changes_since(round_for(province=province("24"), year=YEAR))
+    assert [(change.kind, [(f.before, f.after) for f in change.changes]) for change in changes] == [
+        ("changed", [("40", "45")])
+    ]
