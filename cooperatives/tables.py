@@ -2,8 +2,6 @@
 and of a commune's new-rural recognitions."""
 
 import django_tables2 as tables
-from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from coop_tracker.lib.tables import WIDE_ONLY, Table
@@ -80,35 +78,6 @@ class CommuneTable(Table):
         template_name = "django_tables2/bootstrap5-responsive.html"
         attrs = {"class": "table table-sm table-striped align-middle"}
         order_by = ("code",)
-
-
-class ReportingTable(Table):
-    """Per province: HTX expected to report, the shares reported, rated and on time, the round's state."""
-
-    province = tables.Column(
-        verbose_name=_("Tỉnh/thành phố"),
-        order_by=("province__code",),
-        linkify=lambda record: reverse("reporting_round", args=[record.province.code, record.year]),
-    )
-    expected = tables.Column(verbose_name=_("HTX phải báo cáo"))
-    reported_pct = tables.Column(verbose_name=_("Đã báo cáo (%)"), default="—")
-    rated_pct = tables.Column(verbose_name=_("Đã xếp loại (%)"), default="—", attrs=WIDE_ONLY)
-    on_time_pct = tables.Column(verbose_name=_("Đúng hạn (%)"), default="—", attrs=WIDE_ONLY)
-    state_label = tables.Column(verbose_name=_("Trạng thái"), order_by=("state",))
-    changed_at = tables.DateTimeColumn(verbose_name=_("Ngày"), short=True, default="—", attrs=WIDE_ONLY)
-
-    class Meta:
-        template_name = "django_tables2/bootstrap5-responsive.html"
-        attrs = {"class": "table table-sm table-striped align-middle"}
-        per_page = 100
-
-    def render_province(self, value):
-        return value.full_name
-
-    def _percent(self, value):
-        return formats.number_format(value, decimal_pos=1)
-
-    render_reported_pct = render_rated_pct = render_on_time_pct = _percent
 
 
 class NotReportedTable(Table):
