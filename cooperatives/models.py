@@ -612,6 +612,8 @@ class YearlyFigures(RoundRows, models.Model):
 
     @classmethod
     def round_filter(cls, province, year) -> Q:
+        if province.structure == AdminUnit.Structure.FROM_2025:  # its own column: faster than the lineage
+            return Q(year=year, organisation__province=province)
         return Q(year=year, organisation__commune__lineage_ancestors__ancestor=province)
 
     def clean(self):
@@ -822,6 +824,8 @@ class Rating(RoundRows, models.Model):
 
     @classmethod
     def round_filter(cls, province, year) -> Q:
+        if province.structure == AdminUnit.Structure.FROM_2025:  # its own column: faster than the lineage
+            return Q(year=year, organisation__province=province)
         return Q(year=year, organisation__commune__lineage_ancestors__ancestor=province)
 
     def clean(self):
@@ -932,6 +936,8 @@ class SupportAction(RoundRows, models.Model):
 
     @classmethod
     def round_filter(cls, province, year) -> Q:
+        if province.structure == AdminUnit.Structure.FROM_2025:  # its own column: faster than the lineage
+            return Q(occurred_on__year=year, province=province)
         return Q(occurred_on__year=year, area__lineage_ancestors__ancestor=province)
 
     def clean(self):
