@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
-from django.utils import translation
 
 from tests.workers import worker  # noqa: F401 (the fixture of the tests marked `worker`)
 
@@ -73,14 +72,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
             # guesses one row per table and picks nested loops that take minutes.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-
-
-@pytest.fixture(autouse=True)
-def _default_language_after_each_test():
-    # A request in English (Accept-Language: en) leaves English active in the thread, and a next
-    # test calling a service directly would read its messages in English.
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
