@@ -170,3 +170,34 @@ def test_the_lock_message_says_when_and_who_can_reopen():
     assert f"{YEAR}" in message and "Bắc Ninh" in message
     assert "Cán bộ duyệt cấp quốc gia" in message and "quản trị viên" in message
     assert datetime.date.today().strftime("%Y") in message
+
+
+def account_data(account, **changes):
+    return {
+        "username": account.username,
+        "last_name": account.last_name,
+        "first_name": account.first_name,
+        "email": account.email,
+        "role": account.role,
+        "province": account.province_id or "",
+        **changes,
+    }
+
+
+def test_an_admin_makes_a_national_leader_a_verifier_on_the_account_page_and_takes_it_back(client):
+    logged_in(client, "admin")
+    leader = User.objects.get(username="lanhdao")
+    url = reverse("account_update", args=[leader.pk])
+    assert client.post(url, account_data(leader, verifies_rounds="on")).status_code == 302
+    assert User.objects.get(pk=leader.pk).can_verify_rounds
+    assert client.get(url).context["form"]["verifies_rounds"].value() is True
+    client.post(url, account_data(leader))
+    assert not User.objects.get(pk=leader.pk).can_verify_rounds
+
+
+def test_a_provincial_account_cannot_be_made_a_verifier(client):
+    logged_in(client, "admin")
+    leader = User.objects.get(username="lanhdao.bacninh")
+    response = client.post(reverse("account_update", args=[leader.pk]), account_data(leader, verifies_rounds="on"))
+    assert response.status_code == 200 and "Chỉ lãnh đạo toàn quốc" in response.content.decode()
+    assert not leader.user_permissions.filter(codename="verify_reportinground").exists()
