@@ -14,6 +14,12 @@ from cooperatives.models import AdminUnit
 
 
 class AccountForm(forms.ModelForm):
+    verifies_rounds = forms.BooleanField(
+        label=_("Duyệt báo cáo năm của các tỉnh"),
+        required=False,
+        help_text=_("Lãnh đạo toàn quốc được duyệt, trả lại và mở lại báo cáo năm; quản trị viên luôn có quyền này."),
+    )
+
     class Meta:
         model = User
         fields = ["username", "last_name", "first_name", "email", "role", "province"]
@@ -24,6 +30,10 @@ class AccountForm(forms.ModelForm):
         self.editor = editor
         self.fields["province"].queryset = AdminUnit.objects.current_provinces()
         self.fields["province"].empty_label = _("Toàn quốc")
+        if self.instance.pk:
+            self.fields["verifies_rounds"].initial = self.instance.user_permissions.filter(
+                codename=VERIFY_ROUNDS
+            ).exists()
         style_fields(self.fields)
 
     def clean(self):
@@ -36,7 +46,14 @@ class AccountForm(forms.ModelForm):
             self.add_error("province", _("Tài khoản quản trị dùng cho toàn quốc: để trống tỉnh/thành phố."))
         if self.instance.pk == self.editor.pk and role and role != User.Role.ADMIN:
             self.add_error("role", _("Bạn không thể bỏ quyền quản trị của chính mình."))
+        if data.get("verifies_rounds") and (role != User.Role.LEADER or province is not None):
+            self.add_error(
+                "verifies_rounds", _("Chỉ lãnh đạo toàn quốc (không thuộc tỉnh nào) được giao duyệt báo cáo năm.")
+            )
         return data
+
+
+VERIFY_ROUNDS = "verify_reportinground"  # cooperatives.ReportingRound's permission
 
 
 class LoginForm(auth_forms.AuthenticationForm):

@@ -149,6 +149,14 @@ class User(auth_models.AbstractUser):
         return self.can_edit_registry and (self.scope_province is None or self.scope_province.pk == province.pk)
 
     @property
+    def can_verify_rounds(self) -> bool:
+        """The national verifier of the provinces' yearly reports (cooperatives.ReportingRound):
+        admins, and national accounts given the permission "verify_reportinground"."""
+        if not self.is_active or self.scope_province is not None:
+            return False
+        return self.role == self.Role.ADMIN or self.has_perm("cooperatives.verify_reportinground")
+
+    @property
     def can_manage_accounts(self) -> bool:
         return self.is_active and self.role == self.Role.ADMIN
 

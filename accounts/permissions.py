@@ -37,6 +37,13 @@ def get_editable_or_404(queryset, user, **lookup):
     return get_visible_or_404(queryset, user, **lookup)
 
 
+def require_round_actor(user, reporting_round) -> None:
+    """A province's reporting round is moved by its staff (and admins) or the national verifier;
+    anyone else who reads it gets a 403 (cooperatives.ReportingRound.allowed_actions says which moves)."""
+    if not (user.can_write_into(reporting_round.current_province) or user.can_verify_rounds):
+        raise PermissionDenied
+
+
 def require_admin(user) -> None:
     """Account management is for admins only."""
     if not user.can_manage_accounts:

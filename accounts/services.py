@@ -4,6 +4,7 @@ says who did what and when (simple_history records the admin from the request)."
 import secrets
 
 from axes.utils import reset as axes_reset
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -40,6 +41,17 @@ def account_create(*, user: User) -> str:
 def account_update(*, user: User) -> None:
     user.apply_role()
     _save(user, User.Change.EDITED)
+
+
+def account_verifier_set(*, user: User, verifies: bool) -> None:
+    """Give or take a national leader's right to verify the provinces' yearly reports (the
+    permission cooperatives.verify_reportinground; admins always have it). A provincial account
+    never keeps it: it is taken away whenever the account is not a national leader."""
+    permission = Permission.objects.get(content_type__app_label="cooperatives", codename="verify_reportinground")
+    if verifies and user.role == User.Role.LEADER and user.province_id is None:
+        user.user_permissions.add(permission)
+    else:
+        user.user_permissions.remove(permission)
 
 
 @transaction.atomic

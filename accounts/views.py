@@ -61,6 +61,7 @@ def account_create(request):
     form = AccountForm(request.POST or None, editor=request.user)
     if request.method == "POST" and form.is_valid():
         password = services.account_create(user=form.save(commit=False))
+        services.account_verifier_set(user=form.instance, verifies=form.cleaned_data["verifies_rounds"])
         return _show_password(request, form.instance, password)
     return render(request, "accounts/account_form.html", {"form": form, "account": None})
 
@@ -71,6 +72,7 @@ def account_update(request, pk):
     form = AccountForm(request.POST or None, instance=account, editor=request.user)
     if request.method == "POST" and form.is_valid():
         services.account_update(user=form.save(commit=False))
+        services.account_verifier_set(user=account, verifies=form.cleaned_data["verifies_rounds"])
         messages.success(request, _("Đã lưu tài khoản %(username)s.") % {"username": account.username})
         return redirect(account)
     return render(request, "accounts/account_form.html", {"form": form, "account": account})

@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.fields import empty
 from rest_framework.settings import api_settings
 
@@ -49,6 +50,13 @@ def form_value(field, value):
     raise TypeError(value)
 
 
+class RoundLockedConflict(exceptions.APIException):
+    """A write into a submitted or accepted reporting round (cooperatives.models.RoundLocked)."""
+
+    status_code = 409
+    default_code = "round_locked"
+
+
 class FormSerializer(serializers.ModelSerializer):
     """A serializer whose writes are a ModelForm's: `form_class`, built with the view's
     `form_kwargs` (the account, the organisation). Its declared fields describe the record in the
@@ -68,6 +76,8 @@ class FormSerializer(serializers.ModelSerializer):
         for name, key in self.by_code.items():
             form.fields[name].to_field_name = key
         if not form.is_valid():
+            if form.has_error(NON_FIELD_ERRORS, "round_locked"):
+                raise RoundLockedConflict(form_errors(form))
             raise serializers.ValidationError(form_errors(form))
         self.form = form
         return form.cleaned_data
@@ -75,9 +85,8 @@ class FormSerializer(serializers.ModelSerializer):
     def save(self, **kwargs):
         instance = self.form.save(commit=False)
         instance._change_reason = API_CHANGE
-        # Reporting rounds (issue 18): once they exist, a write into a locked round of the
-        # record's province and year is refused here (409), for the web's forms too. There are
-        # none yet, so nothing is locked.
+        # A locked reporting round was refused by the form's check above (a 409); the models'
+        # guard refuses one locked meanwhile (cooperatives.middleware answers 409 too).
         instance.save()  # through the ORM: history row (the request's account), registry_changed, recompute
         self.instance = instance
         return instance

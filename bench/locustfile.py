@@ -5,12 +5,14 @@ BENCH_PASSWORD: their password; BENCH_PLANS: plan ids each user may open, per us
 ("name=1 2 3;name2=4 5"). THINK=0 removes the 1–3 s pause between pages (saturation run).
 """
 
+import datetime
 import itertools
 import os
 import random
 
 from locust import FastHttpUser, between, constant, task
 
+REPORTING_YEAR = datetime.date.today().year - 1
 USERS = itertools.cycle(os.environ["BENCH_USERS"].split(","))
 PLANS = {
     name: [int(pk) for pk in ids.split()]
@@ -41,3 +43,8 @@ class Leader(FastHttpUser):
     @task(2)
     def plan(self):
         self.client.get(f"/plans/{random.choice(PLANS[self.username])}/", name="plan")
+
+    @task(1)
+    def reporting(self):
+        # Who has reported: the provinces' yearly reports of last year (issue 16).
+        self.client.get(f"/reporting/?year={REPORTING_YEAR}", name="reporting")

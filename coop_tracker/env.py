@@ -4,7 +4,9 @@ Each reader fails loudly, naming the variable, so a typo in production stops
 start-up instead of silently running with a default.
 """
 
+import datetime
 import os
+import urllib.parse
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -36,6 +38,43 @@ def env_int(name: str, default: int) -> int:
         return int(raw.strip())
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+def env_day_month(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """A day of every year, written dd/mm (15/12), as (day, month)."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        day, month = (int(part) for part in raw.strip().split("/"))
+        datetime.date(2024, month, day)  # a leap year: 29/02 is a day of some years
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a day and month as dd/mm (15/12), not {raw!r}.") from None
+    return day, month
+
+
+def env_email(name: str) -> dict:
+    """Django's e-mail settings from one URL: unset, the console backend (mail printed to standard
+    output); smtp://user:password@host:587 (STARTTLS), smtps://…:465 (TLS from the start)."""
+    raw = os.environ.get(name)
+    if not raw:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    url = urllib.parse.urlsplit(raw)
+    if url.scheme not in ("smtp", "smtps") or not url.hostname:
+        raise ImproperlyConfigured(f"{name} must be smtp://user:password@host:port or smtps://…, not {raw!r}.")
+    try:
+        port = url.port or (465 if url.scheme == "smtps" else 587)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} has a port that is not a number: {raw!r}.") from None
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": url.hostname,
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": urllib.parse.unquote(url.username or ""),
+        "EMAIL_HOST_PASSWORD": urllib.parse.unquote(url.password or ""),
+        "EMAIL_USE_SSL": url.scheme == "smtps",
+        "EMAIL_USE_TLS": url.scheme == "smtp" and port != 25,
+    }
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

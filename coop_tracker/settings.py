@@ -19,6 +19,8 @@ from coop_tracker.env import (
     env_broker,
     env_cache,
     env_database,
+    env_day_month,
+    env_email,
     env_int,
     env_list,
     env_secret_key,
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "coop_tracker.middleware.SecurityHeadersMiddleware",
     "coop_tracker.middleware.PrivateCacheMiddleware",
+    # A write refused by a locked reporting round: a 409 saying why and who can reopen it.
+    "cooperatives.middleware.RoundLockedMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -280,7 +284,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cooperatives.tasks.expire_registry_imports",
         "schedule": crontab(minute=17),
     },
+    "remind provinces of the yearly report's deadline daily": {
+        "task": "cooperatives.tasks.remind_reporting_rounds",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
+
+# The yearly reporting calendar (issue 16): each HTX updates the national system by 15/12 (TT
+# 09/2024/TT-BKHĐT; the 2012 law's calendar had the province report by 21/12).
+REPORTING_HTX_DEADLINE = env_day_month("REPORTING_HTX_DEADLINE", (15, 12))
+REPORTING_PROVINCE_DEADLINE = env_day_month("REPORTING_PROVINCE_DEADLINE", (21, 12))
+# The reminders of that deadline go out by e-mail (cooperatives.tasks.remind_reporting_rounds):
+# printed on standard output unless EMAIL_URL names an SMTP server.
+globals().update(env_email("EMAIL_URL"))
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Coop Tracker <noreply@localhost>")
 
 # The cache holds rendered rows of targets, keyed by a digest of what they show (plans/views.py,
 # `rows_stamp`), so a stale row cannot be served. CACHE_URL=redis://… shares it between web hosts;

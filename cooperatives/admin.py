@@ -13,6 +13,8 @@ from cooperatives.models import (
     ProvinceBoundary,
     Rating,
     RegistryImport,
+    ReportingRound,
+    RoundEvent,
     SupportAction,
     UnitLineage,
     UnitSuccession,
@@ -170,3 +172,33 @@ class RegistryImportAdmin(ReadOnlyAdmin):
     search_fields = ["file_name", "created_by__username"]
     list_select_related = ["province", "created_by"]
     exclude = ["content"]
+
+
+class RoundEventInline(admin.TabularInline):
+    model = RoundEvent
+    fields = ["at", "action", "state", "by", "note", "counts"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportingRound)
+class ReportingRoundAdmin(ReadOnlyAdmin):
+    """View only: a round moves by its page's transitions (/reporting/…), each recorded with who,
+    when, the note and the rows held; a state typed here would skip that record."""
+
+    list_display = ["province", "year", "state", "changed_at", "accepted_at", "reopen_requested"]
+    list_filter = ["year", "state", "province__structure"]
+    search_fields = ["=province__code", "province__full_name"]
+    list_select_related = ["province"]
+    inlines = [RoundEventInline]
+
+
+@admin.register(RoundEvent)
+class RoundEventAdmin(ReadOnlyAdmin):
+    list_display = ["reporting_round", "action", "state", "by", "at"]
+    list_filter = ["action", "state"]
+    list_select_related = ["reporting_round__province", "by"]

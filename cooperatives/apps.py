@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,6 +10,12 @@ class CooperativesConfig(AppConfig):
 
     def ready(self):
         from cooperatives import signals
+        from cooperatives.models import ROUND_ROW_MODELS, guard_round
+
+        # A locked reporting round refuses any save or delete of its rows (cascades included).
+        for model in ROUND_ROW_MODELS:
+            pre_save.connect(guard_round, sender=model, dispatch_uid=f"guard_round_{model.__name__}")
+            pre_delete.connect(guard_round, sender=model, dispatch_uid=f"guard_round_del_{model.__name__}")
 
         # Every save and delete of a registry row announces itself (signals.registry_changed).
         for model in signals.KINDS:

@@ -17,6 +17,7 @@ from django.db import connection, models
 from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
@@ -487,6 +488,49 @@ class Organisation(models.Model):
         return self.founded_on <= day and (self.left_on is None or self.left_on > day)
 
 
+class RoundRows:
+    """A model whose rows belong to a province's reporting round by a year and a place (mixed into
+    YearlyFigures, Rating, SupportAction and plans' EnteredValue; `ROUND_ROW_MODELS` lists them).
+
+    `round_key()`: (year, id of the place) of the row as it is now; `round_filter(province, year)`:
+    the rows of that round, as a condition that works on the model and on its history."""
+
+    round_kind: str  # the name of its count, in a RoundEvent's counts
+
+    def round_key(self):
+        raise NotImplementedError
+
+    @classmethod
+    def round_filter(cls, province, year) -> Q:
+        raise NotImplementedError
+
+    def _year_of(self, name) -> int | None:
+        """The year of a field, a year or a date, however it was set (a save takes "2025-06-30")."""
+        try:
+            value = self._meta.get_field(name).to_python(getattr(self, name))
+        except ValidationError:
+            return None  # the save itself refuses it
+        return getattr(value, "year", value)
+
+    def _organisation_key(self, year):
+        """(year, commune of the row's organisation), for the rows of an organisation."""
+        if year is None or self.organisation_id is None:
+            return None
+        commune = Organisation.objects.filter(pk=self.organisation_id).values_list("commune_id", flat=True).first()
+        return (year, commune)
+
+    def check_round(self) -> None:
+        """Refuse (RoundLocked) a write into a locked round: of the row as stored, and as it would be."""
+        keys = {self.round_key()}
+        if self.pk is not None:
+            stored = type(self)._default_manager.filter(pk=self.pk).first()
+            if stored is not None:
+                keys.add(stored.round_key())
+        found = ReportingRound.objects.locking(keys)
+        if found is not None:
+            raise RoundLocked(found)
+
+
 class YearlyFiguresQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Figures of the organisations the account reads."""
@@ -506,7 +550,7 @@ class YearlyFiguresQuerySet(models.QuerySet):
 TRAINED_OFFICERS_MESSAGE = _("Số cán bộ chủ chốt đã được tập huấn không thể vượt số cán bộ chủ chốt.")
 
 
-class YearlyFigures(models.Model):
+class YearlyFigures(RoundRows, models.Model):
     """One organisation's figures for one year, as reported by 15/12 (TT 09/2024)."""
 
     organisation = models.ForeignKey(
@@ -584,7 +628,19 @@ class YearlyFigures(models.Model):
     def __str__(self):
         return f"{self.organisation} – {self.year}"
 
+    round_kind = "figures"
+
+    def round_key(self):
+        return self._organisation_key(self._year_of("year"))
+
+    @classmethod
+    def round_filter(cls, province, year) -> Q:
+        if province.structure == AdminUnit.Structure.FROM_2025:  # its own column: faster than the lineage
+            return Q(year=year, organisation__province=province)
+        return Q(year=year, organisation__commune__lineage_ancestors__ancestor=province)
+
     def clean(self):
+        self.check_round()
         trained, officers = self.key_officers_trained, self.key_officers
         if trained is not None and (officers is None or trained > officers):
             raise ValidationError({"key_officers_trained": TRAINED_OFFICERS_MESSAGE})
@@ -677,7 +733,7 @@ class RatingQuerySet(models.QuerySet):
         return self.order_by("year").values("year", "level").annotate(count=Count("pk"))
 
 
-class Rating(models.Model):
+class Rating(RoundRows, models.Model):
     """The yearly classification (xếp loại) of an HTX under one legal scheme."""
 
     class Scheme(models.TextChoices):
@@ -784,7 +840,19 @@ class Rating(models.Model):
             self.level = self.Level.for_score(self.score)
         super().save(*args, **kwargs)
 
+    round_kind = "ratings"
+
+    def round_key(self):
+        return self._organisation_key(self._year_of("year"))
+
+    @classmethod
+    def round_filter(cls, province, year) -> Q:
+        if province.structure == AdminUnit.Structure.FROM_2025:  # its own column: faster than the lineage
+            return Q(year=year, organisation__province=province)
+        return Q(year=year, organisation__commune__lineage_ancestors__ancestor=province)
+
     def clean(self):
+        self.check_round()
         if self.score is not None:
             self.level = self.Level.for_score(self.score)
         elif not self.level:
@@ -811,7 +879,7 @@ class SupportActionQuerySet(models.QuerySet):
         return self.filter(province=province)
 
 
-class SupportAction(models.Model):
+class SupportAction(RoundRows, models.Model):
     """Something done to develop the collective economy: a consolidation, a training, a loan…"""
 
     class Kind(models.TextChoices):
@@ -878,6 +946,25 @@ class SupportAction(models.Model):
         self.province = None if self.area.level == AdminUnit.Level.NATION else self.area.current_province()
         super().save(*args, **kwargs)
         self.loaded_area_id = self.area_id
+
+    round_kind = "actions"
+
+    def round_key(self):
+        year = self._year_of("occurred_on")
+        if year is None:
+            return None
+        if self.area_id is None:
+            return self._organisation_key(year)
+        return (year, self.area_id)
+
+    @classmethod
+    def round_filter(cls, province, year) -> Q:
+        if province.structure == AdminUnit.Structure.FROM_2025:  # its own column: faster than the lineage
+            return Q(occurred_on__year=year, province=province)
+        return Q(occurred_on__year=year, area__lineage_ancestors__ancestor=province)
+
+    def clean(self):
+        self.check_round()
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -1126,3 +1213,210 @@ class RegistryImport(models.Model):
         if not self.rows_total:
             return 0
         return min(100, round(100 * self.rows_done / self.rows_total))
+
+
+# Reporting rounds ---------------------------------------------------------------------------
+#
+# A province's yearly report (issue 16): its yearly figures, ratings, support actions and
+# hand-entered values of one year, submitted by its staff, accepted or returned by the national
+# verifier. While a round is submitted or accepted its rows are locked, on every write path, by
+# one rule: `RoundRows.check_round()`, run by the models' clean() (forms, the Django admin, the
+# API's FormSerializer), by their pre_save and pre_delete signals (any save or delete through the
+# ORM, cascades included), by the import's planner (cooperatives.importing, the bulk API too), and
+# on PostgreSQL by a trigger on each table (QuerySet.update, COPY, raw SQL).
+
+# What the PostgreSQL trigger raises; cooperatives.middleware turns it into the message.
+LOCKED_SQL_PREFIX = "reporting_round_locked:"
+
+
+def structure_of_year(year: int) -> str:
+    """The map a year's report is made on: the 34 provinces from 2025 (the year ends after the
+    merger of 1/7/2025), the 63 before."""
+    return AdminUnit.Structure.FROM_2025 if year >= MERGER_DATE.year else AdminUnit.Structure.BEFORE_2025
+
+
+class RoundLocked(ValidationError):
+    """A write into a submitted or accepted reporting round."""
+
+    def __init__(self, reporting_round):
+        super().__init__(reporting_round.locked_message(), code="round_locked")
+        self.reporting_round = reporting_round
+
+
+class ReportingRoundQuerySet(models.QuerySet):
+    def locked(self):
+        return self.filter(state__in=ReportingRound.LOCKED_STATES)
+
+    def locking(self, keys):
+        """The first locked round holding any of `keys`, (year, unit id) pairs, or None: a round
+        holds the rows of its year whose place lies inside its province (old units included)."""
+        keys = {key for key in keys if key is not None and key[1] is not None}
+        if not keys:
+            return None
+        condition = Q()
+        for year, unit in keys:
+            condition |= Q(year=year, province__lineage_descendants__descendant_id=unit)
+        return self.locked().filter(condition).select_related("province").first()
+
+    def visible_to(self, user):
+        """Rounds of the account's province and of the old provinces it was formed from."""
+        province = user.scope_province
+        if province is None:
+            return self if user.is_active else self.none()
+        return self.filter(province__in=AdminUnit.objects.inside(province).provinces())
+
+
+class ReportingRound(models.Model):
+    """A province's yearly report: open → submitted → accepted, or returned; reopened on request."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Đang nhập số liệu")
+        SUBMITTED = "submitted", _("Đã gửi, chờ duyệt")
+        ACCEPTED = "accepted", _("Đã duyệt")
+        RETURNED = "returned", _("Bị trả lại")
+        REOPENED = "reopened", _("Đã mở lại")
+
+    LOCKED_STATES = (State.SUBMITTED, State.ACCEPTED)
+
+    province = models.ForeignKey(
+        AdminUnit,
+        models.PROTECT,
+        related_name="reporting_rounds",
+        limit_choices_to={"level": AdminUnit.Level.PROVINCE},
+        verbose_name=_("tỉnh/thành phố"),
+    )
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.OPEN)
+    changed_at = models.DateTimeField(_("đổi trạng thái lúc"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    # The latest acceptance: what changed since then is listed when the round comes back.
+    accepted_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    reopen_requested = models.BooleanField(_("xin mở lại"), default=False)
+
+    objects = ReportingRoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kỳ báo cáo năm")
+        verbose_name_plural = _("kỳ báo cáo năm")
+        ordering = ["-year", "province__code"]
+        permissions = [("verify_reportinground", _("Duyệt báo cáo năm của các tỉnh (cấp quốc gia)"))]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year"], name="reportinground_one_per_province_year"),
+            models.CheckConstraint(condition=Q(year__gte=1990, year__lte=2100), name="reportinground_year_range"),
+        ]
+        indexes = [
+            # Every write of a round's rows asks whether a locked round holds it (and the trigger).
+            models.Index(
+                fields=["year", "province"],
+                condition=Q(state__in=["submitted", "accepted"]),
+                name="reportinground_locked_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Báo cáo năm %(year)s – %(province)s") % {"year": self.year, "province": self.province}
+
+    def get_absolute_url(self):
+        return reverse("reporting_round", args=[self.province.code, self.year])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state in self.LOCKED_STATES
+
+    @property
+    def current_province(self) -> AdminUnit:
+        """The province of today's map whose staff report for this one (an old province's successor)."""
+        return self.province.current_province()
+
+    def allowed_actions(self, user) -> list[str]:
+        """The transitions `user` may make now (RoundEvent.Action values)."""
+        Action, State = RoundEvent.Action, self.State
+        staff = user.can_write_into(self.current_province)
+        verifier = user.can_verify_rounds
+        allowed = []
+        if staff and self.state in (State.OPEN, State.RETURNED, State.REOPENED):
+            allowed.append(Action.SUBMIT)
+        if verifier and self.state == State.SUBMITTED:
+            allowed += [Action.ACCEPT, Action.RETURN]
+        if staff and self.state == State.ACCEPTED and not self.reopen_requested:
+            allowed.append(Action.REQUEST_REOPEN)
+        if verifier and self.state == State.ACCEPTED:
+            allowed.append(Action.REOPEN)
+        return allowed
+
+    def reviewed(self):
+        """When the verifier last decided on the round, and how: its latest acceptance, or, never
+        accepted, its latest return; (None, None) before either. What changed since is what the
+        verifier has not seen (cooperatives.reporting.changes_since)."""
+        if self.accepted_at is not None:
+            return self.accepted_at, RoundEvent.Action.ACCEPT
+        returned = self.events.filter(action=RoundEvent.Action.RETURN).order_by("-at").first() if self.pk else None
+        return (returned.at, RoundEvent.Action.RETURN) if returned else (None, None)
+
+    def counts(self) -> dict[str, int]:
+        """How many rows of each kind the round holds now."""
+        return {
+            model.round_kind: model._default_manager.filter(model.round_filter(self.province, self.year)).count()
+            for model in ROUND_ROW_MODELS
+        }
+
+    def locked_message(self) -> str:
+        when = self.submitted_at if self.state == self.State.SUBMITTED else self.accepted_at
+        return _(
+            "Báo cáo năm %(year)s của %(province)s %(state)s (%(when)s): số liệu năm, xếp loại, hoạt động "
+            "hỗ trợ và số liệu nhập tay của năm đó đã bị khóa, không sửa được. Cán bộ duyệt cấp quốc gia "
+            "hoặc quản trị viên có thể trả lại hoặc mở lại kỳ báo cáo (cán bộ tỉnh gửi đề nghị mở lại ở "
+            "trang kỳ báo cáo)."
+        ) % {
+            "year": self.year,
+            "province": self.province.full_name,
+            "state": (_("đã được gửi duyệt") if self.state == self.State.SUBMITTED else _("đã được duyệt")),
+            "when": f"{timezone.localtime(when):%d/%m/%Y %H:%M}" if when else "—",
+        }
+
+
+class RoundEvent(models.Model):
+    """One transition of a round: who, when, the note, and how many rows the round held then."""
+
+    class Action(models.TextChoices):
+        # What each does to the state: ReportingRound.allowed_actions() and services.round_transition().
+        SUBMIT = "submit", _("Gửi duyệt")
+        ACCEPT = "accept", _("Duyệt")
+        RETURN = "return", _("Trả lại")
+        REQUEST_REOPEN = "request_reopen", _("Đề nghị mở lại")
+        REOPEN = "reopen", _("Mở lại")
+
+    reporting_round = models.ForeignKey(
+        ReportingRound, models.CASCADE, related_name="events", verbose_name=_("kỳ báo cáo")
+    )
+    action = models.CharField(_("thao tác"), max_length=16, choices=Action.choices)
+    state = models.CharField(_("trạng thái sau"), max_length=10, choices=ReportingRound.State.choices)
+    by = models.ForeignKey(
+        "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người thực hiện")
+    )
+    at = models.DateTimeField(_("lúc"))
+    note = models.TextField(_("ghi chú"), blank=True)
+    counts = models.JSONField(_("số dòng lúc đó"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("thao tác kỳ báo cáo")
+        verbose_name_plural = _("thao tác kỳ báo cáo")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.reporting_round} – {self.get_action_display()} ({self.at:%d/%m/%Y})"
+
+    @property
+    def named_counts(self) -> list[tuple[str, int]]:
+        """The rows the round held at that moment, each kind by its name."""
+        names = {model.round_kind: str(model._meta.verbose_name).capitalize() for model in ROUND_ROW_MODELS}
+        return [(names.get(kind, kind), count) for kind, count in self.counts.items()]
+
+
+# The models whose rows a round holds, in the order pages list them (plans adds EnteredValue).
+ROUND_ROW_MODELS: list[type] = [YearlyFigures, Rating, SupportAction]
+
+
+def guard_round(sender, instance, **kwargs):
+    """pre_save and pre_delete of every RoundRows model (connected in the apps' ready())."""
+    instance.check_round()

@@ -33,6 +33,8 @@ from .models import (
     Organisation,
     Rating,
     RegistryImport,
+    ReportingRound,
+    RoundEvent,
     SupportAction,
     UnitLineage,
     UnitSuccession,
@@ -452,7 +454,7 @@ def _registry_for(parsed, province: AdminUnit, *, lock: bool = False) -> importi
             figures[(row.organisation_id, row.year)] = row
         for row in rows(Rating).filter(organisation_id__in=batch, year__in=years):
             ratings[(row.organisation_id, row.year, row.scheme)] = row
-    return importing.Registry(province, places, organisations, figures, ratings)
+    return importing.Registry(province, places, organisations, figures, ratings, locked=_locked_communes(years))
 
 
 def _places_for(province: AdminUnit) -> importing.Places:
@@ -487,6 +489,16 @@ def _places_for(province: AdminUnit) -> importing.Places:
             )
         ],
     )
+
+
+def _locked_communes(years) -> dict[tuple[int, int], ReportingRound]:
+    """(year, commune id) -> the locked round holding it, for the years a file names: every unit
+    lying inside a locked round's province (the planner refuses to write there)."""
+    locked = {}
+    for found in ReportingRound.objects.locked().filter(year__in=years).select_related("province"):
+        inside = UnitLineage.objects.filter(ancestor=found.province).values_list("descendant_id", flat=True)
+        locked.update(((found.year, unit), found) for unit in inside)
+    return locked
 
 
 def _code_spellings(code: str) -> set[str]:
@@ -926,3 +938,112 @@ def registry_imports_end_dead(*, now: datetime.datetime | None = None, pk: int |
                 updated_at=now,
             )
     return len(ids)
+
+
+# Reporting rounds (issue 16) ---------------------------------------------------------------
+
+ROUND_TARGETS = {
+    RoundEvent.Action.SUBMIT: ReportingRound.State.SUBMITTED,
+    RoundEvent.Action.ACCEPT: ReportingRound.State.ACCEPTED,
+    RoundEvent.Action.RETURN: ReportingRound.State.RETURNED,
+    RoundEvent.Action.REQUEST_REOPEN: ReportingRound.State.ACCEPTED,
+    RoundEvent.Action.REOPEN: ReportingRound.State.REOPENED,
+}
+NOTE_REQUIRED = (RoundEvent.Action.RETURN, RoundEvent.Action.REQUEST_REOPEN)
+NOTE_MAX_LENGTH = 2000
+
+
+def round_for(*, province: AdminUnit, year: int) -> ReportingRound:
+    """The round of a province and year, stored or (never transitioned yet) a new open one."""
+    found = ReportingRound.objects.filter(province=province, year=year).select_related("province").first()
+    return found or ReportingRound(province=province, year=year)
+
+
+def round_transition(*, province: AdminUnit, year: int, action: str, user, note: str = "") -> ReportingRound:
+    """Move a province's round of `year` by `action`, recording who, when, the note and the rows it
+    holds at that moment. Refused (ValidationError, in words) when the account may not, or the
+    round's state does not allow it; a return and a request to reopen need a note."""
+    note = note.strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError(_("Ghi chú dài tối đa %(most)s ký tự.") % {"most": NOTE_MAX_LENGTH}, code="note_too_long")
+    with transaction.atomic():
+        reporting_round, _created = ReportingRound.objects.select_for_update().get_or_create(
+            province=province, year=year
+        )
+        if action not in reporting_round.allowed_actions(user):
+            raise ValidationError(
+                _("Không thể %(action)s kỳ báo cáo đang ở trạng thái “%(state)s”.")
+                % {
+                    "action": str(RoundEvent.Action(action).label).lower()
+                    if action in RoundEvent.Action.values
+                    else action,
+                    "state": reporting_round.get_state_display(),
+                },
+                code="not_allowed",
+            )
+        if action in NOTE_REQUIRED and not note:
+            raise ValidationError(_("Ghi rõ lý do."), code="note_required")
+        now = timezone.now()
+        reporting_round.state = ROUND_TARGETS[action]
+        reporting_round.changed_at = now
+        if action == RoundEvent.Action.SUBMIT:
+            reporting_round.submitted_at = now
+        elif action == RoundEvent.Action.ACCEPT:
+            reporting_round.accepted_at = now
+        reporting_round.reopen_requested = action == RoundEvent.Action.REQUEST_REOPEN
+        reporting_round.save()
+        RoundEvent.objects.create(
+            reporting_round=reporting_round,
+            action=action,
+            state=reporting_round.state,
+            by=user,
+            at=now,
+            note=note,
+            counts=reporting_round.counts(),
+        )
+    return reporting_round
+
+
+REMINDER_DAYS_BEFORE = (7, 0)
+
+
+def round_reminders_send(*, today: datetime.date | None = None) -> int:
+    """On the days reminders are due (a week before the provinces' deadline, and on it), e-mail
+    the active staff of each province whose round of the year is not submitted nor accepted, in
+    Vietnamese, with its completeness figures. Returns how many e-mails were sent."""
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from . import reporting
+
+    today = today or timezone.localdate()
+    deadline = reporting.province_deadline(today.year)
+    if (deadline - today).days not in REMINDER_DAYS_BEFORE:
+        return 0
+    year = today.year
+    submitted = ReportingRound.objects.locked().filter(year=year).values("province_id")
+    provinces = AdminUnit.objects.current_provinces().exclude(pk__in=submitted)
+    staff = get_user_model().objects.filter(role="staff", is_active=True, province__in=provinces).exclude(email="")
+    by_province = defaultdict(list)
+    for account in staff:
+        by_province[account.province_id].append(account.email)
+    sent = 0
+    with translation.override("vi"):
+        for line in reporting.completeness(year, provinces.filter(pk__in=list(by_province))):
+            context = {
+                "line": line,
+                "year": year,
+                "deadline": deadline,
+                "today": today,
+                "days": (deadline - today).days,
+            }
+            subject = _("Nhắc hạn gửi báo cáo năm %(year)s: %(province)s") % {
+                "year": year,
+                "province": line.province.full_name,
+            }
+            body = render_to_string("cooperatives/round_reminder.txt", context)
+            send_mail(subject, body, None, sorted(by_province[line.province.pk]))
+            sent += 1
+    return sent

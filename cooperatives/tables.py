@@ -78,3 +78,15 @@ class CommuneTable(Table):
         template_name = "django_tables2/bootstrap5-responsive.html"
         attrs = {"class": "table table-sm table-striped align-middle"}
         order_by = ("code",)
+
+
+class NotReportedTable(Table):
+    name = tables.Column(linkify=True)
+    registration_code = tables.Column()
+    commune = tables.Column(verbose_name=_("Xã/phường"), order_by=("commune__name",), attrs=WIDE_ONLY)
+    founded_on = tables.DateColumn(verbose_name=_("Ngày thành lập"), short=True, attrs=WIDE_ONLY)
+
+    class Meta:
+        template_name = "django_tables2/bootstrap5-responsive.html"
+        attrs = {"class": "table table-sm table-striped align-middle"}
+        order_by = ("name",)

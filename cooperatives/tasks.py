@@ -16,6 +16,7 @@ from cooperatives.services import (
     registry_import_commit,
     registry_imports_end_dead,
     registry_imports_expire,
+    round_reminders_send,
 )
 
 FILE_TASK_LIMITS = {
@@ -60,3 +61,12 @@ def end_dead_registry_imports():
     too when it is read. Running it twice changes nothing.
     """
     return registry_imports_end_dead()
+
+
+@shared_task(acks_late=True)
+def remind_reporting_rounds():
+    """E-mail the staff of provinces whose yearly report is not submitted, a week before the
+    provinces' deadline (settings.REPORTING_PROVINCE_DEADLINE) and on the day; nothing on other days.
+
+    Run daily at 08:00 by the beat schedule (settings.CELERY_BEAT_SCHEDULE)."""
+    return round_reminders_send()

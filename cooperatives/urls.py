@@ -23,6 +23,14 @@ urlpatterns = [
     path("communes/<int:pk>/", views.commune_detail, name="commune_detail"),
     path("communes/<int:pk>/ntm/new/", views.ntm_recognition_form, name="ntm_recognition_create"),
     path("communes/<int:pk>/ntm/<int:ntm_pk>/", views.ntm_recognition_form, name="ntm_recognition_update"),
+    path("reporting/", views.reporting_list, name="reporting_list"),
+    path("reporting/<str:code>/<int:year>/", views.reporting_round, name="reporting_round"),
+    path(
+        "reporting/<str:code>/<int:year>/transition/",
+        views.reporting_round_transition,
+        name="reporting_round_transition",
+    ),
+    path("reporting/<str:code>/<int:year>/not-reported/", views.reporting_not_reported, name="reporting_not_reported"),
     re_path(
         r"^registry/(?P<pk>[0-9]+)/(?P<part>figures|ratings)/new/$",
         views.organisation_part,

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,10 +14,16 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from accounts.permissions import get_editable_or_404, get_visible_or_404, require_registry_editor, visible
+from accounts.permissions import (
+    get_editable_or_404,
+    get_visible_or_404,
+    require_registry_editor,
+    require_round_actor,
+    visible,
+)
 from coop_tracker.lib.history import history_of
 from coop_tracker.lib.tables import ExportMixin
-from cooperatives import importing, services, tasks
+from cooperatives import importing, reporting, services, tasks
 from cooperatives.filters import RegistryFilter
 from cooperatives.forms import (
     NtmRecognitionForm,
@@ -33,10 +39,18 @@ from cooperatives.models import (
     Organisation,
     Rating,
     RegistryImport,
+    ReportingRound,
+    RoundEvent,
     SupportAction,
     YearlyFigures,
+    structure_of_year,
 )
-from cooperatives.tables import CommuneTable, OrganisationTable, SupportActionTable
+from cooperatives.tables import (
+    CommuneTable,
+    NotReportedTable,
+    OrganisationTable,
+    SupportActionTable,
+)
 
 
 class RegistryListView(ExportMixin, SingleTableMixin, FilterView):
@@ -360,3 +374,153 @@ def registry_import_template(request):
     )
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-so-dang-ky-htx.xlsx"'
     return response
+
+
+# The yearly reporting round ---------------------------------------------------------------
+
+NOT_REPORTED_PER_PAGE = 50
+FIRST_REPORTING_YEAR = 2015
+
+
+def _reporting_years() -> list[int]:
+    today = timezone.localdate()
+    return list(range(today.year, FIRST_REPORTING_YEAR - 1, -1))
+
+
+def _reporting_year(raw) -> int:
+    """The year asked for, or the year being reported: this one from December, else the last."""
+    years = _reporting_years()
+    try:
+        year = int(raw)
+    except (TypeError, ValueError):
+        today = timezone.localdate()
+        return today.year if today.month == 12 else today.year - 1
+    return year if year in years else years[0]
+
+
+REPORTING_COLUMNS = {
+    "province": _("Tỉnh/thành phố"),
+    "expected": _("HTX phải báo cáo"),
+    "reported_pct": _("Đã báo cáo (%)"),
+    "rated_pct": _("Đã xếp loại (%)"),
+    "on_time_pct": _("Đúng hạn (%)"),
+    "state": _("Trạng thái"),
+    "changed_at": _("Ngày"),
+}
+NARROW_COLUMNS = ("rated_pct", "on_time_pct", "changed_at")  # left out at 375 px
+
+
+def _sorted_lines(lines, sort):
+    """The rows in the order asked (?sort=column, -column for descending), by province code otherwise."""
+    name = (sort or "").removeprefix("-")
+    if name not in REPORTING_COLUMNS:
+        return lines, ""
+
+    def key(line):
+        value = line.province.code if name == "province" else getattr(line, name)
+        return (value is not None, value if value is not None else 0)
+
+    return sorted(lines, key=key, reverse=sort.startswith("-")), sort
+
+
+def reporting_list(request):
+    """Who has reported for a year: per province, HTX expected, reported, rated and on time, and its round."""
+    year = _reporting_year(request.GET.get("year"))
+    lines = reporting.completeness(year, reporting.provinces_of_year(year, request.user))
+    shown, sort = _sorted_lines(lines, request.GET.get("sort"))
+    columns = [
+        {
+            "name": name,
+            "label": label,
+            "narrow": name in NARROW_COLUMNS,
+            "sorted": sort.removeprefix("-") == name and ("desc" if sort.startswith("-") else "asc"),
+            "next": f"-{name}" if sort == name else name,
+        }
+        for name, label in REPORTING_COLUMNS.items()
+    ]
+    chart = {
+        "provinces": [line.province.name for line in lines],
+        "series": [
+            {"name": str(_("Đã báo cáo (%)")), "values": [line.reported_pct for line in lines]},
+            {"name": str(_("Đã xếp loại (%)")), "values": [line.rated_pct for line in lines]},
+            {"name": str(_("Đúng hạn (%)")), "values": [line.on_time_pct for line in lines]},
+        ],
+        "title": str(_("Tỷ lệ báo cáo năm %(year)s") % {"year": year}),
+    }
+    context = {
+        "year": year,
+        "years": _reporting_years(),
+        "lines": shown,
+        "columns": columns,
+        "chart": chart,
+        "htx_deadline": reporting.htx_deadline(year),
+        "province_deadline": reporting.province_deadline(year),
+    }
+    return render(request, "cooperatives/reporting_list.html", context)
+
+
+def _round_of(request, code, year) -> ReportingRound:
+    """The round of a province the account reads (a 404 otherwise), on the map of its year."""
+    if year not in _reporting_years():
+        raise Http404
+    provinces = AdminUnit.objects.provinces().of_structure(structure_of_year(year))
+    province = get_visible_or_404(provinces, request.user, code=code)
+    return services.round_for(province=province, year=year)
+
+
+def reporting_round(request, code, year):
+    """A province's round of a year: its state and transitions, completeness, what to check."""
+    return _round_page(request, _round_of(request, code, year))
+
+
+def _round_page(request, reporting_round, *, error=None, note=""):
+    line = reporting.completeness(reporting_round.year, [reporting_round.province])[0]
+    line.reporting_round = reporting_round
+    reviewed_at, reviewed_how = reporting_round.reviewed()
+    came_back = reviewed_at is not None and reporting_round.state != ReportingRound.State.ACCEPTED
+    context = {
+        "round": reporting_round,
+        "line": line,
+        "events": reporting_round.events.select_related("by") if reporting_round.pk else [],
+        "counts": reporting.round_counts(reporting_round),
+        "actions": [
+            (action, RoundEvent.Action(action).label) for action in reporting_round.allowed_actions(request.user)
+        ],
+        "changes": reporting.changes_since(reporting_round) if came_back else None,
+        "reviewed_at": reviewed_at,
+        "reviewed_how": reviewed_how,
+        "score_issues": reporting.score_issues(reporting_round),
+        "htx_deadline": reporting.htx_deadline(reporting_round.year),
+        "province_deadline": reporting.province_deadline(reporting_round.year),
+        "error": error,
+        "note": note,
+    }
+    return render(request, "cooperatives/reporting_round.html", context)
+
+
+@require_POST
+def reporting_round_transition(request, code, year):
+    """Submit, accept, return, ask to reopen or reopen a round (POST `action`, `note`)."""
+    reporting_round = _round_of(request, code, year)
+    require_round_actor(request.user, reporting_round)
+    action, note = request.POST.get("action", ""), request.POST.get("note", "")
+    try:
+        reporting_round = services.round_transition(
+            province=reporting_round.province, year=year, action=action, user=request.user, note=note
+        )
+    except ValidationError as refusal:
+        return _round_page(request, _round_of(request, code, year), error=refusal.messages[0], note=note)
+    messages.success(
+        request,
+        _("Kỳ báo cáo chuyển sang “%(state)s”.") % {"state": reporting_round.get_state_display()},
+    )
+    return redirect(reporting_round)
+
+
+def reporting_not_reported(request, code, year):
+    """The HTX of a province expected to report for a year that have no figures for it."""
+    reporting_round = _round_of(request, code, year)
+    table = NotReportedTable(reporting.not_reported(year, reporting_round.province))
+    RequestConfig(request, paginate={"per_page": NOT_REPORTED_PER_PAGE}).configure(table)
+    context = {"round": reporting_round, "table": table}
+    return render(request, "cooperatives/reporting_not_reported.html", context)

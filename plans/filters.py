@@ -2,6 +2,7 @@
 in force in a year chosen), province, plan and indicator."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,9 +41,15 @@ class OverviewFilter(BootstrapFilterSet):
         method="filter_indicator",
     )
 
+    final = django_filters.BooleanFilter(
+        label=_("Chỉ số liệu chính thức (báo cáo năm đã duyệt)"),
+        widget=forms.CheckboxInput,
+        method="filter_final",
+    )
+
     class Meta:
         model = Plan
-        fields = ["year", "province", "plan", "indicator"]
+        fields = ["year", "province", "plan", "indicator", "final"]
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -81,6 +88,14 @@ class OverviewFilter(BootstrapFilterSet):
 
     def filter_indicator(self, queryset, name, value):
         return queryset.with_indicator(value)
+
+    def filter_final(self, queryset, name, value):
+        return queryset  # the rows are chosen target by target (plans.views.overview)
+
+    @property
+    def final_only(self) -> bool:
+        """Show only the targets whose figures are final (their provinces' rounds accepted)."""
+        return bool(self.form.cleaned_data.get("final")) if self.is_valid() else False
 
     @property
     def chosen_indicator(self):

@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cooperatives.models import AdminUnit
+from cooperatives.models import AdminUnit, RoundRows
 
 
 class PlanQuerySet(models.QuerySet):
@@ -425,7 +425,7 @@ class EnteredValueQuerySet(models.QuerySet):
         return self.filter(indicator=target.indicator_id, area=target.area_id).select_related("entered_by")
 
 
-class EnteredValue(models.Model):
+class EnteredValue(RoundRows, models.Model):
     """A figure no registry holds (NTM communes, km of road, fund capital), typed in by staff.
 
     For a flow indicator the value is the count so far in the year of `as_of`;
@@ -463,6 +463,19 @@ class EnteredValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator} – {self.area} – {self.as_of:%d/%m/%Y}: {self.value}"
+
+    round_kind = "entered_values"
+
+    def round_key(self):
+        year = self._year_of("as_of")
+        return None if year is None else (year, self.area_id)
+
+    @classmethod
+    def round_filter(cls, province, year) -> Q:
+        return Q(as_of__year=year, area__lineage_ancestors__ancestor=province)
+
+    def clean(self):
+        self.check_round()
 
 
 class ProgressQuerySet(models.QuerySet):

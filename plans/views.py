@@ -27,6 +27,7 @@ from accounts.permissions import (
 from coop_tracker.lib.history import history_of
 from cooperatives.charts import founded_chart, history_chart, rating_chart, registry_numbers
 from cooperatives.models import AdminUnit, NtmRecognition, Organisation, Rating, SupportAction, YearlyFigures
+from cooperatives.reporting import final_figures
 from cooperatives.tables import CommuneTable, CountedOrganisationTable, NtmRecognitionTable, SupportActionTable
 from plans import charts, maps
 from plans.exports import progress_report_workbook
@@ -57,10 +58,23 @@ def rows_stamp(targets) -> str:
     the rows is most of the overview's time, and leaders read far more often than figures change."""
     digest = hashlib.blake2b(digest_size=16)
     for target in targets:
+        digest.update(repr(getattr(target, "figure_final", None)).encode())
         for row in (target, target.indicator, target.area, getattr(target, "progress", None)):
             if row is not None:
                 digest.update(repr([getattr(row, f.attname) for f in row._meta.concrete_fields]).encode())
     return digest.hexdigest()
+
+
+def mark_final(targets) -> list:
+    """Set each target's `figure_final`: True when its figure's year is reported by every province
+    it covers and their rounds are accepted (cooperatives.reporting.final_figures), False when
+    provisional, None without a figure's year."""
+    years = {target.pk: getattr(getattr(target, "progress", None), "year", None) for target in targets}
+    final = final_figures({(target.area_id, years[target.pk]) for target in targets})
+    for target in targets:
+        year = years[target.pk]
+        target.figure_final = None if year is None else (target.area_id, year) in final
+    return targets
 
 
 def overview(request):
@@ -68,8 +82,12 @@ def overview(request):
     counts = Progress.objects.of_plans(filters.qs, filters.chosen_indicator).status_counts()
     plans = filters.qs.for_overview(indicator=filters.chosen_indicator)
     page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    final_only = filters.final_only
+    mark_final([target for plan in page.object_list for target in plan.targets.all()])
     for plan in page.object_list:
-        plan.rows_stamp = rows_stamp(plan.targets.all())
+        targets = list(plan.targets.all())
+        plan.shown_targets = [target for target in targets if target.figure_final] if final_only else targets
+        plan.rows_stamp = rows_stamp(plan.shown_targets)
     context = {
         "filters": filters,
         "plans": page.object_list,
@@ -86,7 +104,7 @@ def overview(request):
 
 def plan_detail(request, pk):
     plan = get_visible_or_404(Plan.objects.for_overview(), request.user, pk=pk)
-    targets = list(plan.targets.all())
+    targets = mark_final(list(plan.targets.all()))
     context = {
         "plan": plan,
         "targets": targets,
@@ -139,7 +157,7 @@ def plan_form(request, pk=None):
 
 
 def target_detail(request, pk):
-    target = get_visible_or_404(Target.objects.for_rows(), request.user, pk=pk)
+    target = mark_final([get_visible_or_404(Target.objects.for_rows(), request.user, pk=pk)])[0]
     progress = getattr(target, "progress", None)
     area_htx = visible(Organisation.objects.in_place(target.area).cooperatives(), request.user)
     table, listing = _inputs_table(request, target, progress)

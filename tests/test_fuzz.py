@@ -36,6 +36,7 @@ LISTS = {
     "support_action_list": ["page", "sort"],
     "entered_value_list": ["page", "sort"],
     "account_list": ["q", "role", "province", "active", "page", "sort"],
+    "reporting_list": ["year", "sort", "page"],
 }
 
 
@@ -79,6 +80,7 @@ def form_urls():
         reverse("account_create"): ["username", "last_name", "first_name", "email", "role", "province"],
         reverse("account_update", args=[account.pk]): ["username", "email", "role", "province"],
         reverse("password_change"): ["old_password", "new_password1", "new_password2"],
+        reverse("reporting_round_transition", args=["24", 2026]): ["action", "note"],
     }  # fmt: skip
 
 
@@ -97,7 +99,8 @@ def test_random_posts_to_every_form(person):
 ROUTES = ["/registry/{}/", "/registry/{}/edit/", "/provinces/{}/", "/plans/{}/", "/targets/{}/", "/tasks/{}/",
           "/entries/{}/", "/actions/{}/", "/accounts/{}/", "/accounts/{}/reset-password/", "/{}",
           "/{}/{}/", "/indicators/{}/map/", "/indicators/{}/map.json", "/maps/{}.geojson", "/targets/{}/moved/",
-          "/plans/{}/report.docx"]  # fmt: skip
+          "/plans/{}/report.docx", "/reporting/{}/2026/", "/reporting/24/{}/",
+          "/reporting/{}/{}/not-reported/"]  # fmt: skip
 
 
 MAP_PAGES = {

@@ -104,6 +104,8 @@ def test_the_development_targets_of_the_makefile_turn_debug_on_and_serve_turns_i
         ("CACHE_URL", "memcached://x"),
         ("SECRET_KEY", ""),
         ("API_RATE", "lots"),
+        ("REPORTING_HTX_DEADLINE", "31/02"),
+        ("EMAIL_URL", "ftp://mail.example.vn"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(variable, value):
@@ -125,6 +127,24 @@ def test_typed_readers(monkeypatch):
     monkeypatch.setenv("X_FLAG", "perhaps")
     with pytest.raises(Exception, match="X_FLAG"):
         env.env_bool("X_FLAG", default=False)
+
+
+def test_the_reporting_calendar_and_the_mail_server_read_from_the_environment(monkeypatch):
+    assert env.env_day_month("X_DAY", (15, 12)) == (15, 12)
+    monkeypatch.setenv("X_DAY", "18/12")
+    assert env.env_day_month("X_DAY", (15, 12)) == (18, 12)
+    assert env.env_email("X_MAIL")["EMAIL_BACKEND"].endswith("console.EmailBackend")
+    monkeypatch.setenv("X_MAIL", "smtp://lienminh%40example.vn:m%E1%BA%ADt@mail.example.vn:587")
+    smtp = env.env_email("X_MAIL")
+    assert smtp["EMAIL_BACKEND"].endswith("smtp.EmailBackend") and smtp["EMAIL_USE_TLS"] and not smtp["EMAIL_USE_SSL"]
+    assert (smtp["EMAIL_HOST"], smtp["EMAIL_PORT"], smtp["EMAIL_HOST_USER"]) == (
+        "mail.example.vn",
+        587,
+        "lienminh@example.vn",
+    )
+    assert smtp["EMAIL_HOST_PASSWORD"] == "mật"
+    monkeypatch.setenv("X_MAIL", "smtps://mail.example.vn")
+    assert env.env_email("X_MAIL")["EMAIL_PORT"] == 465 and env.env_email("X_MAIL")["EMAIL_USE_SSL"]
 
 
 def test_the_interface_is_vietnamese_first_in_ho_chi_minh_time(settings):

@@ -90,6 +90,18 @@ def history_of(*histories, subject=None, limit=HISTORY_ROWS) -> History:
     return History(entries=entries, truncated=len(rows) > limit)
 
 
+def changes_between(before, after, exclude=()) -> list[FieldChange]:
+    """Each field that differs between two historical rows of one record, before → after, worded
+    as the pages word them (a change across several edits, say since a report was accepted)."""
+    delta = after.diff_against(before, excluded_fields=[name for name in exclude if _has_field(after, name)])
+    names = _related_names({after: delta.changes})
+    return [_field_change(after, change, names) for change in delta.changes]
+
+
+def _has_field(row, name) -> bool:
+    return any(field.name == name for field in row.instance_type._meta.fields)
+
+
 def _latest(history, count):
     """The latest rows of a queryset of history, each with the id of the same record's row before it."""
     model = history.model

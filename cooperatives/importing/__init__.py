@@ -993,6 +993,8 @@ class Registry:
     organisations: dict[str, Organisation]  # by registration code, wherever they are
     figures: dict[tuple[int, int], YearlyFigures]
     ratings: dict[tuple[int, int, str], Rating]
+    # (year, commune id) -> the locked reporting round holding that commune's rows of the year
+    locked: dict[tuple[int, int], object] = field(default_factory=dict)
 
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
@@ -1276,6 +1278,8 @@ def _figures(record, organisation, year, registry: Registry, result: Plan) -> st
     if trained is not None and (officers is None or trained > officers):
         result.errors.append(RowError(record.row, record.label("key_officers_trained"), TRAINED_OFFICERS_MESSAGE))
         return None
+    if _locked(record, organisation, year, registry, result, existing, changed):
+        return None
     return _store(result, "figures", figures, existing, changed, organisation)
 
 
@@ -1303,7 +1307,21 @@ def _rating(record, organisation, year, scheme, registry: Registry, result: Plan
     if rating.level != level:
         rating.level = level
         changed.add("level")
+    if _locked(record, organisation, year, registry, result, existing, changed):
+        return None
     return _store(result, "ratings", rating, existing, changed, organisation)
+
+
+def _locked(record, organisation, year, registry: Registry, result: Plan, existing, changed) -> bool:
+    """Whether the row would write into a submitted or accepted reporting round (an error then,
+    saying why and who can reopen it); a row left unchanged writes nothing and passes."""
+    if existing is not None and not changed:
+        return False
+    found = registry.locked.get((year, organisation.commune_id))
+    if found is None:
+        return False
+    result.errors.append(RowError(record.row, record.label("year"), found.locked_message()))
+    return True
 
 
 def _store(result: Plan, what: str, instance, existing, changed: set, organisation) -> str:

@@ -100,6 +100,16 @@ MATRIX = [
     ("indicator_map", READ, lambda r: {"code": "htx_effective_share"}),
     ("indicator_map_data", READ, lambda r: {"code": "htx_effective_share"}, "?year=2024&mode=status"),
     ("map_outlines", READ, lambda r: {"structure": "34"}),
+    ("reporting_list", READ, None),
+    ("reporting_list", READ, None, "?year=2024&sort=-reported_pct"),
+    ("reporting_round", READ_SCOPED, lambda r: {"code": r.province.code, "year": 2026}),
+    ("reporting_not_reported", READ_SCOPED, lambda r: {"code": r.province.code, "year": 2026}),
+    # An empty POST by the province's staff or the verifier shows the page again with why (200).
+    (
+        "reporting_round_transition",
+        Expect(staff=(200, 404), leader=403, leader_province=(403, 404), methods=("post",)),
+        lambda r: {"code": r.province.code, "year": 2026},
+    ),
     ("registry_list", READ, None),
     ("registry_list", READ, None, "?q=Thử+nghiệm&_export=csv"),
     ("registry_list", READ, None, "?q=Thử+nghiệm&_export=xlsx"),

@@ -30,7 +30,10 @@ OUT = Path(settings.VAR_DIR) / "bench"
 
 
 class Command(BaseCommand):
-    help = "Benchmark the overview and plan pages under load (PostgreSQL, gunicorn, locust). Prints one JSON line."
+    help = (
+        "Benchmark the overview, plan and reporting pages under load (PostgreSQL, gunicorn, locust). "
+        "Prints one JSON line."
+    )
     port = PORT
 
     def handle(self, *args, **options):
@@ -60,6 +63,8 @@ class Command(BaseCommand):
                     "overview_p95_ms": int(paced["overview"]["95%"]),
                     "plan_p50_ms": int(paced["plan"]["50%"]),
                     "plan_p95_ms": int(paced["plan"]["95%"]),
+                    "reporting_p50_ms": int(paced["reporting"]["50%"]),
+                    "reporting_p95_ms": int(paced["reporting"]["95%"]),
                     "errors": sum(int(row["Failure Count"]) for row in paced.values()),
                     "saturation_rps": round(sum(float(saturated[n]["Requests/s"]) for n in ("overview", "plan")), 1),
                     "saturation_errors": sum(int(row["Failure Count"]) for row in saturated.values()),
