@@ -101,6 +101,7 @@ bench: $(VENV)/.installed-bench messages
 	$(BENCH_ENV) $(PY) manage.py bench_dashboard
 	$(BENCH_ENV) $(PY) manage.py bench_api
 	$(BENCH_ENV) $(PY) manage.py bench_import
+	$(BENCH_ENV) $(PY) manage.py bench_export
 
 clean:
 	rm -rf var .pytest_cache

@@ -271,6 +271,14 @@ IMPORT_TASK_SECONDS = env_int("IMPORT_TASK_SECONDS", 300)
 # wait must exceed the longest stretch a reader may hold the interpreter (100,000 rows: seconds).
 IMPORT_HEARTBEAT_SECONDS = env_int("IMPORT_HEARTBEAT_SECONDS", 10)
 IMPORT_DEAD_AFTER_SECONDS = env_int("IMPORT_DEAD_AFTER_SECONDS", 90)
+# Exports (cooperatives.exports): up to EXPORT_INLINE_ROWS rows are streamed in the response; more
+# are written by a Celery worker (EXPORT_TASK_SECONDS at most) and kept EXPORT_KEPT_HOURS for their
+# owner to download. The national registry (110,000 rows) takes about 10–20 s to write.
+EXPORT_INLINE_ROWS = env_int("EXPORT_INLINE_ROWS", 5000)
+EXPORT_KEPT_HOURS = env_int("EXPORT_KEPT_HOURS", 24)
+EXPORT_TASK_SECONDS = env_int("EXPORT_TASK_SECONDS", 600)
+# A plan's progress report of more targets than this is written by a worker too (plans.exports).
+EXPORT_PLAN_REPORT_TARGETS = env_int("EXPORT_PLAN_REPORT_TARGETS", 300)
 CELERY_BEAT_SCHEDULE = {
     "recompute all progress nightly": {
         "task": "plans.tasks.recompute_all_progress",
@@ -287,6 +295,10 @@ CELERY_BEAT_SCHEDULE = {
     "remind provinces of the yearly report's deadline daily": {
         "task": "cooperatives.tasks.remind_reporting_rounds",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "delete day-old exports hourly": {
+        "task": "cooperatives.tasks.expire_exports",
+        "schedule": crontab(minute=23),
     },
 }
 

@@ -8,6 +8,8 @@ from coop_tracker.lib.admin import ReadOnlyAdmin
 from cooperatives import services
 from cooperatives.models import (
     AdminUnit,
+    Export,
+    ExportChunk,
     NtmRecognition,
     Organisation,
     ProvinceBoundary,
@@ -202,3 +204,21 @@ class RoundEventAdmin(ReadOnlyAdmin):
     list_display = ["reporting_round", "action", "state", "by", "at"]
     list_filter = ["action", "state"]
     list_select_related = ["reporting_round__province", "by"]
+
+
+@admin.register(Export)
+class ExportAdmin(ReadOnlyAdmin):
+    """View only: an export is its owner's, downloaded from its own page (/exports/<id>/)."""
+
+    list_display = ["file_name", "kind", "created_by", "created_at", "status", "rows_total", "size"]
+    list_filter = ["status", "kind"]
+    search_fields = ["file_name", "created_by__username"]
+    list_select_related = ["created_by"]
+
+
+@admin.register(ExportChunk)
+class ExportChunkAdmin(ReadOnlyAdmin):
+    """View only: the pieces of an export's file."""
+
+    list_display = ["export", "number"]
+    exclude = ["data"]

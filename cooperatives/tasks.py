@@ -11,6 +11,7 @@ machine) stops stamping its upload's heartbeat, and `end_dead_registry_imports` 
 from celery import shared_task
 from django.conf import settings
 
+from cooperatives.exports import exports_expire, registry_export_build
 from cooperatives.services import (
     registry_import_check,
     registry_import_commit,
@@ -70,3 +71,28 @@ def remind_reporting_rounds():
 
     Run daily at 08:00 by the beat schedule (settings.CELERY_BEAT_SCHEDULE)."""
     return round_reminders_send()
+
+
+EXPORT_TASK_LIMITS = {
+    "soft_time_limit": settings.EXPORT_TASK_SECONDS,
+    "time_limit": settings.EXPORT_TASK_SECONDS + 30,
+}
+
+
+@shared_task(acks_late=True, **EXPORT_TASK_LIMITS)
+def build_registry_export(export_id):
+    """Write a registry export too large for its request (cooperatives.exports).
+
+    Queued after commit by the registry page; claims the export with a conditional update, so a
+    duplicate message writes nothing twice.
+    """
+    registry_export_build(export_id=export_id)
+
+
+@shared_task(acks_late=True)
+def expire_exports():
+    """Delete exports older than EXPORT_KEPT_HOURS; end those a dead process left running.
+
+    Run hourly by the beat schedule (settings.CELERY_BEAT_SCHEDULE). Running it twice changes nothing.
+    """
+    return exports_expire()

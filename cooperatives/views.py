@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +23,7 @@ from accounts.permissions import (
 )
 from coop_tracker.lib.history import history_of
 from coop_tracker.lib.tables import ExportMixin
-from cooperatives import importing, reporting, services, tasks
+from cooperatives import exports, importing, reporting, services, tasks
 from cooperatives.filters import RegistryFilter
 from cooperatives.forms import (
     NtmRecognitionForm,
@@ -35,6 +35,7 @@ from cooperatives.forms import (
 )
 from cooperatives.models import (
     AdminUnit,
+    Export,
     NtmRecognition,
     Organisation,
     Rating,
@@ -62,6 +63,14 @@ class RegistryListView(ExportMixin, SingleTableMixin, FilterView):
     paginate_by = 25
     export_formats = ("csv", "xlsx")
     export_name = _("so-dang-ky-htx")
+
+    def get(self, request, *args, **kwargs):
+        # An export offered reads its rows itself (cooperatives.exports), without the page's count
+        # and page; any other ?_export= is refused by ExportMixin (400).
+        export_format = request.GET.get(self.export_trigger_param)
+        if export_format in self.export_formats:
+            return exports.registry_export_response(request, export_format)
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return visible(Organisation.objects, self.request.user)
@@ -524,3 +533,46 @@ def reporting_not_reported(request, code, year):
     RequestConfig(request, paginate={"per_page": NOT_REPORTED_PER_PAGE}).configure(table)
     context = {"round": reporting_round, "table": table}
     return render(request, "cooperatives/reporting_not_reported.html", context)
+
+
+# Exports written by a worker ------------------------------------------------------------------
+
+
+def _export_or_404(request, pk):
+    """An export of the account's own, still kept: anyone else's, or an expired one, is a 404."""
+    return get_visible_or_404(exports.fresh_exports(), request.user, pk=pk)
+
+
+def export_detail(request, pk):
+    """A background export: its progress bar, then its download link (or why it failed)."""
+    export = _export_or_404(request, pk)
+    context = {"export": export, "kept_until": export.created_at + exports.kept()}
+    return render(request, "cooperatives/export_detail.html", context)
+
+
+def export_status(request, pk):
+    """Progress for the page's script (static/js/registry_import.js, shared with the import)."""
+    export = _export_or_404(request, pk)
+    return JsonResponse(
+        {
+            "status": export.status,
+            "label": str(export.get_status_display()),
+            "running": export.is_running,
+            "rows_done": export.rows_done,
+            "rows_total": export.rows_total,
+            "percent": export.percent_done,
+        }
+    )
+
+
+def export_download(request, pk):
+    """The file, streamed from the database a chunk at a time; only once it is written."""
+    export = _export_or_404(request, pk)
+    if export.status != Export.Status.DONE:
+        raise Http404
+    response = StreamingHttpResponse(
+        exports.export_chunks(export), content_type=exports.CONTENT_TYPES.get(export.format, "application/octet-stream")
+    )
+    response["Content-Length"] = str(export.size)
+    response["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
+    return response

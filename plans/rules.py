@@ -311,7 +311,9 @@ JOINED = JoinedSource("joined", "")
 TRAINED = TrainedSource("trained", "")
 TRAINED_ENDED = TrainedEndedSource("trained_ended", "")
 FIGURES = FiguresSource("figures", "organisation__", count_field="organisation")
-RATINGS = RatingsSource("ratings", "organisation__")
+# Counted by the organisation's column (never null, as the id): the ratings' covering index holds it,
+# so a one-province recompute reads the ratings from the index alone (0.10 → 0.06 s for Hà Nội's).
+RATINGS = RatingsSource("ratings", "organisation__", count_field="organisation")
 ACTIONS = ActionsSource("actions", "")
 NTM_DECIDED = NtmDecidedSource("ntm_decided", "")
 NTM_STANDING = NtmStandingSource("ntm_standing", "")

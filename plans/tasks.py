@@ -1,7 +1,9 @@
 """Celery tasks of the progress engine. Each takes no rows, loads what it needs and calls one service."""
 
 from celery import shared_task
+from django.conf import settings
 
+from plans.exports import plan_report_build
 from plans.models import Target
 from plans.services import progress_recompute, progress_recompute_pending
 
@@ -27,3 +29,10 @@ def recompute_indicator_progress(indicator_id):
     """Recompute the targets of one indicator. Queued after an admin saves an indicator that
     targets use (its rule or parameters may have changed every one of their figures)."""
     return progress_recompute(targets=Target.objects.filter(indicator=indicator_id))
+
+
+@shared_task(acks_late=True, soft_time_limit=settings.EXPORT_TASK_SECONDS, time_limit=settings.EXPORT_TASK_SECONDS + 30)
+def build_plan_report(export_id):
+    """Write the progress report of a plan with more than EXPORT_PLAN_REPORT_TARGETS targets
+    (plans.exports), queued by its page; a duplicate message writes nothing twice."""
+    plan_report_build(export_id=export_id)

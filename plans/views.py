@@ -6,13 +6,14 @@ Pages read stored progress (plans.services writes it); they only add small group
 
 import hashlib
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -26,11 +27,11 @@ from accounts.permissions import (
 )
 from coop_tracker.lib.history import history_of
 from cooperatives.charts import founded_chart, history_chart, rating_chart, registry_numbers
-from cooperatives.models import AdminUnit, NtmRecognition, Organisation, Rating, SupportAction, YearlyFigures
+from cooperatives.models import AdminUnit, Export, NtmRecognition, Organisation, Rating, SupportAction, YearlyFigures
 from cooperatives.reporting import final_figures
 from cooperatives.tables import CommuneTable, CountedOrganisationTable, NtmRecognitionTable, SupportActionTable
-from plans import charts, maps
-from plans.exports import progress_report_workbook
+from plans import charts, maps, tasks
+from plans.exports import plan_report_file_name, plan_report_parts, progress_report_workbook
 from plans.filters import OverviewFilter
 from plans.forms import (
     EnteredValueForm,
@@ -121,13 +122,24 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def plan_report(request, pk):
-    """The plan's progress report as an Excel workbook (plans.exports)."""
+    """The plan's progress report as an Excel workbook (plans.exports); a plan of more than
+    EXPORT_PLAN_REPORT_TARGETS targets is written by a worker, and the export's page follows it."""
     plan = get_visible_or_404(Plan.objects.select_related("area"), request.user, pk=pk)
-    targets = list(plan.targets.for_rows().prefetch_related("progress_years"))
-    results = list(plan.results.all())
+    total = plan.targets.count()
+    if total > settings.EXPORT_PLAN_REPORT_TARGETS:
+        export = Export.objects.create(
+            created_by=request.user,
+            kind=Export.Kind.PLAN_REPORT,
+            format="xlsx",
+            params={"plan": plan.pk, "language": translation.get_language()},
+            file_name=plan_report_file_name(plan),
+            rows_total=total,
+        )
+        tasks.build_plan_report.delay_on_commit(export.pk)
+        return redirect(export)
+    targets, results = plan_report_parts(plan)
     response = HttpResponse(progress_report_workbook(plan, targets, results), content_type=XLSX)
-    filename = f"tien-do-ke-hoach-{plan.pk}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = f'attachment; filename="{plan_report_file_name(plan)}"'
     return response
 
 

@@ -145,3 +145,19 @@ def test_a_locked_out_or_anonymous_visitor_with_random_input_gets_no_500(client)
         assert response.status_code in (200, 302, 429)
 
     check()
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_random_query_strings_on_the_registry_exports(person, export_format):
+    """The export reads the page's filters itself (cooperatives.exports): bad input is no error
+    there either, streamed (200) or queued for a worker (302)."""
+
+    @FUZZ
+    @given(query=st.dictionaries(st.sampled_from(LISTS["registry_list"]), values, max_size=4))
+    def check(query):
+        response = person.get(reverse("registry_list"), {**query, "_export": export_format})
+        assert response.status_code in (200, 302)
+        if response.status_code == 200:
+            assert b"".join(response.streaming_content)
+
+    check()

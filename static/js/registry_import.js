@@ -1,4 +1,5 @@
-// An import being read or written by a worker: poll its progress, then show the result.
+// An import being read or written, or an export written, by a worker: poll its progress, then
+// show the result (templates/cooperatives/registry_import_detail.html and export_detail.html).
 (function () {
   "use strict";
   const box = document.getElementById("import-progress");

@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.services import api_token_create
-from cooperatives.models import AdminUnit, NtmRecognition, RegistryImport, SupportAction
+from cooperatives.models import AdminUnit, Export, ExportChunk, NtmRecognition, RegistryImport, SupportAction
 from plans.models import EnteredValue, Indicator, Task
 from tests.factories import (
     OrganisationFactory,
@@ -67,6 +67,8 @@ READ_SCOPED = Expect(staff=(200, 404), leader_province=(200, 404))
 EDIT = Expect(leader=403, leader_province=403, methods=("get", "post"))
 EDIT_SCOPED = Expect(staff=(200, 404), leader=403, leader_province=403, methods=("get", "post"))
 UPLOAD = Expect(admin=404, staff=(200, 404), leader=403, leader_province=403)
+# An export is its owner's only, whatever the role (Bắc Ninh's staff made "own", Phú Thọ's "other").
+OWNED = Expect(admin=404, staff=(200, 404), leader=404, leader_province=404)
 ADMIN_PAGE = Expect(staff=403, leader=403, leader_province=403)
 ADMIN_FORM = Expect(staff=403, leader=403, leader_province=403, methods=("get", "post"))
 ADMIN_ACTION = Expect(admin=302, staff=403, leader=403, leader_province=403, methods=("post",))
@@ -156,6 +158,9 @@ MATRIX = [
         Expect(admin=404, staff=(302, 404), leader=403, leader_province=403, methods=("post",)),
         lambda r: {"pk": r.upload.pk},
     ),
+    ("export_detail", OWNED, lambda r: {"pk": r.export.pk}),
+    ("export_status", OWNED, lambda r: {"pk": r.export.pk}),
+    ("export_download", OWNED, lambda r: {"pk": r.export.pk}),
     ("commune_list", READ, None),
     ("commune_detail", READ_SCOPED, lambda r: {"pk": r.xa.pk}),
     ("ntm_recognition_create", EDIT_SCOPED, lambda r: {"pk": r.xa.pk}),
@@ -273,6 +278,17 @@ def make_records(code):
         upload=RegistryImport.objects.create(
             created_by=User.objects.get(username=UPLOADERS[code]), province=place, file_name="ds.xlsx", content=b""
         ),
+        export=(
+            export := Export.objects.create(
+                created_by=User.objects.get(username=UPLOADERS[code]),
+                kind=Export.Kind.REGISTRY,
+                format="csv",
+                file_name="so.csv",
+                status=Export.Status.DONE,
+                size=3,
+            )
+        ),
+        export_chunk=ExportChunk.objects.create(export=export, number=0, data=b"a,b"),
     )
 
 

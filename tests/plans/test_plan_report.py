@@ -134,3 +134,36 @@ def test_past_years_of_a_running_term_target_are_on_the_path_in_the_by_year_shee
     assert [row[2] for row in loans] == [2020, 2021, 2022, 2023, 2024, 2025]
     assert [row[5] for row in loans[:5]] == [pytest.approx(250 * n / 6, abs=0.01) for n in range(1, 6)]
     assert "Không đạt" not in {row[6] for row in loans}  # the term is not over
+
+
+def test_a_large_plans_report_is_written_by_a_worker_with_the_same_rows(client, settings):
+    from cooperatives.models import Export
+    from plans.exports import plan_report_build
+
+    plan = Plan.objects.get(title__startswith=BAC_GIANG)
+    leader = logged_in(client, "lanhdao")
+    inline = [[c.value for c in row] for row in report(leader, plan)["Tiến độ"].iter_rows(min_row=5)]
+    settings.EXPORT_PLAN_REPORT_TARGETS = plan.targets.count() - 1
+    response = leader.get(reverse("plan_report", args=[plan.pk]))
+    export = Export.objects.get(kind=Export.Kind.PLAN_REPORT)
+    assert response.status_code == 302 and response["Location"] == export.get_absolute_url()
+    assert (export.rows_total, export.params["plan"]) == (plan.targets.count(), plan.pk)
+    done = plan_report_build(export_id=export.pk)  # what the worker runs
+    assert (done.status, done.rows_done) == (Export.Status.DONE, plan.targets.count())
+    download = leader.get(reverse("export_download", args=[export.pk]))
+    book = load_workbook(BytesIO(b"".join(download.streaming_content)))
+    assert [[c.value for c in row] for row in book["Tiến độ"].iter_rows(min_row=5)] == inline
+    assert logged_in(client, "lanhdao.bacninh").get(export.get_absolute_url()).status_code == 404
+
+
+def test_a_plan_its_owner_no_longer_sees_fails_the_background_report(client, settings):
+    from cooperatives.models import Export
+    from plans.exports import plan_report_build
+
+    plan = Plan.objects.get(title__startswith=BAC_GIANG)
+    settings.EXPORT_PLAN_REPORT_TARGETS = 0
+    logged_in(client, "lanhdao").get(reverse("plan_report", args=[plan.pk]))
+    export = Export.objects.get(kind=Export.Kind.PLAN_REPORT)
+    User.objects.filter(username="lanhdao").update(is_active=False)  # locked since: it reads nothing
+    done = plan_report_build(export_id=export.pk)
+    assert done.status == Export.Status.FAILED and done.message

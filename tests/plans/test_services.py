@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -252,3 +253,40 @@ def test_a_failure_in_the_transaction_of_a_drain_is_kept_to_its_indicator(recomp
     assert progress_recompute_pending(today=TODAY) > 1
     assert progress("Tổng các tên").status == Progress.Status.ERROR
     assert progress("Thành lập mới 35 HTX").actual == 31
+
+
+def test_the_covering_indexes_hold_every_column_the_rules_read_of_figures_and_ratings():
+    """A one-province recompute reads the yearly figures and the ratings from their covering indexes
+    alone (index-only scans): a rule reading a column the index lacks sends PostgreSQL back to the
+    table for every row (the key officers, once: 2–3× slower). Every catalogue indicator's grouped
+    queries, for every denominator it allows, name only the indexes' columns; but the average of a
+    figure an admin picks (workers, charter capital, profit: the index would be the table again)."""
+    from cooperatives.models import YearlyFigures
+    from plans.rules import Aggregates
+
+    def covered(model, name):
+        index = next(i for i in model._meta.indexes if i.name == name)
+        fields = [model._meta.get_field(f) for f in [*index.fields, *index.include]]
+        return {field.column for field in fields}
+
+    province = AdminUnit.objects.current_provinces().get(code="24")
+    agg = Aggregates([province], 2019, 2025)
+    indexed = covered(YearlyFigures, "yearlyfigures_cover2_idx")
+    derived = Indicator.objects.filter(method=Indicator.Method.DERIVED)
+    for indicator in derived:
+        if indicator.rule == Indicator.Rule.AVERAGE_FIGURE and indicator.rule_params["field"] not in indexed:
+            continue
+        rule = RULES[indicator.rule]
+        for denominator in ("", *rule.allowed_denominators(indicator.rule_params)):
+            rule.need(agg, indicator.rule_params, denominator, f"i{indicator.pk}_{denominator or 'default'}")
+    with CaptureQueriesContext(connection) as queries:
+        for source in list(agg.columns):
+            agg.get(source, province.pk, 2025, "")
+    read = {"cooperatives_yearlyfigures": set(), "cooperatives_rating": set()}
+    for query in queries.captured_queries:
+        for table, columns in read.items():
+            if f'FROM "{table}"' in query["sql"]:
+                columns.update(re.findall(rf'"{table}"\."(\w+)"', query["sql"]))
+    assert read["cooperatives_yearlyfigures"] and read["cooperatives_rating"]
+    assert read["cooperatives_yearlyfigures"] <= indexed
+    assert read["cooperatives_rating"] <= covered(Rating, "rating_org_year_cover_idx")
