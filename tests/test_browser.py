@@ -150,9 +150,9 @@ def test_the_pages_break_no_rule_of_the_content_security_policy(dashboard_server
     violations = []
     page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
     log_in(page, dashboard_server.url)
-    expect(page.locator("#status-chart .main-svg").first).to_be_attached()
+    expect(page.locator("#status-chart .main-svg").first).to_be_attached(timeout=15_000)
     page.get_by_role("link", name="tỷ lệ HTX xếp loại khá trở lên đạt trên 50%").click()
-    expect(page.locator("#trend-chart .main-svg").first).to_be_attached()
+    expect(page.locator("#trend-chart .main-svg").first).to_be_attached(timeout=15_000)
     for path in ["/provinces/24/", "/registry/", "/actions/", "/entries/"]:
         page.goto(dashboard_server.url + path)
         page.wait_for_load_state("networkidle")
