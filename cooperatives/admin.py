@@ -10,6 +10,7 @@ from cooperatives.models import (
     AdminUnit,
     Export,
     ExportChunk,
+    ImportMapping,
     NtmRecognition,
     Organisation,
     ProvinceBoundary,
@@ -222,3 +223,13 @@ class ExportChunkAdmin(ReadOnlyAdmin):
 
     list_display = ["export", "number"]
     exclude = ["data"]
+
+
+@admin.register(ImportMapping)
+class ImportMappingAdmin(admin.ModelAdmin):
+    """The column choices remembered for a province's lists; deleting one makes the next file proposed afresh."""
+
+    list_display = ["province", "updated_by", "updated_at"]
+    list_filter = ["province"]
+    list_select_related = ["province", "updated_by"]
+    readonly_fields = ["header_digest", "headers", "updated_by", "updated_at"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import visible
 from coop_tracker.lib.forms import LocalDateField, LocalDecimalField, PlainSelect, style_fields
 from cooperatives.importing import FIGURE_FIELDS, MAX_UPLOAD_BYTES, MONEY_FIELDS
+from cooperatives.importing import mapping as column_mapping
 from cooperatives.models import (
     AdminUnit,
     NtmRecognition,
@@ -192,3 +193,66 @@ class NtmRecognitionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.commune = commune  # so that the model's rules (a xã, its dates) are checked
         style_fields(self.fields)
+
+
+class ImportMappingForm(forms.Form):
+    """The mapping step of an upload: one select per column of the file (the field it is read as,
+    or not imported), and the figures' year when neither the headers nor the title rows give it."""
+
+    def __init__(self, *args, upload, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reading = upload.reading
+        choices = column_mapping.field_choices()
+        self.columns = []
+        for column in self.reading.get("columns", []):
+            if not column["key"] or column["same_as"]:
+                continue  # no header to remember it by, or read as the first column with its header
+            name = f"col_{column['index']}"
+            self.fields[name] = forms.ChoiceField(
+                choices=choices,
+                initial=column["field"] or column_mapping.NOT_IMPORTED,
+                label=f"{column['letter']} ({column['header']})",
+                widget=PlainSelect,
+            )
+            self.columns.append((column, name))
+        this_year = timezone.localdate().year
+        self.fields["year"] = forms.TypedChoiceField(
+            choices=[("", _("— chọn năm —"))] + [(year, year) for year in range(this_year, 1999, -1)],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            initial=upload.year,
+            label=_("Năm của số liệu và xếp loại"),
+            widget=PlainSelect,
+        )
+        style_fields(self.fields, size="sm")
+
+    def clean(self):
+        chosen = self.chosen()
+        taken = {}
+        for column, name in self.columns:
+            field = chosen.get(column["index"])
+            if field and field != column_mapping.NOT_IMPORTED:
+                if field in taken:
+                    self.add_error(
+                        name,
+                        _("Cột %(first)s cũng đã chọn là “%(field)s”: mỗi trường đọc từ một cột.")
+                        % {"first": taken[field], "field": column_mapping.field_label(field)},
+                    )
+                taken.setdefault(field, column["letter"])
+        if "registration_code" not in taken:
+            raise forms.ValidationError(_("Cần một cột “Mã số đăng ký”: mỗi dòng được đối chiếu theo mã số."))
+        read = [{**column, "field": chosen.get(column["index"], column["field"])} for column in self.reading["columns"]]
+        source = column_mapping.year_source(read, self.reading.get("title_year"))
+        if source["needs_year"] and not self.cleaned_data.get("year"):
+            self.add_error("year", _("Tệp không ghi năm của số liệu: hãy chọn năm."))
+        if not source["needs_year"]:
+            self.cleaned_data["year"] = None if source["year_from"] else self.cleaned_data.get("year")
+        return self.cleaned_data
+
+    def chosen(self) -> dict[int, str]:
+        data = getattr(self, "cleaned_data", {})
+        return {column["index"]: data[name] for column, name in self.columns if data.get(name)}
+
+    def mapping(self) -> dict[str, str]:
+        return column_mapping.overrides(self.reading["columns"], self.chosen())

@@ -1119,6 +1119,7 @@ class RegistryImport(models.Model):
         COMMITTING = "committing", _("Đang nhập")
         COMMITTED = "committed", _("Đã nhập")
         FAILED = "failed", _("Nhập không thành công")
+        CANCELLED = "cancelled", _("Đã huỷ, không nhập")
 
     RUNNING = (Status.CHECKING, Status.QUEUED, Status.COMMITTING)
 
@@ -1157,6 +1158,14 @@ class RegistryImport(models.Model):
     # process that died (cooperatives.services.registry_imports_expire).
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     committed_at = models.DateTimeField(_("nhập lúc"), null=True, blank=True)
+    # The mapping step (cooperatives.importing.mapping): how the file's columns were read, the fields
+    # staff chose over the proposals (normalised header -> field, "" not imported), the year they gave.
+    reading = models.JSONField(_("cách đọc tệp"), default=dict, blank=True)
+    mapping = models.JSONField(_("cột đã chọn"), default=dict, blank=True)
+    year = models.PositiveSmallIntegerField(_("năm số liệu đã chọn"), null=True, blank=True)
+    mapping_confirmed = models.BooleanField(_("đã xem cách đọc cột"), default=False)
+    # Staff chose to import the rows without an error and leave the others out (their errors stay).
+    valid_rows_only = models.BooleanField(_("chỉ nhập các dòng hợp lệ"), default=False)
 
     objects = RegistryImportQuerySet.as_manager()
 
@@ -1216,6 +1225,19 @@ class RegistryImport(models.Model):
             }
             for row, column, message, candidates in self.questions
         ]
+
+    @property
+    def valid_rows(self) -> int:
+        """Data rows that import when the rows with an error are left out (0 when none can)."""
+        return self.reading.get("valid_rows", 0) if self.reading.get("importable") else 0
+
+    @property
+    def can_change_mapping(self) -> bool:
+        return self.status in (self.Status.CHECKED, self.Status.INVALID) and bool(self.reading.get("columns"))
+
+    @property
+    def can_import_valid_rows(self) -> bool:
+        return self.status == self.Status.INVALID and self.valid_rows > 0
 
     @property
     def percent_done(self) -> int:
@@ -1515,3 +1537,28 @@ class ExportChunk(models.Model):
 
     def __str__(self):
         return f"{self.export_id} #{self.number}"
+
+
+class ImportMapping(models.Model):
+    """How staff of a province read the columns of a list, remembered for the next file with the
+    same headers (a list kept for years comes back each year with the same columns)."""
+
+    province = models.ForeignKey(AdminUnit, models.CASCADE, related_name="+", verbose_name=_("tỉnh/thành phố"))
+    # sha256 of the normalised headers in order (cooperatives.importing.mapping.headers_digest).
+    header_digest = models.CharField(_("dấu tiêu đề"), max_length=64)
+    headers = models.JSONField(_("tiêu đề cột"), default=list)
+    mapping = models.JSONField(_("cột đã chọn"), default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người chọn")
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("cách đọc cột đã nhớ")
+        verbose_name_plural = _("cách đọc cột đã nhớ")
+        constraints = [
+            models.UniqueConstraint(fields=["province", "header_digest"], name="importmapping_province_headers_uniq"),
+        ]
+
+    def __str__(self):
+        return f"{self.province} · {', '.join(self.headers[:4])}"

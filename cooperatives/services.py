@@ -25,11 +25,14 @@ from django.utils.translation import gettext as _
 from coop_tracker.lib.history import RESTORED
 
 from . import importing
+from .importing import error_report
+from .importing import mapping as column_mapping
 from .models import (
     LAST_DAY_BEFORE_MERGER,
     MERGER_DATE,
     NATION_CODE,
     AdminUnit,
+    ImportMapping,
     Organisation,
     Rating,
     RegistryImport,
@@ -320,6 +323,7 @@ class ImportReport:
     committed: bool = False
     warning: str = ""  # what failed after the commit: the rows are saved all the same
     columns: list = default(default_factory=list)  # (column letter and header, field) as read
+    reading: dict = default(default_factory=dict)  # the mapping step's view of the file (importing.mapping)
 
 
 def registry_import(
@@ -354,7 +358,8 @@ def registry_import(
     per kind of row (cooperatives.signals.registry_changed).
     """
     try:
-        table = importing.read_table(data, file_name)
+        recorder = column_mapping.Recorder(importing.read_table(data, file_name))
+        table = recorder.table
         progress = (lambda rows: on_progress(rows, table.total)) if on_progress else None
         parsed = importing.parse(table, progress, year=year, mapping=mapping)
     except importing.ImportFileError as error:
@@ -364,8 +369,17 @@ def registry_import(
         with transaction.atomic():
             plan = importing.plan(parsed, _registry_for(parsed, province, lock=commit), choices)
             report = _report(parsed, plan)
+            report.reading = column_mapping.overview(recorder, parsed, plan.errors)
+            valid = plan
+            if plan.errors:
+                valid = (
+                    _valid_rows_plan(parsed, plan, province, choices, lock=commit)
+                    if skip_invalid or not commit
+                    else None
+                )
+            report.reading.update(_valid_rows_reading(plan, valid))
             if commit and plan.errors and skip_invalid:
-                plan = _valid_rows_plan(parsed, plan, province, choices)
+                plan = valid
                 if plan is not None:
                     report.counts = _report(parsed, plan).counts
                     report.rows = plan.rows
@@ -390,7 +404,7 @@ def registry_import(
     return report
 
 
-def _valid_rows_plan(parsed, plan, province, choices=None) -> "importing.Plan | None":
+def _valid_rows_plan(parsed, plan, province, choices=None, *, lock=True) -> "importing.Plan | None":
     """The plan of the rows without an error, or None. Planned again on a registry loaded afresh (a
     plan sets the rows' values on the organisations it matched), until no row it keeps has an
     error: leaving a row out can make another one wrong (a second row of the same code)."""
@@ -398,10 +412,19 @@ def _valid_rows_plan(parsed, plan, province, choices=None) -> "importing.Plan | 
         parsed = parsed.valid_rows(plan.errors)
         if parsed is None:
             return None
-        plan = importing.plan(parsed, _registry_for(parsed, province, lock=True), choices)
+        plan = importing.plan(parsed, _registry_for(parsed, province, lock=lock), choices)
         if not plan.errors:
             return plan
     return None
+
+
+def _valid_rows_reading(plan, valid) -> dict:
+    """What importing the valid rows only would write, for the preview to offer that choice."""
+    rejected = {error.row for error in plan.errors if error.row is not None}
+    if valid is None:
+        return {"importable": False, "valid_rows": 0, "rejected_rows": len(rejected)}
+    counts = {what: counts.as_dict() for what, counts in valid.counts.items()}
+    return {"importable": True, "valid_rows": len(valid.rows), "rejected_rows": len(rejected), "valid_counts": counts}
 
 
 def _saved_but(report: ImportReport) -> ImportReport:
@@ -655,16 +678,81 @@ def registry_import_check(*, upload_id: int) -> RegistryImport:
     token = _claim(RegistryImport.objects.filter(pk=upload_id, status=RegistryImport.Status.CHECKING))
     if token is None:
         return upload  # ended meanwhile (its run was found dead), or checked by another run
+    first = not upload.reading
     with _ended_on_crash(upload_id, RegistryImport.Status.INVALID), _heartbeat(upload_id, token):
-        report = registry_import(
-            data=bytes(upload.content),
-            file_name=upload.file_name,
-            province=upload.province,
-            on_progress=_progress_saver(upload_id),
-            choices=upload.row_choices,
-        )
+        report = _upload_read(upload)
+        if first and (remembered := _remembered_mapping(upload, report)) is not None:
+            upload.mapping = remembered
+            report = _upload_read(upload)
+            report.notes.insert(0, _("Cách đọc cột theo lần nhập trước của tỉnh, với cùng các tiêu đề cột."))
     status = RegistryImport.Status.INVALID if report.errors else RegistryImport.Status.CHECKED
     return _report_save(upload, report, status, token)
+
+
+def _upload_read(upload: RegistryImport, **options) -> ImportReport:
+    return registry_import(
+        data=bytes(upload.content),
+        file_name=upload.file_name,
+        province=upload.province,
+        on_progress=_progress_saver(upload.pk),
+        mapping=upload.mapping,
+        year=upload.year,
+        choices=upload.row_choices,
+        **options,
+    )
+
+
+def _remembered_mapping(upload: RegistryImport, report: ImportReport) -> dict | None:
+    """The columns staff of the province chose for a file with the same headers, if they changed any."""
+    digest = report.reading.get("digest")
+    if not digest:
+        return None
+    remembered = ImportMapping.objects.filter(province=upload.province, header_digest=digest).first()
+    return remembered.mapping if remembered is not None and remembered.mapping != upload.mapping else None
+
+
+def registry_import_remap(*, upload: RegistryImport, mapping: dict, year: int | None, user) -> bool:
+    """Staff read the upload's columns as `mapping` (and its figures as of `year`): remembered for
+    the province's next file with the same headers; the upload is checked again when that changes
+    how it is read. Returns whether a check is to run (the caller runs it, or queues it)."""
+    headers = [column["header"] for column in upload.reading.get("columns", [])]
+    ImportMapping.objects.update_or_create(
+        province=upload.province,
+        header_digest=upload.reading["digest"],
+        defaults={"headers": headers, "mapping": mapping, "updated_by": user},
+    )
+    changed = mapping != upload.mapping or year != upload.year
+    waiting = RegistryImport.objects.filter(
+        pk=upload.pk, status__in=[RegistryImport.Status.CHECKED, RegistryImport.Status.INVALID]
+    )
+    fields = {"mapping": mapping, "year": year, "mapping_confirmed": True, "updated_at": timezone.now()}
+    if changed:
+        fields.update(status=RegistryImport.Status.CHECKING, rows_done=0)
+    return bool(waiting.update(**fields)) and changed
+
+
+def registry_import_cancel(*, upload_id: int) -> bool:
+    """Staff chose to import nothing: the upload ends, its content dropped. False if it was not waiting."""
+    waiting = RegistryImport.objects.filter(
+        pk=upload_id, status__in=[RegistryImport.Status.CHECKED, RegistryImport.Status.INVALID]
+    )
+    return bool(waiting.update(status=RegistryImport.Status.CANCELLED, content=b"", updated_at=timezone.now()))
+
+
+def registry_import_error_report(*, upload: RegistryImport) -> bytes | None:
+    """The file's own rows with a column saying what is wrong on each (importing.error_report),
+    checked again as the preview was; None when its content is gone."""
+    data = bytes(upload.content)
+    if not data:
+        return None
+    try:
+        recorder = column_mapping.Recorder(importing.read_table(data, upload.file_name), keep=None)
+        parsed = importing.parse(recorder.table, year=upload.year, mapping=upload.mapping)
+    except importing.ImportFileError:
+        return None
+    plan = importing.plan(parsed, _registry_for(parsed, upload.province), upload.row_choices)
+    grouped = importing.grouped_errors(sorted(plan.errors, key=lambda error: (error.row or 0, error.column)))
+    return error_report.workbook(recorder.header_sheet(parsed.header_row), parsed.header_row, plan.errors, grouped)
 
 
 def registry_import_commit(*, upload_id: int) -> RegistryImport | None:
@@ -685,14 +773,11 @@ def registry_import_commit(*, upload_id: int) -> RegistryImport | None:
             upload = RegistryImport.objects.select_related("created_by", "province").get(pk=upload_id)
             if not upload.created_by.can_write_into(upload.province):
                 return _refused(upload, RegistryImport.Status.FAILED)
-            report = registry_import(
-                data=bytes(upload.content),
-                file_name=upload.file_name,
-                province=upload.province,
+            report = _upload_read(
+                upload,
                 user=upload.created_by,
                 commit=True,
-                on_progress=_progress_saver(upload_id),
-                choices=upload.row_choices,
+                skip_invalid=upload.valid_rows_only,
                 before_write=lambda: _hold(upload_id, token),
                 after_write=lambda: RegistryImport.objects.filter(pk=upload_id).update(
                     status=RegistryImport.Status.COMMITTED, committed_at=timezone.now()
@@ -847,7 +932,10 @@ def _report_save(upload: RegistryImport, report: ImportReport, status: str, toke
     fields = {
         "status": status,
         "counts": report.counts,
-        "errors": [error.as_list() for error in report.errors[:STORED_ERRORS]],
+        # [row, column, reason], and how many rows when it is several rows' error said once
+        "errors": [
+            error.as_list() + ([error.rows] if error.rows > 1 else []) for error in report.errors[:STORED_ERRORS]
+        ],
         "error_count": len(report.errors),
         "notes": report.notes,
         "rows": report.rows[:STORED_ROWS],
@@ -856,16 +944,27 @@ def _report_save(upload: RegistryImport, report: ImportReport, status: str, toke
         "committed_at": upload.committed_at,
         "warning": report.warning,
         "questions": questions,
+        "reading": report.reading or upload.reading,
+        "mapping": upload.mapping,
         "claim": "",
         "heartbeat_at": None,
         "updated_at": timezone.now(),
     }
-    if status != RegistryImport.Status.CHECKED and not questions:
+    if not questions and not _kept(status, report):
         fields["content"] = b""  # committed, refused or failed: it will not be read again
     if not RegistryImport.objects.filter(pk=upload.pk, claim=token).update(**fields):
         logger.warning("Import %s was ended by another run: this run's result is not stored.", upload.pk)
     upload.refresh_from_db()
     return upload
+
+
+def _kept(status: str, report: ImportReport) -> bool:
+    """Whether an upload's content is still to be read: ready to import; with errors in a file
+    that was read (its columns may be read otherwise, its valid rows imported, its error report
+    made); committed without its rejected rows (their error report). Dropped after a week anyway."""
+    Status = RegistryImport.Status
+    readable = bool(report.reading.get("columns"))
+    return status == Status.CHECKED or (status in (Status.INVALID, Status.COMMITTED) and readable and report.errors)
 
 
 IMPORT_KEPT = datetime.timedelta(days=7)

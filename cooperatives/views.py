@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.db.models.functions import Length
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,6 +27,7 @@ from coop_tracker.lib.tables import ExportMixin
 from cooperatives import exports, importing, reporting, services, tasks
 from cooperatives.filters import RegistryFilter
 from cooperatives.forms import (
+    ImportMappingForm,
     NtmRecognitionForm,
     OrganisationForm,
     RatingForm,
@@ -33,6 +35,7 @@ from cooperatives.forms import (
     SupportActionForm,
     YearlyFiguresForm,
 )
+from cooperatives.importing import mapping as column_mapping
 from cooperatives.models import (
     AdminUnit,
     Export,
@@ -296,14 +299,19 @@ def registry_import(request):
             file_name=upload.name[:255],
             content=upload.read(),
         )
-        if upload.size > LARGE_UPLOAD_BYTES:
-            tasks.check_registry_import.delay_on_commit(created.pk)
-        else:
-            services.registry_import_check(upload_id=created.pk)
-        return redirect(created)
+        _check(created)
+        return redirect("registry_import_mapping", pk=created.pk)
     recent = RegistryImport.objects.visible_to(request.user).defer("content", "rows", "errors")[:RECENT_IMPORTS]
     context = {"form": form, "recent": recent.select_related("province")}
     return render(request, "cooperatives/registry_import.html", context)
+
+
+def _check(upload: RegistryImport, size: int | None = None) -> None:
+    """Read and check an upload: here for a small file, by a worker for a large one."""
+    if (size if size is not None else len(upload.content)) > LARGE_UPLOAD_BYTES:
+        tasks.check_registry_import.delay_on_commit(upload.pk)
+    else:
+        services.registry_import_check(upload_id=upload.pk)
 
 
 def _upload_or_404(request, pk):
@@ -318,15 +326,93 @@ def _upload_or_404(request, pk):
 
 
 def registry_import_detail(request, pk):
-    """The preview (what will be created, updated, left unchanged; every error), or the progress bar."""
+    """The preview (what will be created, updated, left unchanged; every error), or the progress bar.
+    Until staff have seen how the columns are read, the mapping step comes first."""
     upload = _upload_or_404(request, pk)
-    return render(request, "cooperatives/registry_import_detail.html", {"upload": upload})
+    if upload.can_change_mapping and not upload.mapping_confirmed:
+        return redirect("registry_import_mapping", pk=upload.pk)
+    context = {"upload": upload, "errors": [_error_row(error) for error in upload.errors]}
+    return render(request, "cooperatives/registry_import_detail.html", context)
+
+
+def _error_row(error: list) -> dict:
+    """A stored error for the page: the letter of its column (to link to the mapping step), and
+    whether it stands for several rows."""
+    row, column, message, *rest = error
+    found = column_mapping.LETTER.match(str(column))
+    return {
+        "row": row,
+        "column": column,
+        "message": message,
+        "letter": found.group(1) if found else "",
+        "grouped": bool(rest and rest[0] > 1),
+    }
+
+
+def registry_import_mapping(request, pk):
+    """The mapping step: each column with a few of its values and the field it is read as, one
+    select per column, and the figures' year when the file gives none. A change is remembered for
+    the province's next file with the same headers, and the upload is checked again."""
+    upload = _upload_or_404(request, pk)
+    if not upload.can_change_mapping:
+        return redirect(upload)
+    form = ImportMappingForm(request.POST or None, upload=upload)
+    if request.method == "POST" and form.is_valid():
+        year = form.cleaned_data["year"]
+        if services.registry_import_remap(upload=upload, mapping=form.mapping(), year=year, user=request.user):
+            size = RegistryImport.objects.filter(pk=upload.pk).values_list(Length("content"), flat=True).get()
+            _check(upload, size)
+        return redirect(upload)
+    context = {"upload": upload, "form": form, "rows": _mapping_rows(form)}
+    return render(request, "cooperatives/registry_import_mapping.html", context)
+
+
+def _mapping_rows(form: ImportMappingForm) -> list[dict]:
+    fields = {column["index"]: form[name] for column, name in form.columns}
+    return [
+        {
+            **column,
+            "select": fields.get(column["index"]),
+            "proposed_label": column_mapping.field_label(column["proposed"]),
+            "field_label": column_mapping.field_label(column["field"]),
+        }
+        for column in form.reading.get("columns", [])
+    ]
+
+
+@require_POST
+def registry_import_cancel(request, pk):
+    """Staff chose to import nothing."""
+    upload = _upload_or_404(request, pk)
+    if services.registry_import_cancel(upload_id=upload.pk):
+        messages.info(request, _("Đã huỷ: không lưu gì."))
+    return redirect(upload)
+
+
+def registry_import_errors(request, pk):
+    """The error report: the file's rows with what is wrong on each, to fix in Excel and upload again."""
+    upload = _upload_or_404(request, pk)
+    upload = RegistryImport.objects.select_related("province").get(pk=upload.pk)  # with its content
+    workbook = services.registry_import_error_report(upload=upload) if upload.error_count else None
+    if workbook is None:
+        messages.error(request, _("Không còn báo cáo lỗi cho tệp này (không có lỗi, hoặc tệp đã được xoá)."))
+        return redirect(upload)
+    response = HttpResponse(workbook, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    stem = "-".join(importing.fold(upload.file_name.rsplit(".", 1)[0]).split())[:80] or "tep"
+    response["Content-Disposition"] = f'attachment; filename="{stem}-bao-cao-loi.xlsx"'
+    return response
 
 
 @require_POST
 def registry_import_commit(request, pk):
     upload = _upload_or_404(request, pk)
-    if upload.status != RegistryImport.Status.CHECKED:
+    valid_only = request.POST.get("rows") == "valid"
+    if not upload.mapping_confirmed and upload.can_change_mapping:
+        messages.error(request, _("Hãy xem cách đọc các cột trước khi nhập."))
+        return redirect("registry_import_mapping", pk=upload.pk)
+    if valid_only and upload.can_import_valid_rows:
+        _commit_valid_rows(upload)
+    elif upload.status != RegistryImport.Status.CHECKED:
         messages.error(request, _("Tệp này không thể nhập (có lỗi, hoặc đã nhập): hãy sửa và tải lên lại."))
     elif (upload.rows_total or 0) > LARGE_IMPORT_ROWS:
         checked = RegistryImport.objects.filter(pk=upload.pk, status=RegistryImport.Status.CHECKED)
@@ -354,6 +440,20 @@ def registry_import_recheck(request, pk):
     else:
         services.registry_import_check(upload_id=upload.pk)
     return redirect(upload)
+
+
+def _commit_valid_rows(upload: RegistryImport) -> None:
+    """Import the rows without an error, in one transaction; the others stay in the error report.
+    Claimed from "with errors" with a conditional update, so a double click imports once."""
+    waiting = RegistryImport.objects.filter(pk=upload.pk, status=RegistryImport.Status.INVALID)
+    if not waiting.update(
+        status=RegistryImport.Status.QUEUED, valid_rows_only=True, rows_done=0, updated_at=timezone.now()
+    ):
+        return
+    if (upload.rows_total or 0) > LARGE_IMPORT_ROWS:
+        tasks.commit_registry_import.delay_on_commit(upload.pk)
+    else:
+        services.registry_import_commit(upload_id=upload.pk)
 
 
 def registry_import_status(request, pk):

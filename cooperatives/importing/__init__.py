@@ -597,6 +597,7 @@ class RowError:
     # A question rather than a mistake: the communes the row may mean (an old commune split across
     # several, a name several share), for staff to choose one (`plan`'s choices).
     candidates: list[CommuneRef] | None = None
+    rows: int = 1  # the rows an error grouped by cause stands for (grouped_errors)
 
     def as_list(self):
         return [self.row, self.column, self.message]
@@ -622,7 +623,7 @@ def grouped_errors(errors: list[RowError]) -> list[RowError]:
             rows = _ranges([error.row for error in same])
             message = _("%(cause)s — %(count)s dòng: %(rows)s") % {"cause": cause, "count": len(same), "rows": rows}
             grouped.update({id(error): None for error in same})
-            grouped[id(same[0])] = RowError(same[0].row, column, message)
+            grouped[id(same[0])] = RowError(same[0].row, column, message, rows=len(same))
     for error in errors:
         if id(error) not in grouped:
             result.append(error)
@@ -763,7 +764,9 @@ def find_columns(values: Sequence, mapping: dict[str, str] | None = None) -> dic
     columns = {}
     mapping = mapping or {}
     for index, value in enumerate(values):
-        chosen = mapping.get(fold(value)) if isinstance(value, str) else None
+        chosen = None
+        if isinstance(value, str):  # as the header is written, else without its year (see mapping.mapping_key)
+            chosen = mapping.get(fold(value), mapping.get(fold(normal_header(value))))
         name = header_field(value) if chosen is None else chosen or None
         if name and name not in columns:
             column = columns[name] = Column(index, name, clean_text(value), year=header_year(value))
