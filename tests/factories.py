@@ -201,3 +201,16 @@ def ods_bytes(rows, tail: str = "") -> bytes:
         archive.writestr("META-INF/manifest.xml", manifest)
         archive.writestr("content.xml", ODS_CONTENT.format(rows=xml + tail))
     return out.getvalue()
+
+
+def columns_seen(client, upload, **changes):
+    """Staff go through an upload's mapping step: the form as the page shows it, with `changes`
+    made (a column's letter, or "year" -> its value), posted. Returns the response."""
+    from django.urls import reverse
+
+    url = reverse("registry_import_mapping", args=[upload.pk])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    letters = {column["letter"]: f"col_{column['index']}" for column in upload.reading["columns"]}
+    data.update({letters.get(letter, letter): value for letter, value in changes.items()})
+    return client.post(url, data)

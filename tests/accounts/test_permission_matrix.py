@@ -69,6 +69,7 @@ EDIT_SCOPED = Expect(staff=(200, 404), leader=403, leader_province=403, methods=
 UPLOAD = Expect(admin=404, staff=(200, 404), leader=403, leader_province=403)
 # An export is its owner's only, whatever the role (Bắc Ninh's staff made "own", Phú Thọ's "other").
 OWNED = Expect(admin=404, staff=(200, 404), leader=404, leader_province=404)
+UPLOAD_WAITING = Expect(admin=404, staff=(302, 404), leader=403, leader_province=403, methods=("get", "post"))
 ADMIN_PAGE = Expect(staff=403, leader=403, leader_province=403)
 ADMIN_FORM = Expect(staff=403, leader=403, leader_province=403, methods=("get", "post"))
 ADMIN_ACTION = Expect(admin=302, staff=403, leader=403, leader_province=403, methods=("post",))
@@ -148,6 +149,14 @@ MATRIX = [
     # An upload is its uploader's only (Bắc Ninh's staff made "own", Phú Thọ's staff "other").
     ("registry_import_detail", UPLOAD, lambda r: {"pk": r.upload.pk}),
     ("registry_import_status", UPLOAD, lambda r: {"pk": r.upload.pk}),
+    # The upload is still being checked: its mapping step and error report send back to its page.
+    ("registry_import_mapping", UPLOAD_WAITING, lambda r: {"pk": r.upload.pk}),
+    ("registry_import_errors", UPLOAD_WAITING, lambda r: {"pk": r.upload.pk}),
+    (
+        "registry_import_cancel",
+        Expect(admin=404, staff=(302, 404), leader=403, leader_province=403, methods=("post",)),
+        lambda r: {"pk": r.upload.pk},
+    ),
     (
         "registry_import_commit",
         Expect(admin=404, staff=(302, 404), leader=403, leader_province=403, methods=("post",)),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.models import User
 from cooperatives import tasks
 from cooperatives.models import ImportMapping, Organisation, RegistryImport, YearlyFigures
-from tests.factories import logged_in, province, xlsx_bytes
+from tests.factories import columns_seen, logged_in, province, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -51,17 +51,8 @@ def latest():
     return RegistryImport.objects.order_by("-pk")[0]
 
 
-def mapping_data(client, upload, **changes):
-    """The mapping form as the page shows it, with `changes` (column letter -> field) made."""
-    form = client.get(reverse("registry_import_mapping", args=[upload.pk])).context["form"]
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    letters = {column["letter"]: f"col_{column['index']}" for column in upload.reading["columns"]}
-    data.update({letters.get(letter, letter): field for letter, field in changes.items()})
-    return data
-
-
 def confirm(client, upload, **changes):
-    return client.post(reverse("registry_import_mapping", args=[upload.pk]), mapping_data(client, upload, **changes))
+    return columns_seen(client, upload, **changes)
 
 
 def test_an_upload_goes_to_the_mapping_step_with_each_column_its_values_and_the_proposals(client):

@@ -22,7 +22,7 @@ from cooperatives.models import AdminUnit, Organisation, Rating, RegistryImport
 from cooperatives.services import registry_import
 from cooperatives.views import LARGE_IMPORT_ROWS, LARGE_UPLOAD_BYTES
 from plans.management.commands.bench_import import Command as BenchImport
-from tests.factories import logged_in, province, remove_committed_imports, xlsx_bytes
+from tests.factories import columns_seen, logged_in, province, remove_committed_imports, xlsx_bytes
 from tests.workers import REQUIRED, SERVICES, wait_for
 
 pytestmark = pytest.mark.skipif(
@@ -64,7 +64,8 @@ def test_a_large_file_is_checked_and_committed_by_the_worker(committed_db, worke
         reverse("registry_import"), {"file": SimpleUploadedFile("lon.xlsx", data), "province": hcm.pk}
     )
     upload = RegistryImport.objects.get()
-    assert response["Location"] == upload.get_absolute_url()
+    assert response["Location"] == reverse("registry_import_mapping", args=[upload.pk])
+    assert admin.get(response["Location"])["Location"] == upload.get_absolute_url()  # nothing to map yet
     assert 'id="import-progress"' in admin.get(upload.get_absolute_url()).content.decode()  # the progress bar
     assert wait_for(lambda: not status(admin, upload.pk)["running"], seconds=120), worker.read_text()
     checked = status(admin, upload.pk)
@@ -72,12 +73,20 @@ def test_a_large_file_is_checked_and_committed_by_the_worker(committed_db, worke
     assert RegistryImport.objects.get().counts["organisations"]["create"] == ROWS
     assert not Organisation.objects.filter(registration_code__startswith="7999").exists()
 
+    # The legal representative's column left out on the mapping step: the worker checks the file again.
+    columns_seen(admin, RegistryImport.objects.get(), I="-")
+    assert status(admin, upload.pk)["running"]
+    assert wait_for(lambda: not status(admin, upload.pk)["running"], seconds=120), worker.read_text()
+    rechecked = RegistryImport.objects.get()
+    assert rechecked.status == "checked" and rechecked.mapping == {"nguoi dai dien theo phap luat": ""}
+
     admin.post(reverse("registry_import_commit", args=[upload.pk]))
     assert status(admin, upload.pk)["running"]
     assert wait_for(lambda: not status(admin, upload.pk)["running"], seconds=120), worker.read_text()
     assert status(admin, upload.pk)["status"] == "committed"
     assert Organisation.objects.filter(registration_code__startswith="7999", province=hcm).count() == ROWS
     assert Rating.objects.filter(organisation__registration_code__startswith="7999", year=2024).count() == ROWS
+    assert not Organisation.objects.filter(registration_code__startswith="7999").exclude(legal_representative="")
 
 
 def test_the_tasks_that_read_an_uploaded_file_have_a_soft_and_a_hard_time_limit():

@@ -9,7 +9,15 @@ from cooperatives import tasks
 from cooperatives.models import Organisation, Rating, RegistryImport, YearlyFigures
 from plans.models import PendingRecompute, RecomputeSchedule
 from plans.signals import queue_recompute
-from tests.factories import OrganisationFactory, YearlyFiguresFactory, commune, logged_in, province, xlsx_bytes
+from tests.factories import (
+    OrganisationFactory,
+    YearlyFiguresFactory,
+    columns_seen,
+    commune,
+    logged_in,
+    province,
+    xlsx_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +54,9 @@ def test_staff_preview_then_confirm_and_rows_are_matched_by_code(client, django_
     YearlyFiguresFactory(organisation=existing, year=2024, members=1200, revenue=2_500_000_000)
     response = upload(staff, [row("2409990001", place), row("2400000777", place, name="HTX Cũ Đổi Tên")])
     created = RegistryImport.objects.get()
-    assert response["Location"] == created.get_absolute_url()
+    assert response["Location"] == reverse("registry_import_mapping", args=[created.pk])  # the columns first
     assert created.status == "checked"
+    assert columns_seen(staff, created)["Location"] == created.get_absolute_url()
     assert created.counts["organisations"] == {"create": 1, "update": 1, "unchanged": 0}
     assert created.counts["figures"] == {"create": 1, "update": 0, "unchanged": 1}
     assert not Organisation.objects.filter(registration_code="2409990001").exists()  # a preview writes nothing
@@ -71,7 +80,7 @@ def test_staff_preview_then_confirm_and_rows_are_matched_by_code(client, django_
     assert [callback for callback in queued if callback is queue_recompute] == [queue_recompute]  # one for all
 
     again = upload(staff, [row("2409990001", place), row("2400000777", place, name="HTX Cũ Đổi Tên")])
-    second = RegistryImport.objects.get(pk=again["Location"].rstrip("/").split("/")[-1])
+    second = RegistryImport.objects.get(pk=again["Location"].rstrip("/").split("/")[-2])
     assert second.counts["organisations"] == {"create": 0, "update": 0, "unchanged": 2}
     assert Organisation.objects.filter(registration_code="2409990001").count() == 1
 
@@ -91,7 +100,8 @@ def test_a_file_with_errors_shows_them_by_row_and_column_and_cannot_be_committed
         [6, "A (Mã số đăng ký)"],
     ]
     assert "không khớp với điểm 72,5" in created.errors[1][2]
-    page = staff.get(response["Location"]).content.decode()
+    columns_seen(staff, created)
+    page = staff.get(created.get_absolute_url()).content.decode()
     assert "Có 3 lỗi: chưa lưu gì" in page and "Xác nhận nhập" not in page and "Sẽ nhập" not in page
     staff.post(reverse("registry_import_commit", args=[created.pk]))
     assert not Organisation.objects.filter(registration_code__startswith="240999000").exists()
@@ -158,7 +168,7 @@ def test_bad_files_get_a_vietnamese_message_and_nothing_is_saved(client, data, n
     response = staff.post(reverse("registry_import"), {"file": SimpleUploadedFile(name, data)})
     created = RegistryImport.objects.get()
     assert created.status == "invalid" and message in created.errors[0][2]
-    assert message in staff.get(response["Location"]).content.decode()
+    assert message in staff.get(response["Location"], follow=True).content.decode()  # no columns to map
     assert Organisation.objects.count() == before
 
 
@@ -199,6 +209,7 @@ def test_a_commune_may_be_named_instead_of_coded_in_any_case_and_spelling(client
     staff.post(reverse("registry_import"), {"file": file})
     created = RegistryImport.objects.get()
     assert created.status == "checked", created.errors
+    columns_seen(staff, created)
     staff.post(reverse("registry_import_commit", args=[created.pk]))
     assert Organisation.objects.get(registration_code="2409990001").commune == place
 
@@ -247,13 +258,16 @@ def test_an_upload_checked_by_its_task_after_the_move_is_refused_too():
     assert created.status == "invalid" and "không còn quyền" in created.errors[0][2]
 
 
-def test_an_uploads_content_is_dropped_once_it_is_committed_or_refused(client):
+def test_an_uploads_content_is_dropped_once_it_is_committed_or_cannot_be_read(client):
     staff = logged_in(client, "canbo.bacninh")
     upload(staff, [row("2409990001", commune("24"))])
     upload(staff, [row("", commune("24"))])
-    good, bad = RegistryImport.objects.order_by("pk")
-    assert (good.status, bad.status) == ("checked", "invalid")
-    assert bytes(good.content) and not bytes(bad.content)  # kept until confirmed; never to be read again
+    staff.post(reverse("registry_import"), {"file": SimpleUploadedFile("x.xlsx", b"%PDF-1.4 not a sheet")})
+    good, bad, unreadable = RegistryImport.objects.order_by("pk")
+    assert (good.status, bad.status, unreadable.status) == ("checked", "invalid", "invalid")
+    # kept until confirmed; with errors, kept to read its columns otherwise or report them; never to be read again
+    assert bytes(good.content) and bytes(bad.content) and not bytes(unreadable.content)
+    columns_seen(staff, good)
     staff.post(reverse("registry_import_commit", args=[good.pk]))
     good.refresh_from_db()
     assert good.status == "committed" and not bytes(good.content)
