@@ -88,7 +88,7 @@ def test_staff_preview_then_confirm_and_rows_are_matched_by_code(client, django_
 def test_a_file_with_errors_shows_them_by_row_and_column_and_cannot_be_committed(client):
     staff = logged_in(client, "canbo.bacninh")
     place = commune("24")
-    response = upload(
+    upload(
         staff,
         [row("2409990001", place), row("2409990002", place, founded="31/02/2021", level="Tốt"), row("", place)],
     )
