@@ -37,10 +37,10 @@ MISTAKES = [
 CAPITAL = "J"  # "Vốn góp (triệu đồng)": no header the importer knows; staff read it as the charter capital
 
 
-def provincial_list(rows, header=HEADER, title="DANH SÁCH HỢP TÁC XÃ TỈNH PHÚ THỌ"):
+def provincial_list(rows, header=HEADER, title="DANH SÁCH HỢP TÁC XÃ TỈNH PHÚ THỌ", build=xlsx_bytes):
     top = [["UBND TỈNH PHÚ THỌ"], [title], [], header, [f"({n})" for n in range(1, len(header) + 1)]]
     footer = [[], ["", "Tổng cộng", "", "", "", "", "", "", "4.470"], [], ["", "", "Người lập biểu"]]
-    return xlsx_bytes(top + rows + footer)
+    return build(top + rows + footer)
 
 
 def upload(client, data, name="phu-tho-2025.xlsx"):
