@@ -116,6 +116,7 @@ def remove_committed_imports(code_pattern: str) -> None:
             )
             cursor.execute(f"DELETE FROM cooperatives_organisation WHERE id IN ({ids})", {"codes": code_pattern})
             cursor.execute("DELETE FROM cooperatives_registryimport")
+            cursor.execute("DELETE FROM cooperatives_importmapping")
     finally:
         own.close()
 

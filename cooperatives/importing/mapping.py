@@ -21,6 +21,7 @@ from . import (
     ParsedFile,
     RowError,
     Table,
+    _is_numbering_row,
     clean_text,
     find_columns,
     fold,
@@ -147,6 +148,9 @@ def overview(recorder: Recorder, parsed: ParsedFile, errors: list[RowError]) -> 
     read = {column.index: column for column in parsed.columns.values()}
     failing = _rows_failing_by_letter(errors, parsed.header_row)
     below = [values for number, values in rows if number > parsed.header_row]
+    below = [values for values in below if any(not is_blank(value) for value in values)]
+    if below and _is_numbering_row(below[0]):  # the "(1) (2) (3)" row under the header
+        below = below[1:]
     titles = [value for number, values in rows if number < parsed.header_row for value in values]
     seen_keys, columns = {}, []
     for index, header in enumerate(headers):
@@ -212,7 +216,7 @@ def _samples(rows: list[Sequence], index: int) -> list[str]:
         if is_blank(value):
             continue
         text = shown(value)
-        if text not in found and not re.fullmatch(r"\(?\d{1,2}\)?", text):  # the "(1) (2) (3)" row
+        if text not in found:
             found.append(text)
         if len(found) == SAMPLES:
             break

@@ -82,6 +82,8 @@ def log_in(page, base_url, username):
 def upload(page, name, rows):
     page.set_input_files("input[name=file]", {"name": name, "mimeType": XLSX, "buffer": xlsx_bytes(rows)})
     page.get_by_role("button", name="Tải lên và kiểm tra").click()
+    expect(page.locator("h1")).to_contain_text("Cách đọc các cột")  # the mapping step: every column as proposed
+    page.get_by_role("button", name="Tiếp tục: xem trước").click()
 
 
 @pytest.mark.browser

@@ -70,6 +70,7 @@ def test_an_upload_goes_to_the_mapping_step_with_each_column_its_values_and_the_
         "Số 12 Cù Chính Lan - Phường Tân Hòa",
     ]  # the "(6)" of the numbering row is no value
     assert (rows["I"]["field"], rows["I"]["year"]) == ("revenue", 2025)
+    assert rows["H"]["samples"] == ["35", "12", "9"] and rows["A"]["samples"] == ["1", "2", "3"]
     assert rows[CAPITAL]["proposed"] == "" and rows[CAPITAL]["proposed_label"] == "Không nhập"
     html = page.content.decode()
     assert 'id="cot-J"' in html and "Năm của số liệu: 2025, theo tiêu đề các cột." in html
