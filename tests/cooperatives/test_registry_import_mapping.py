@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from cooperatives import tasks
+from cooperatives.importing import mappable_fields
 from cooperatives.models import ImportMapping, Organisation, RegistryImport, YearlyFigures
 from tests.factories import columns_seen, logged_in, province, xlsx_bytes
 
@@ -244,3 +245,41 @@ def test_a_founding_year_alone_is_read_through_the_mapping_step(client):
     staff.post(reverse("registry_import_commit", args=[latest().pk]))
     first = Organisation.objects.get(registration_code="2509910001")
     assert (first.founded_on, first.founded_year_only) == (datetime.date(2015, 1, 1), True)
+
+
+def test_random_posts_to_the_mapping_step_get_an_answer_and_leave_a_consistent_mapping(client):
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from tests.test_fuzz import FUZZ, values
+
+    staff = logged_in(client, "canbo.phutho")
+    upload(staff, provincial_list(VALID[:2]))
+    created = latest()
+    url = reverse("registry_import_mapping", args=[created.pk])
+    keys = [f"col_{n}" for n in range(12)] + ["year"]
+    fields = st.sampled_from(["-", "registration_code", "name", "address", "revenue", "year", "level", "row_number"])
+
+    @FUZZ
+    @given(form=st.dictionaries(st.sampled_from(keys), st.one_of(values, fields), max_size=len(keys)))
+    def check(form):
+        response = staff.post(url, form)
+        assert response.status_code in (200, 302)
+        created.refresh_from_db()
+        assert set(created.mapping.values()) <= {"", *mappable_fields()}
+        assert created.status in ("checked", "invalid")
+
+    check()
+
+
+def test_the_mapping_step_and_the_choice_read_in_english(client):
+    staff = logged_in(client, "canbo.phutho")
+    staff.post(reverse("set_language"), {"language": "en", "next": "/"})
+    upload(staff, provincial_list(VALID + MISTAKES))
+    created = latest()
+    page = staff.get(reverse("registry_import_mapping", args=[created.pk])).content.decode()
+    assert "How the columns are read" in page and "Year of the figures: 2025, from the column headers." in page
+    assert ">Charter capital</option>" in page and ">Not imported</option>" in page
+    confirm(staff, created)
+    page = staff.get(created.get_absolute_url()).content.decode()
+    assert "Import 4 valid rows" in page and "Import nothing" in page and "Download the error report" in page
