@@ -130,7 +130,7 @@ def aged(status, *, days=0, quiet_hours=0, **fields):
         created_by=User.objects.get(username="canbo.bacninh"),
         province=province("24"),
         file_name=f"{status}.xlsx",
-        content=b"PK\x03\x04 noi dung",
+        content=fields.pop("content", b"PK\x03\x04 noi dung"),
         status=status,
         **fields,
     )
@@ -152,7 +152,11 @@ def test_uploads_a_week_old_lose_their_content_and_abandoned_ones_end():
     dead_commit = aged(Status.COMMITTING, quiet_hours=2)
     busy = aged(Status.COMMITTING)
     lost = aged(Status.QUEUED, days=2, quiet_hours=30)
-    assert tasks.expire_registry_imports() == {"expired": 1, "dropped": 0, "stopped": 3}
+    with_errors = aged(Status.INVALID, days=8)  # its valid rows could have been imported
+    unreadable = aged(Status.INVALID, days=8, content=b"")
+    assert tasks.expire_registry_imports() == {"expired": 2, "dropped": 0, "stopped": 3}
+    assert RegistryImport.objects.get(pk=with_errors.pk).status == Status.FAILED
+    assert RegistryImport.objects.get(pk=unreadable.pk).status == Status.INVALID  # its errors say why
     found = {upload.pk: upload for upload in RegistryImport.objects.all()}
     assert found[waiting.pk].status == Status.FAILED and "Quá một tuần" in found[waiting.pk].errors[0][2]
     assert not bytes(found[waiting.pk].content)
