@@ -982,7 +982,9 @@ def registry_imports_expire(*, now: datetime.datetime | None = None) -> dict[str
     old = RegistryImport.objects.filter(created_at__lt=now - IMPORT_KEPT)
     counts = {
         # Also a file with errors whose columns could be read otherwise or valid rows imported.
-        "expired": old.filter(status__in=[Status.CHECKED, Status.INVALID]).exclude(content=b"").update(
+        "expired": old.filter(status__in=[Status.CHECKED, Status.INVALID])
+        .exclude(content=b"")
+        .update(
             **_ending(Status.FAILED, _("Quá một tuần chưa nhập nên tệp đã được xoá: chưa lưu gì. Hãy tải lên lại."))
         ),
         "dropped": old.exclude(content=b"").update(content=b"", questions=[], retryable=False),
