@@ -162,6 +162,23 @@ def test_an_error_on_many_rows_links_to_the_column_and_reading_it_otherwise_clea
     assert created.counts["organisations"]["create"] == 8
 
 
+def test_communes_in_a_column_it_does_not_know_are_one_error_a_click_from_the_column_that_holds_them(client):
+    staff = logged_in(client, "canbo.phutho")
+    header = [*HEADER[:5], "Địa bàn", *HEADER[6:]]  # no header it knows for the commune
+    rows = [[*row[:1], row[1] + 10 * n, *row[2:]] for n, row in enumerate(VALID * 2)]
+    upload(staff, provincial_list(rows, header=header))
+    created = latest()
+    confirm(staff, created)
+    created.refresh_from_db()
+    assert [error[:2] for error in created.errors] == [[6, "Mã xã/phường"]] and "8 dòng: 6–13" in created.errors[0][2]
+    page = staff.get(created.get_absolute_url()).content.decode()
+    mapping = reverse("registry_import_mapping", args=[created.pk])
+    assert f'<a href="{mapping}">xem cách đọc các cột</a>' in page
+    confirm(staff, created, F="address")
+    created.refresh_from_db()
+    assert created.status == "checked" and created.mapping == {"dia ban": "address"}
+
+
 def test_after_the_preview_staff_import_the_valid_rows_only_and_the_others_stay_listed(client):
     staff = logged_in(client, "canbo.phutho")
     upload(staff, provincial_list(VALID + MISTAKES))
