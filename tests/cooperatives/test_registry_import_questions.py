@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from cooperatives import services, tasks
 from cooperatives.models import AdminUnit, Organisation, RegistryImport
-from tests.factories import logged_in, province, xls_bytes, xlsx_bytes
+from tests.factories import columns_seen, logged_in, province, xls_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,9 @@ def test_staff_choose_the_commune_of_a_split_one_in_the_preview_then_import(clie
     response = staff.post(reverse("registry_import"), {"file": file})
     upload = RegistryImport.objects.get()
     assert upload.status == "invalid" and [question[0] for question in upload.questions] == [3]
-    page = staff.get(response["Location"]).content.decode()
+    assert response["Location"] == reverse("registry_import_mapping", args=[upload.pk])
+    columns_seen(staff, upload)  # the columns as proposed: then the preview
+    page = staff.get(upload.get_absolute_url()).content.decode()
     assert 'name="commune-3"' in page
     assert "Phường Thống Nhất (04828)" in page and "Xã Tiền Phong (04891)" in page
     assert "Xác nhận nhập" not in page  # not before the question is answered
@@ -66,7 +68,9 @@ def test_an_upload_without_question_or_dead_run_is_not_checked_again(client):
     rows = [["Mã số đăng ký", "Tên tổ chức", "Loại hình"], ["25098O0303", "HTX Sai", "HTX"]]
     staff.post(reverse("registry_import"), {"file": SimpleUploadedFile("sai.xlsx", xlsx_bytes(rows))})
     upload = RegistryImport.objects.get()
-    assert upload.status == "invalid" and not bytes(upload.content)
+    # Its file is kept (its columns may be read otherwise, its error report made), but it has no
+    # question to answer nor a run that died: checking it again as it is would change nothing.
+    assert upload.status == "invalid" and bytes(upload.content) and not upload.can_run_again
     response = staff.post(reverse("registry_import_recheck", args=[upload.pk]), follow=True)
     assert "không kiểm tra lại được" in response.content.decode()
 
@@ -79,6 +83,7 @@ def dead(status, seconds_silent, content=b"x"):
         content=content,
         status=status,
         claim="a-run",
+        mapping_confirmed=True,  # a check or commit under way had its columns seen
     )
     RegistryImport.objects.filter(pk=upload.pk).update(
         heartbeat_at=timezone.now() - datetime.timedelta(seconds=seconds_silent)

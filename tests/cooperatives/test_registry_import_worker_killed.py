@@ -83,6 +83,7 @@ def test_a_worker_killed_mid_commit_writes_nothing_and_the_upload_ends_failed_an
         content=data,
         status=RegistryImport.Status.QUEUED,
         rows_total=ROWS,
+        mapping_confirmed=True,  # queued for its commit: its columns were seen
     )
     process, log = start_worker(tmp_path / "killed.log", **WORKER_SETTINGS)
     try:
