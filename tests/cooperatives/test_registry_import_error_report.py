@@ -105,3 +105,19 @@ def test_no_report_once_nothing_is_left_to_report(client):
     assert "Không còn báo cáo lỗi cho tệp này" in response.content.decode()
     clean = uploaded(staff, provincial_list(VALID))
     assert staff.get(reverse("registry_import_errors", args=[clean.pk]))["Location"] == clean.get_absolute_url()
+
+
+def test_a_split_commune_not_yet_chosen_is_left_out_of_the_valid_rows_with_its_question_in_the_report(client):
+    from tests.cooperatives.test_registry_import_questions import HEADER, ROWS
+    from tests.factories import xls_bytes
+
+    staff = logged_in(client, "canbo.phutho")
+    upload = uploaded(staff, xls_bytes([HEADER, *ROWS]), name="da-bac.xls")
+    assert upload.can_import_valid_rows and upload.valid_rows == 1
+    staff.post(reverse("registry_import_commit", args=[upload.pk]), {"rows": "valid"})
+    assert set(
+        Organisation.objects.filter(registration_code__startswith="25098003").values_list("name", flat=True)
+    ) == {"HTX Tân Minh"}
+    sheet = report_of(staff, RegistryImport.objects.get(pk=upload.pk)).worksheets[0]
+    assert sheet["H1"].value == "Lỗi cần sửa" and sheet["H2"].value is None
+    assert sheet["H3"].value.startswith("F (Xã): ") and "Xã Tiền Phong" in sheet["H3"].value  # a candidate
