@@ -6,58 +6,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperatives', '0018_yearlyfigures_cover_officers'),
+        ("cooperatives", "0018_yearlyfigures_cover_officers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='registryimport',
-            name='mapping',
-            field=models.JSONField(blank=True, default=dict, verbose_name='cột đã chọn'),
+            model_name="registryimport",
+            name="mapping",
+            field=models.JSONField(blank=True, default=dict, verbose_name="cột đã chọn"),
         ),
         migrations.AddField(
-            model_name='registryimport',
-            name='mapping_confirmed',
-            field=models.BooleanField(default=False, verbose_name='đã xem cách đọc cột'),
+            model_name="registryimport",
+            name="mapping_confirmed",
+            field=models.BooleanField(default=False, verbose_name="đã xem cách đọc cột"),
         ),
         migrations.AddField(
-            model_name='registryimport',
-            name='reading',
-            field=models.JSONField(blank=True, default=dict, verbose_name='cách đọc tệp'),
+            model_name="registryimport",
+            name="reading",
+            field=models.JSONField(blank=True, default=dict, verbose_name="cách đọc tệp"),
         ),
         migrations.AddField(
-            model_name='registryimport',
-            name='valid_rows_only',
-            field=models.BooleanField(default=False, verbose_name='chỉ nhập các dòng hợp lệ'),
+            model_name="registryimport",
+            name="valid_rows_only",
+            field=models.BooleanField(default=False, verbose_name="chỉ nhập các dòng hợp lệ"),
         ),
         migrations.AddField(
-            model_name='registryimport',
-            name='year',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='năm số liệu đã chọn'),
+            model_name="registryimport",
+            name="year",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="năm số liệu đã chọn"),
         ),
         migrations.AlterField(
-            model_name='registryimport',
-            name='status',
-            field=models.CharField(choices=[('checking', 'Đang kiểm tra'), ('checked', 'Sẵn sàng nhập'), ('invalid', 'Có lỗi'), ('queued', 'Chờ nhập'), ('committing', 'Đang nhập'), ('committed', 'Đã nhập'), ('failed', 'Nhập không thành công'), ('cancelled', 'Đã huỷ, không nhập')], default='checking', max_length=10, verbose_name='trạng thái'),
+            model_name="registryimport",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("checking", "Đang kiểm tra"),
+                    ("checked", "Sẵn sàng nhập"),
+                    ("invalid", "Có lỗi"),
+                    ("queued", "Chờ nhập"),
+                    ("committing", "Đang nhập"),
+                    ("committed", "Đã nhập"),
+                    ("failed", "Nhập không thành công"),
+                    ("cancelled", "Đã huỷ, không nhập"),
+                ],
+                default="checking",
+                max_length=10,
+                verbose_name="trạng thái",
+            ),
         ),
         migrations.CreateModel(
-            name='ImportMapping',
+            name="ImportMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('header_digest', models.CharField(max_length=64, verbose_name='dấu tiêu đề')),
-                ('headers', models.JSONField(default=list, verbose_name='tiêu đề cột')),
-                ('mapping', models.JSONField(blank=True, default=dict, verbose_name='cột đã chọn')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cooperatives.adminunit', verbose_name='tỉnh/thành phố')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người chọn')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("header_digest", models.CharField(max_length=64, verbose_name="dấu tiêu đề")),
+                ("headers", models.JSONField(default=list, verbose_name="tiêu đề cột")),
+                ("mapping", models.JSONField(blank=True, default=dict, verbose_name="cột đã chọn")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "province",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cooperatives.adminunit",
+                        verbose_name="tỉnh/thành phố",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người chọn",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cách đọc cột đã nhớ',
-                'verbose_name_plural': 'cách đọc cột đã nhớ',
-                'constraints': [models.UniqueConstraint(fields=('province', 'header_digest'), name='importmapping_province_headers_uniq')],
+                "verbose_name": "cách đọc cột đã nhớ",
+                "verbose_name_plural": "cách đọc cột đã nhớ",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("province", "header_digest"), name="importmapping_province_headers_uniq"
+                    )
+                ],
             },
         ),
     ]
