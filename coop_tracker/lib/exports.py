@@ -13,7 +13,7 @@ from io import BytesIO
 
 import xlsxwriter
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 
 # A CSV field beginning with one of these is read as a formula (OWASP, "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -34,10 +34,13 @@ def spreadsheet_value(value, *, csv: bool = False):
 def append_row(sheet, values) -> None:
     """A row of plain values on an openpyxl sheet: text typed by users stays text, exactly as typed,
     never a formula (openpyxl makes one of any text that begins with "=")."""
-    sheet.append([spreadsheet_value(value) for value in values])
-    for cell in sheet[sheet.max_row]:
+    cells = []
+    for value in values:
+        cell = Cell(sheet, value=spreadsheet_value(value))
         if cell.data_type == "f":
             cell.data_type = "s"
+        cells.append(cell)
+    sheet.append(cells)  # (cells made here: no look-up of the sheet's last row, which grows with the sheet)
 
 
 def workbook_bytes(title: str, rows) -> bytes:
