@@ -5,7 +5,7 @@ every write is checked by the web's form for the same record (api.serializers.Fo
 
 from django import forms
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -40,10 +40,10 @@ from cooperatives.models import (
     AdminUnit,
     Organisation,
     Rating,
-    UnitLineage,
     UnitSuccession,
     YearlyFigures,
     operating_at_end_of,
+    registry_stamp,
 )
 from plans.models import EnteredValue, Indicator, Plan, Progress, Target
 
@@ -369,7 +369,7 @@ class CountsView(APIView):
         if structure not in (AdminUnit.Structure.FROM_2025, AdminUnit.Structure.BEFORE_2025):
             raise ValidationError({"structure": [_("“34” (từ 1/7/2025) hoặc “63” (trước đó).")]})
         scope = getattr(request.user.scope_province, "pk", "all")
-        key = ":".join(map(str, ["api-counts", *_registry_stamp(), scope, structure, year]))
+        key = ":".join(map(str, ["api-counts", *registry_stamp(), scope, structure, year]))
         rows = cache.get(key)
         if rows is None:
             provinces = visible(AdminUnit.objects.provinces().of_structure(structure), request.user).order_by("code")
@@ -379,15 +379,6 @@ class CountsView(APIView):
             ]
             cache.set(key, rows, COUNTS_SECONDS)
         return Response(rows)
-
-
-def _registry_stamp() -> list:
-    """What changes whenever a row the counts read changes, in four index look-ups: every save,
-    delete and import of an organisation, yearly figures or rating writes a history row (README,
-    "History and restore"), and an import of administrative units adds lineage rows. The counts
-    are cached under it (a national count is four grouped queries over the whole registry)."""
-    stamp = [model.history.aggregate(top=Max("history_id"))["top"] for model in (Organisation, YearlyFigures, Rating)]
-    return [*stamp, UnitLineage.objects.aggregate(top=Max("id"))["top"]]
 
 
 def _counts(user, provinces, year, structure) -> list[dict]:
