@@ -1112,7 +1112,10 @@ def registry_stamp() -> tuple:
     "History and restore"), and an import of administrative units adds lineage rows. Pages and the
     API cache what they aggregate of the registry under it (api.views.CountsView, the target and
     province pages): a change is a new key, and nothing stale is served."""
-    stamp = [
-        model.history.aggregate(top=models.Max("history_id"))["top"] for model in (Organisation, YearlyFigures, Rating)
-    ]
-    return (*stamp, UnitLineage.objects.aggregate(top=models.Max("id"))["top"])
+    quote = connection.ops.quote_name
+    tables = [model.history.model._meta.db_table for model in (Organisation, YearlyFigures, Rating)]
+    tops = [f"(SELECT MAX(history_id) FROM {quote(table)})" for table in tables]
+    tops.append(f"(SELECT MAX(id) FROM {quote(UnitLineage._meta.db_table)})")
+    with connection.cursor() as cursor:  # one statement
+        cursor.execute(f"SELECT {', '.join(tops)}")
+        return tuple(cursor.fetchone())
