@@ -2,8 +2,6 @@
 paginator for lists of a hundred thousand rows, and exports limited to the formats a page offers,
 written formula-safe."""
 
-import hashlib
-
 import django_tables2 as tables
 from django.core.exceptions import BadRequest
 from django.core.paginator import EmptyPage, Paginator
@@ -17,6 +15,7 @@ from django_tables2.rows import BoundRows
 from tablib import Dataset
 
 from coop_tracker.lib.exports import spreadsheet_value, workbook_bytes
+from coop_tracker.lib.stamps import digest, record_state
 
 # Columns a phone leaves out: name, code, kind, status and rating fit 375 px.
 WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
@@ -42,22 +41,8 @@ class Table(tables.Table):
         page = getattr(self, "page", None)
         if page is None:
             return None
-        digest = hashlib.blake2b(digest_size=16)
-        digest.update(f"{type(self).__module__}.{type(self).__qualname__}:{[c.name for c in self.columns]}".encode())
-        for row in page.object_list:
-            digest.update(_record_state(row.record).encode())
-        return digest.hexdigest()
-
-
-def _record_state(record) -> str:
-    """Every value a row can show of a record: its own (annotations included) and its joined rows'."""
-    if isinstance(record, dict):
-        return repr(sorted(record.items(), key=lambda item: item[0]))
-    values = sorted((k, v) for k, v in record.__dict__.items() if not k.startswith("_"))
-    joined = getattr(getattr(record, "_state", None), "fields_cache", {})
-    return repr(values) + "".join(
-        f"|{name}:{_record_state(row)}" for name, row in sorted(joined.items(), key=lambda item: item[0]) if row
-    )
+        columns = f"{type(self).__module__}.{type(self).__qualname__}:{[c.name for c in self.columns]}"
+        return digest(columns, *(record_state(row.record) for row in page.object_list))
 
 
 class LargeTablePaginator(LazyPaginator):
