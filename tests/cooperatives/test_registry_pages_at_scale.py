@@ -51,6 +51,8 @@ def test_the_count_stops_at_the_cap_and_the_page_says_more_than_it(national, mon
     response = national.get(URL)
     assert response.context["table"].paginator.capped
     assert "Hơn 40 tổ chức" in response.content.decode()
+    english = national.get(URL, headers={"accept-language": "en"}).content.decode()
+    assert "More than 40 organisations" in english
     exact = national.get(URL, {"kind": "lhhtx"})
     unions = Organisation.objects.filter(kind="lhhtx").count()
     assert unions <= 40 and not exact.context["table"].paginator.capped
