@@ -1,8 +1,8 @@
 """Every page type, as the roles that use it, for `make bench` (plans/management/commands/bench_pages.py).
 
-BENCH_PAGES: a JSON list, one entry per simulated user: {"username", "pages": {name: [paths]}};
-each user logs in as its account and asks for one of its pages (a path drawn among the page's)
-after each 1–3 s pause. BENCH_PASSWORD: the accounts' password.
+BENCH_PAGES: a JSON list, one entry per simulated user: {"username", "cookie", "pages": {name:
+[paths]}}; each user reads as its account (the session cookie bench_pages made for it) one of
+its pages (a path drawn among the page's) after each 1–3 s pause.
 """
 
 import itertools
@@ -21,16 +21,13 @@ class Person(FastHttpUser):
     def on_start(self):
         account = next(ACCOUNTS)
         self.pages = list(account["pages"].items())
-        self.client.get("/login/", name="login")
-        token = next(cookie.value for cookie in self.client.cookiejar if cookie.name == "csrftoken")
-        self.client.post(
-            "/login/",
-            {"username": account["username"], "password": os.environ["BENCH_PASSWORD"], "csrfmiddlewaretoken": token},
-            headers={"Referer": self.host + "/login/"},
-            name="login",
-        )
+        self.headers = {"Cookie": account["cookie"]}
 
     @task
     def page(self):
         name, paths = random.choice(self.pages)
-        self.client.get(random.choice(paths), name=name)
+        # Not redirected: a page answered with the login form (an expired session) is a failure.
+        path = random.choice(paths)
+        with self.client.get(path, name=name, headers=self.headers, allow_redirects=False, catch_response=True) as got:
+            if got.status_code != 200:
+                got.failure(f"{path}: {got.status_code}")
