@@ -114,8 +114,9 @@ ROW_CACHE_SECONDS = 3600
 class CachedRowsSerializer(serializers.ListSerializer):
     """A page of rows, each serialized once per state of what it shows: cached under a digest of
     the record, its joined and prefetched rows (coop_tracker.lib.stamps) and the language, so a
-    changed value is a new key and nothing stale is served. Serializing is most of a read's time
-    (100 organisations of 20 fields; 50 targets with their years and explanations in words)."""
+    changed value is a new key and nothing stale is served. For targets: wording the explanations
+    and the years of 50 targets was half of the read's CPU (40 → 21 ms). Not for the registry's
+    rows, whose digest costs as much as serializing them."""
 
     def to_representation(self, data):
         rows = list(data.all() if hasattr(data, "all") else data)
@@ -312,7 +313,6 @@ class RegistryRowSerializer(OrganisationSerializer):
     rating_level = serializers.ChoiceField(choices=Rating.Level.choices, read_only=True, allow_null=True)
 
     class Meta(OrganisationSerializer.Meta):
-        list_serializer_class = CachedRowsSerializer
         fields = [*OrganisationSerializer.Meta.fields, "rating_level"]
 
 

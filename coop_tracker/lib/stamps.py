@@ -15,15 +15,13 @@ def record_state(record, _seen=None) -> str:
     if id(record) in seen:
         return "^"
     seen.add(id(record))
-    values = sorted((k, v) for k, v in record.__dict__.items() if not k.startswith("_"))
+    # In the order the query loaded them (the same query, the same order): no sorting.
+    parts = [repr([(k, v) for k, v in record.__dict__.items() if k[0] != "_"])]
     state = getattr(record, "_state", None)
-    joined = getattr(state, "fields_cache", {})
-    parts = [repr(values)]
-    parts += [
-        f"|{name}:{record_state(row, seen)}" for name, row in sorted(joined.items(), key=lambda item: item[0]) if row
-    ]
-    prefetched = getattr(record, "_prefetched_objects_cache", {})
-    for name, rows in sorted(prefetched.items(), key=lambda item: item[0]):
+    for name, row in getattr(state, "fields_cache", {}).items():
+        if row is not None:
+            parts.append(f"|{name}:{record_state(row, seen)}")
+    for name, rows in getattr(record, "_prefetched_objects_cache", {}).items():
         parts.append(f"|{name}:[{','.join(record_state(row, seen) for row in rows)}]")
     return "".join(parts)
 

@@ -61,6 +61,7 @@ class LargeTablePaginator(LazyPaginator):
     """
 
     COUNT_CAP = 10_000
+    MAX_PAGE = 10_000_000  # past the cap, the furthest page asked for (a billion rows of 100)
 
     def __init__(self, object_list, per_page, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -81,15 +82,17 @@ class LargeTablePaginator(LazyPaginator):
         if self.queryset is None:
             return super().page(number)
         number = self.validate_number(number or 1)
+        if not self.capped:
+            self._num_pages = self._final_num_pages = max(1, -(-self.count // self.per_page))
+        if number > (self._final_num_pages or self.MAX_PAGE):  # no OFFSET past a 64-bit integer
+            raise EmptyPage(_("Trang này không có dòng nào."))
         bottom = (number - 1) * self.per_page
         ids = list(self.ordered(self.queryset).values_list("pk", flat=True)[bottom : bottom + self.per_page + 1])
         if not ids and number != 1:
             raise EmptyPage(_("Trang này không có dòng nào."))
-        self._num_pages = number + 1 if len(ids) > self.per_page else number
-        if not self.capped:
-            self._num_pages = max(1, -(-self.count // self.per_page))
-        if self._num_pages == number:
-            self._final_num_pages = number
+        if self.capped:
+            self._num_pages = number + 1 if len(ids) > self.per_page else number
+            self._final_num_pages = None if len(ids) > self.per_page else number
         ids = ids[: self.per_page]
         rows = self.queryset.order_by().in_bulk(ids)
         table = self.object_list.table

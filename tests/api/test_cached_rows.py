@@ -1,10 +1,8 @@
-"""The API's rows are cached under a digest of what they show (api.serializers.CachedRowsSerializer):
-a changed organisation, rating, progress or year is served changed at once, in the request's
-language."""
+"""The API's targets are cached under a digest of what they show (api.serializers.CachedRowsSerializer):
+a changed progress or year is served changed at once, in the request's language."""
 
 import pytest
 
-from cooperatives.models import Organisation
 from plans.models import Progress, ProgressYear
 from tests.api.conftest import token_client
 
@@ -16,14 +14,6 @@ def row_of(client, url, pk, **params):
         if row["id"] == pk:
             return row
     raise AssertionError(f"{pk} is not on the first page of {url}")
-
-
-def test_a_renamed_organisation_is_read_renamed(admin):
-    organisation = Organisation.objects.order_by("pk").first()
-    assert row_of(admin, "/api/v1/organisations/", organisation.pk)["name"] == organisation.name
-    organisation.name = "HTX Tên Mới Hẳn"
-    organisation.save()
-    assert row_of(admin, "/api/v1/organisations/", organisation.pk)["name"] == "HTX Tên Mới Hẳn"
 
 
 def test_a_target_is_read_with_its_progress_and_years_as_stored_now(admin):

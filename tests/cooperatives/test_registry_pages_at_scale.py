@@ -137,3 +137,13 @@ def test_the_target_pages_rating_chart_follows_a_new_rating(client):
     htx = Organisation.objects.cooperatives().in_place(target.area).exclude(ratings__year=2025).first()
     Rating.objects.create(organisation=htx, year=2025, scheme="tt01_2020", verified_score=90)
     assert client.get(url).context["rating_chart"] != before
+
+
+def test_a_page_past_the_end_shows_the_last_and_a_huge_one_is_no_error(national, monkeypatch):
+    monkeypatch.setattr(LargeTablePaginator, "COUNT_CAP", 40)
+    unions = list(Organisation.objects.filter(kind="lhhtx").order_by("name", "pk").values_list("pk", flat=True))
+    last = national.get(URL, {"kind": "lhhtx", "per_page": 2, "page": 999}).context["table"]
+    assert last.page.number == -(-len(unions) // 2)
+    assert [row.record.pk for row in last.page.object_list] == unions[(last.page.number - 1) * 2 :]
+    for page in ("99999999999999999999", str(2**63)):
+        assert national.get(URL, {"page": page}).status_code == 200
