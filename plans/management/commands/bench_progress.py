@@ -62,12 +62,12 @@ WITH communes AS (
     FROM generate_series(1, %(total)s) AS g
 )
 INSERT INTO cooperatives_organisation (kind, registration_code, name, foreign_name, short_name, sector,
-    business_lines, province_id, commune_id, address, legal_representative, founded_on, founded_year_only,
-    registered_on, status, status_since, dissolved_on, alliance_joined_on, created_at, updated_at)
+    business_lines, province_id, commune_id, address, legal_representative, founded_on, registered_on, status,
+    status_since, dissolved_on, alliance_joined_on, created_at, updated_at)
 SELECT kind, CASE WHEN kind = 'tht' THEN '' ELSE 'B' || lpad(g::text, 9, '0') END, 'Tổ chức mẫu ' || g, '', '',
     CASE WHEN r_sector < 0.67 THEN 'agriculture' WHEN r_sector < 0.8 THEN 'trade_services'
          WHEN r_sector < 0.9 THEN 'industry_handicraft' ELSE 'transport' END,
-    '', c.parent_id, c.id, '', '', founded, false, founded,
+    '', c.parent_id, c.id, '', '', founded, founded,
     CASE WHEN r_end < 0.06 THEN 'dissolved' WHEN kind <> 'htx' OR r_end >= 0.084 THEN 'active'
          WHEN r_end < 0.072 THEN 'suspended' WHEN r_end < 0.078 THEN 'dormant' ELSE 'dissolving' END,
     CASE WHEN kind = 'htx' AND r_end BETWEEN 0.06 AND 0.084
