@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperatives', '0015_registry_search_trigram_benchpages'),
+        ("cooperatives", "0015_registry_search_trigram_benchpages"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='supportaction',
-            index=models.Index(fields=['occurred_on', 'id'], name='supportaction_date_idx'),
+            model_name="supportaction",
+            index=models.Index(fields=["occurred_on", "id"], name="supportaction_date_idx"),
         ),
         migrations.AddIndex(
-            model_name='supportaction',
-            index=models.Index(fields=['province', 'occurred_on', 'id'], name='supportaction_prov_date_idx'),
+            model_name="supportaction",
+            index=models.Index(fields=["province", "occurred_on", "id"], name="supportaction_prov_date_idx"),
         ),
     ]
