@@ -99,6 +99,7 @@ bench: $(VENV)/.installed-bench messages
 	$(BENCH_ENV) $(PY) manage.py bench_progress
 	$(BENCH_ENV) $(PY) manage.py collectstatic --no-input -v0
 	$(BENCH_ENV) $(PY) manage.py bench_dashboard
+	$(BENCH_ENV) $(PY) manage.py bench_pages
 	$(BENCH_ENV) $(PY) manage.py bench_api
 	$(BENCH_ENV) $(PY) manage.py bench_import
 	$(BENCH_ENV) $(PY) manage.py bench_export

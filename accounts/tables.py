@@ -19,6 +19,6 @@ class AccountTable(Table):
         model = User
         fields = ("username", "name", "email", "role", "province", "is_active", "last_login")
         sequence = fields
-        template_name = "django_tables2/bootstrap5-responsive.html"
+        template_name = "tables/cached_rows.html"
         attrs = {"class": "table table-sm table-striped align-middle"}
         order_by = ("username",)

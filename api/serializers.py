@@ -7,14 +7,17 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.models import model_to_dict
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.fields import empty
 from rest_framework.settings import api_settings
 
+from coop_tracker.lib.stamps import digest, record_state
 from cooperatives.forms import OrganisationForm, RatingForm, YearlyFiguresForm
 from cooperatives.importing import FIGURE_FIELDS
 from cooperatives.models import AdminUnit, Organisation, Rating, YearlyFigures
@@ -112,6 +115,30 @@ class FormSerializer(serializers.ModelSerializer):
             related = getattr(record, f"{name}_id") and getattr(record, name)
             values[name] = getattr(related, key) if related else None
         return values
+
+
+ROW_CACHE_SECONDS = 3600
+
+
+class CachedRowsSerializer(serializers.ListSerializer):
+    """A page of rows, each serialized once per state of what it shows: cached under a digest of
+    the record, its joined and prefetched rows (coop_tracker.lib.stamps) and the language, so a
+    changed value is a new key and nothing stale is served. For targets: wording the explanations
+    and the years of 50 targets was half of the read's CPU (40 → 21 ms). Not for the registry's
+    rows, whose digest costs as much as serializing them."""
+
+    def to_representation(self, data):
+        rows = list(data.all() if hasattr(data, "all") else data)
+        kind = f"{type(self.child).__module__}.{type(self.child).__qualname__}"
+        keys = [f"api-row:{digest(kind, get_language() or '', record_state(row))}" for row in rows]
+        cached = cache.get_many(keys)
+        missing = {}
+        for key, row in zip(keys, rows, strict=True):
+            if key not in cached:
+                missing[key] = cached[key] = dict(self.child.to_representation(row))
+        if missing:
+            cache.set_many(missing, ROW_CACHE_SECONDS)
+        return [cached[key] for key in keys]
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -237,6 +264,7 @@ class TargetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Target
+        list_serializer_class = CachedRowsSerializer
         fields = [
             "id",
             "plan",

@@ -43,8 +43,8 @@ from cooperatives.models import (
     UnitSuccession,
     YearlyFigures,
     operating_at_end_of,
+    registry_stamp,
 )
-from cooperatives.reporting import registry_stamp
 from plans.models import EnteredValue, Indicator, Plan, Progress, Target
 
 ID = "[0-9]{1,18}"  # an id in a path; anything else is a 404 before any query

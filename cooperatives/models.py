@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, models
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
+from django.db import connection, connections, models, router
+from django.db.models import Case, Count, Exists, FilteredRelation, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -249,6 +249,10 @@ def operating_at_end_of(year, prefix="") -> Q:
     return Q(**{f"{field('founded_on')}__year__lte": year}) & stopped_later
 
 
+# The registry list's columns sorted on the organisation's own row (Organisation.Meta.indexes).
+SORTED_BY = ("name", "registration_code", "kind", "sector", "status", "founded_on")
+
+
 class OrganisationQuerySet(models.QuerySet):
     def cooperatives(self):
         return self.filter(kind=Organisation.Kind.COOPERATIVE)
@@ -272,7 +276,10 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(commune__lineage_ancestors__ancestor__in=units)
 
     def in_place(self, unit):
-        """Organisations of a place; a current province reads its own column, faster than the lineage."""
+        """Organisations of a place; a current province reads its own column, faster than the lineage,
+        and the nation holds every organisation (each has a commune, and every commune lies in it)."""
+        if unit.level == AdminUnit.Level.NATION:
+            return self.all()
         if unit.level == AdminUnit.Level.PROVINCE and unit.structure == AdminUnit.Structure.FROM_2025:
             return self.filter(province=unit)
         return self.in_area(unit)
@@ -296,6 +303,23 @@ class OrganisationQuerySet(models.QuerySet):
         """Rows of the registry list: places joined, and the level each had in `rating_year`."""
         level = Rating.objects.counted().filter(organisation=OuterRef("pk"), year=rating_year).values("level")
         return self.select_related("province", "commune").annotate(rating_level=Subquery(level[:1]))
+
+    def ordered_by_rating(self, year, *, descending=False):
+        """From the best level the counted rating of `year` gives (Rating.objects.counted) to the
+        worst, then "unrated", then the organisations with none that year (no THT nor union has
+        one); `descending`, the other way round. Two outer joins on the year's rating of each scheme
+        (one row each at most: a constraint), the TT 01/2020 one first, as counted() reads them:
+        a subquery per organisation would run 110,000 times."""
+
+        def of_scheme(scheme):
+            return FilteredRelation("ratings", condition=Q(ratings__year=year, ratings__scheme=scheme))
+
+        joined = {"rating_tt01": of_scheme(Rating.Scheme.TT01_2020), "rating_tt09": of_scheme(Rating.Scheme.TT09_2017)}
+        level = Coalesce("rating_tt01__level", "rating_tt09__level")
+        level = Case(When(kind=Organisation.Kind.COOPERATIVE, then=level))
+        rank = Case(*(When(counted_level=lvl, then=n) for n, lvl in enumerate(RATING_ORDER)), default=len(RATING_ORDER))
+        ranked = self.annotate(**joined).annotate(counted_level=level).annotate(rating_rank=rank)
+        return ranked.order_by("-rating_rank" if descending else "rating_rank")
 
     def kind_sector_status_counts(self):
         """One grouped query for the registry in numbers: (kind, sector, status) -> how many."""
@@ -431,6 +455,10 @@ class Organisation(models.Model):
             models.Index(fields=["province", "kind"], name="organisation_province_kind_idx"),
             # "Founded in a period" counts scan by kind and founding date.
             models.Index(fields=["kind", "founded_on"], name="organisation_kind_founded_idx"),
+            # The registry list's sorts, each ended by the primary key (a total order: LargeTablePaginator),
+            # read backwards for the descending ones: a page of the national registry is a short
+            # index-only scan, not a sort of 110,000 rows.
+            *(models.Index(fields=[field, "id"], name=f"org_{field[:12]}_id_idx") for field in SORTED_BY),
         ]
 
     def __str__(self):
@@ -742,6 +770,10 @@ class RatingQuerySet(models.QuerySet):
         return self.order_by("year").values("year", "level").annotate(count=Count("pk"))
 
 
+# The levels from best to worst, "unrated" last: the registry's order (a list sorted by rating).
+RATING_ORDER = ("good", "fair", "average", "weak", "unrated")
+
+
 class Rating(RoundRows, models.Model):
     """The yearly classification (xếp loại) of an HTX under one legal scheme."""
 
@@ -943,6 +975,9 @@ class SupportAction(RoundRows, models.Model):
             models.Index(fields=["kind", "occurred_on"], name="supportaction_kind_date_idx"),
             # The first training of each organisation (the trained share).
             models.Index(fields=["organisation", "kind", "occurred_on"], name="supportaction_org_kind_idx"),
+            # The list of actions, latest first, nationally and in a province (LargeTablePaginator).
+            models.Index(fields=["occurred_on", "id"], name="supportaction_date_idx"),
+            models.Index(fields=["province", "occurred_on", "id"], name="supportaction_prov_date_idx"),
         ]
 
     def __str__(self):
@@ -1562,3 +1597,20 @@ class ImportMapping(models.Model):
 
     def __str__(self):
         return f"{self.province} · {', '.join(self.headers[:4])}"
+
+
+def registry_stamp() -> tuple:
+    """What changes whenever a row of the registry changes, in four index look-ups: every save,
+    delete and import of an organisation, yearly figures or rating writes a history row (README,
+    "History and restore"), and an import of administrative units adds lineage rows. Pages and the
+    API cache what they aggregate of the registry under it (the API's counts, the reporting page's
+    completeness, the target and province pages): a change is a new key, and nothing stale is served."""
+    tops = [(model.history.model._meta.db_table, "history_id") for model in (Organisation, YearlyFigures, Rating)]
+    tops.append((UnitLineage._meta.db_table, "id"))
+    database = connections[router.db_for_read(Organisation)]  # the replica for a page, if there is one
+    quote = database.ops.quote_name
+    # One round trip: each MAX is a look-up at the end of its primary key's index.
+    sql = "SELECT " + ", ".join(f"(SELECT MAX({quote(column)}) FROM {quote(table)})" for table, column in tops)
+    with database.cursor() as cursor:
+        cursor.execute(sql)
+        return tuple(cursor.fetchone())

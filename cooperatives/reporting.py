@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections, router
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import formats, timezone
 
@@ -27,6 +26,7 @@ from .models import (
     UnitLineage,
     YearlyFigures,
     operating_at_end_of,
+    registry_stamp,
     structure_of_year,
 )
 
@@ -123,22 +123,6 @@ def provinces_of_year(year: int, user):
     """The provinces reporting for `year` that the account reads: the 34, or the 63 before 2025."""
     provinces = AdminUnit.objects.provinces().of_structure(structure_of_year(year))
     return AdminUnit.objects.visible_to(user).filter(pk__in=provinces.values("pk")).order_by("code")
-
-
-def registry_stamp() -> list:
-    """What changes whenever a row the counts read changes, in four index look-ups: every save,
-    delete and import of an organisation, yearly figures or rating writes a history row, and an
-    import of administrative units adds lineage rows. Counts over the whole registry are cached
-    under it (the API's counts, the reporting page's completeness)."""
-    tops = [(model.history.model._meta.db_table, "history_id") for model in (Organisation, YearlyFigures, Rating)]
-    tops.append((UnitLineage._meta.db_table, "id"))
-    database = connections[router.db_for_read(Organisation)]  # the replica for a page, if there is one
-    quote = database.ops.quote_name
-    # One round trip: each MAX is a look-up at the end of its primary key's index.
-    sql = "SELECT " + ", ".join(f"(SELECT MAX({quote(column)}) FROM {quote(table)})" for table, column in tops)
-    with database.cursor() as cursor:
-        cursor.execute(sql)
-        return list(cursor.fetchone())
 
 
 def completeness(year: int, provinces) -> list[Completeness]:

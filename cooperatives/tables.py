@@ -20,12 +20,21 @@ class OrganisationTable(Table):
         model = Organisation
         fields = ("name", "registration_code", "kind", "sector", "status", "commune", "province", "founded_on")
         sequence = (*fields, "rating_level")
-        template_name = "django_tables2/bootstrap5-responsive.html"
+        template_name = "tables/cached_rows.html"
         attrs = {"class": "table table-sm table-striped align-middle"}
         order_by = ("name",)
 
     def render_rating_level(self, value):
         return Rating.Level(value).label
+
+    def __init__(self, *args, rating_year=None, **kwargs):
+        self.rating_year = rating_year  # the year whose rating the column shows and sorts by
+        super().__init__(*args, **kwargs)
+
+    def order_rating_level(self, queryset, is_descending):
+        """From the best level to the worst (Organisation.objects.ordered_by_rating), not by the
+        levels' codes, whose alphabetical order (average, fair, good…) means nothing."""
+        return queryset.ordered_by_rating(self.rating_year, descending=is_descending), True
 
 
 class CountedOrganisationTable(OrganisationTable):
@@ -45,7 +54,7 @@ class SupportActionTable(Table):
     class Meta:
         model = SupportAction
         fields = ("occurred_on", "kind", "organisation", "area", "count", "description")
-        template_name = "django_tables2/bootstrap5-responsive.html"
+        template_name = "tables/cached_rows.html"
         attrs = {"class": "table table-sm table-striped align-middle"}
         orderable = False
 
@@ -60,7 +69,7 @@ class NtmRecognitionTable(Table):
     class Meta:
         model = NtmRecognition
         fields = ("commune", "level", "decision_number", "decided_on", "withdrawn_on", "withdrawal_decision")
-        template_name = "django_tables2/bootstrap5-responsive.html"
+        template_name = "tables/cached_rows.html"
         attrs = {"class": "table table-sm table-striped align-middle"}
         order_by = ("commune", "decided_on")
 
@@ -75,7 +84,7 @@ class CommuneTable(Table):
     class Meta:
         model = AdminUnit
         fields = ("full_name", "code", "kind", "structure", "parent", "valid_to")
-        template_name = "django_tables2/bootstrap5-responsive.html"
+        template_name = "tables/cached_rows.html"
         attrs = {"class": "table table-sm table-striped align-middle"}
         order_by = ("code",)
 

@@ -23,7 +23,7 @@ from accounts.permissions import (
     visible,
 )
 from coop_tracker.lib.history import history_of
-from coop_tracker.lib.tables import ExportMixin
+from coop_tracker.lib.tables import ExportMixin, LargeTablePaginator
 from cooperatives import exports, importing, reporting, services, tasks
 from cooperatives.filters import RegistryFilter
 from cooperatives.forms import (
@@ -63,7 +63,11 @@ class RegistryListView(ExportMixin, SingleTableMixin, FilterView):
     filterset_class = RegistryFilter
     table_class = OrganisationTable
     template_name = "cooperatives/registry_list.html"
-    paginate_by = 25
+    # The table paginates (one capped count, the page's ids first: coop_tracker.lib.tables), the
+    # list view does not (its own count would be a second one).
+    paginate_by = None
+    table_pagination = {"per_page": 25}
+    paginator_class = LargeTablePaginator
     export_formats = ("csv", "xlsx")
     export_name = _("so-dang-ky-htx")
 
@@ -80,6 +84,9 @@ class RegistryListView(ExportMixin, SingleTableMixin, FilterView):
 
     def get_table_data(self):
         return self.object_list.for_registry(self.filterset.chosen_rating_year)
+
+    def get_table_kwargs(self):
+        return {**super().get_table_kwargs(), "rating_year": self.filterset.chosen_rating_year}
 
 
 def organisation_detail(request, pk):
@@ -203,7 +210,10 @@ def support_action_list(request):
     """The support actions of the account's province, latest first."""
     actions = visible(SupportAction.objects, request.user).select_related("organisation", "area")
     table = SupportActionTable(actions.order_by("-occurred_on"))
-    RequestConfig(request, paginate={"per_page": ACTIONS_PER_PAGE}).configure(table)
+    # 63,000 actions nationally: a capped count, the page's ids first (on supportaction_date_idx).
+    RequestConfig(request, paginate={"per_page": ACTIONS_PER_PAGE, "paginator_class": LargeTablePaginator}).configure(
+        table
+    )
     return render(request, "cooperatives/support_action_list.html", {"table": table})
 
 

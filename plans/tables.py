@@ -16,7 +16,7 @@ class EnteredValueTable(Table):
     class Meta:
         model = EnteredValue
         fields = ("as_of", "value", "source", "entered_by", "entered_at")
-        template_name = "django_tables2/bootstrap5-responsive.html"
+        template_name = "tables/cached_rows.html"
         attrs = {"class": "table table-sm table-striped align-middle"}
         order_by = ("-as_of",)
 
@@ -44,7 +44,7 @@ class IndicatorTable(Table):
     class Meta:
         model = Indicator
         fields = ("name_vi", "code", "method", "rule", "unit", "shape", "in_use")
-        template_name = "django_tables2/bootstrap5-responsive.html"
+        template_name = "tables/cached_rows.html"
         attrs = {"class": "table table-sm table-striped align-middle"}
 
     def render_name_vi(self, record):

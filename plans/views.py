@@ -8,12 +8,14 @@ import hashlib
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -26,8 +28,18 @@ from accounts.permissions import (
     visible,
 )
 from coop_tracker.lib.history import history_of
+from coop_tracker.lib.tables import LargeTablePaginator
 from cooperatives.charts import founded_chart, history_chart, rating_chart, registry_numbers
-from cooperatives.models import AdminUnit, Export, NtmRecognition, Organisation, Rating, SupportAction, YearlyFigures
+from cooperatives.models import (
+    AdminUnit,
+    Export,
+    NtmRecognition,
+    Organisation,
+    Rating,
+    SupportAction,
+    YearlyFigures,
+    registry_stamp,
+)
 from cooperatives.reporting import final_figures
 from cooperatives.tables import CommuneTable, CountedOrganisationTable, NtmRecognitionTable, SupportActionTable
 from plans import charts, maps, tasks
@@ -47,6 +59,7 @@ from plans.services import indicator_delete, indicator_preview, indicator_save, 
 from plans.tables import EnteredValueListTable, EnteredValueTable, IndicatorTable
 
 ROWS_PER_PAGE = 20
+LARGE_PAGES = {"per_page": ROWS_PER_PAGE, "paginator_class": LargeTablePaginator}
 # A national leader has hundreds of targets in force: a page shows a few plans in full, and
 # the province filter narrows the rest (the counts by status stay national).
 PLANS_PER_PAGE = 5
@@ -184,7 +197,9 @@ def target_detail(request, pk):
             progress.projection if progress else None,
         ),
         "comparison_chart": _comparison(request.user, target),
-        "rating_chart": rating_chart(Rating.objects.counted().of_organisations(area_htx).level_counts_by_year()),
+        "rating_chart": registry_cached(
+            ("target-ratings", target.area_id), request.user, lambda: rating_chart(_rating_counts(area_htx))
+        ),
         "table": table,
         "listing": listing,
         "inputs_withheld": _inputs_withheld(request.user, target),
@@ -192,6 +207,31 @@ def target_detail(request, pk):
         "history": history_of(target.history.all()),
     }
     return render(request, "plans/target_detail.html", context)
+
+
+REGISTRY_CACHE_SECONDS = 3600
+
+
+def registry_cached(what: tuple, user, compute):
+    """What a page aggregates of the registry (a rating chart, the registry in numbers), cached
+    under the registry's stamp (cooperatives.models.registry_stamp), the account's scope and the
+    language: the national target's chart reads 277,000 ratings, and leaders reread far more often
+    than the registry changes; any change is a new key."""
+    scope = getattr(user.scope_province, "pk", "all")
+    key = ":".join(map(str, ["registry-cached", *what, scope, get_language(), *registry_stamp()]))
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, REGISTRY_CACHE_SECONDS)
+    return value
+
+
+def _rating_counts(htx):
+    """The counted ratings of `htx` by year and level; the TT 09/2017 de-duplication only for the
+    years that hold such a rating (Rating.objects.counted(years=…))."""
+    years = Rating.objects.years()
+    ratings = Rating.objects.counted(years=(min(years), max(years))) if years else Rating.objects.none()
+    return list(ratings.of_organisations(htx).level_counts_by_year())
 
 
 def _comparison(user, target):
@@ -274,7 +314,10 @@ def _listed_table(rows):
 
 
 def _paginated(request, table):
-    RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE}).configure(table)
+    # What a national figure counted can be 35,000 HTX: a capped count, the page's ids first.
+    RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE, "paginator_class": LargeTablePaginator}).configure(
+        table
+    )
     return table
 
 
@@ -282,7 +325,9 @@ def entered_value_list(request):
     """The hand-entered figures of the account's places, latest first."""
     values = visible(EnteredValue.objects, request.user).select_related("indicator", "area", "entered_by")
     table = EnteredValueListTable(values)
-    RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE}).configure(table)
+    RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE, "paginator_class": LargeTablePaginator}).configure(
+        table
+    )
     return render(request, "plans/entered_value_list.html", {"table": table})
 
 
@@ -373,21 +418,31 @@ def province_detail(request, code):
     if structure not in AdminUnit.Structure.values:
         raise Http404  # not a map this registry knows (nor text PostgreSQL could hold: "\x00")
     province = get_visible_or_404(AdminUnit.objects.provinces(), request.user, structure=structure, code=code)
-    organisations = visible(Organisation.objects.in_place(province), request.user)
-    ratings = list(Rating.objects.counted().of_organisations(organisations.cooperatives()).level_counts_by_year())
-    figures = YearlyFigures.objects.of_cooperatives().filter(organisation__in=organisations.values("pk"))
-    latest = max((row["year"] for row in ratings), default=None)
     predecessors = list(AdminUnit.objects.filter(successions__successor=province).exclude(pk=province.pk))
     context = {
         "province": province,
+        **registry_cached(
+            ("province", province.pk), request.user, lambda: _province_numbers(request.user, province, predecessors)
+        ),
+        "plans": visible(Plan.objects.about_place(province), request.user).select_related("area"),
+        "predecessors": predecessors,
+        "successors": AdminUnit.objects.filter(predecessions__predecessor=province).exclude(pk=province.pk),
+    }
+    return render(request, "plans/province_detail.html", context)
+
+
+def _province_numbers(user, province, predecessors) -> dict:
+    """The province page's registry in numbers and its charts (cached: registry_cached)."""
+    organisations = visible(Organisation.objects.in_place(province), user)
+    ratings = _rating_counts(organisations.cooperatives())
+    figures = YearlyFigures.objects.of_cooperatives().filter(organisation__in=organisations.values("pk"))
+    latest = max((row["year"] for row in ratings), default=None)
+    return {
         "numbers": registry_numbers(
             organisations.kind_sector_status_counts(), figures.filter(year=latest).size_counts(), ratings
         ),
         "founded_chart": founded_chart(organisations.founded_by_year()),
         "rating_chart": rating_chart(ratings),
-        "plans": visible(Plan.objects.about_place(province), request.user).select_related("area"),
-        "predecessors": predecessors,
-        "successors": AdminUnit.objects.filter(predecessions__predecessor=province).exclude(pk=province.pk),
         "history_chart": history_chart(
             Organisation.objects.cooperatives()
             .in_area_of_any(predecessors)
@@ -397,4 +452,3 @@ def province_detail(request, code):
         if len(predecessors) > 1
         else None,
     }
-    return render(request, "plans/province_detail.html", context)

@@ -46,7 +46,7 @@ def test_the_table_lists_the_organisations_the_figure_counted(national):
     good_or_fair = target("tỷ lệ HTX xếp loại khá trở lên đạt trên 50%")
     table = national.get(good_or_fair.get_absolute_url()).context["table"]
     assert table.paginator.count == good_or_fair.progress.numerator
-    assert table.page.object_list.data.count() <= 20
+    assert len(table.page.object_list) <= 20
 
 
 def test_a_manual_target_shows_the_values_entered_by_hand(national):
@@ -165,7 +165,9 @@ def test_a_target_outside_a_provincial_leaders_province_is_not_found(client):
 
 @pytest.mark.parametrize("wording", ["tỷ lệ HTX xếp loại khá trở lên", "Giải ngân tối thiểu 60%"])
 def test_its_query_count_is_bounded(national, wording, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):  # 12th: the accepted reporting rounds (final figures)
+    # 13 with the rating chart not cached yet: the registry's stamp, the rating years, the chart,
+    # and the accepted reporting rounds (final figures).
+    with django_assert_max_num_queries(13):
         national.get(target(wording).get_absolute_url())
 
 

@@ -4,7 +4,8 @@ Builds (once) a synthetic registry at the domain primer's benchmark scale: 34 pr
 3,321 communes, 35,000 HTX, 75,000 THT, 150 unions, ten years (2016–2025) of yearly
 figures and ratings, support actions; and in every province a term plan shaped like
 Bắc Giang's 2020–2025 congress (for 2021–2025) and a yearly plan shaped like Hòa Bình's
-2022 plan for each of the ten years. Then measures and prints one JSON line.
+2022 plan for each of the ten years, and a national term plan (NATIONAL_TITLE). Then measures and
+prints one JSON line.
 
 The data set has the demo's gaps (cooperatives.demo.Gaps): some organisation-years file no
 figures, a few HTX are suspended, dormant or dissolving since a date (no figures, unrated with
@@ -40,6 +41,10 @@ SILENT_PROVINCE, SILENT_YEAR = "12", 2023  # Lai Châu filed no figures and no r
 BENCH_TODAY = date(2026, 11, 22)
 TERM_SHAPE = next(p for p in demo.PLANS if p["title"].startswith("Nghị quyết Đại hội Liên minh HTX tỉnh Bắc Giang"))
 YEAR_SHAPE = next(p for p in demo.PLANS if p["key"] == ("63", "17"))
+# The national alliance's plan for the term: the congress's targets and a count of active HTX, for
+# the whole country (bench_pages opens its pages: some 35,000 HTX behind one figure).
+NATIONAL_TITLE = "Mẫu toàn quốc nhiệm kỳ 2021–2025"
+NATIONAL_ACTIVE = demo.t("htx_active", demo.TERM, demo.GTE, 40_000, "Đến năm 2025 có 40.000 HTX hoạt động (mẫu)")
 MANUAL_SHAPE = demo.t("support_fund_capital", demo.TERM, demo.GTE, 30 * demo.BILLION, "Vốn Quỹ đạt 30 tỷ đồng (mẫu)")
 
 # One statement per table, seeded, so every run of the bench builds the same data.
@@ -223,6 +228,18 @@ class Command(BaseCommand):
             self.stderr.write("Writing plans shaped like Bắc Giang's and Hòa Bình's for every province…")
             with transaction.atomic():
                 self.plans()
+        if not Plan.objects.filter(title=NATIONAL_TITLE).exists():
+            self.stderr.write("Writing the national plan…")
+            with transaction.atomic():
+                self.national_plan()
+
+    def national_plan(self):
+        indicators = {i.code: i for i in Indicator.objects.all()}
+        nation = AdminUnit.objects.get(level=AdminUnit.Level.NATION)
+        plan = Plan.objects.create(issuer="Mẫu", area=nation, title=NATIONAL_TITLE, first_year=2021, last_year=2025)
+        for spec in [*TERM_SHAPE["targets"], NATIONAL_ACTIVE]:
+            demo.target_save(plan, nation, indicators[spec["indicator"]], spec)
+        progress_recompute(targets=plan.targets.all(), today=BENCH_TODAY)
 
     def plans(self):
         indicators = {i.code: i for i in Indicator.objects.all()}
