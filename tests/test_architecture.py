@@ -77,3 +77,48 @@ def test_the_check_lets_the_allowed_arrows_through():
     allowed = "from cooperatives.models import AdminUnit\nfrom coop_tracker.lib.forms import style_fields\n"
     assert violations("accounts/forms.py", allowed) == []
     assert violations("plans/views.py", "from cooperatives.charts import rating_chart\n") == []
+
+
+# Reading a spreadsheet knows nothing of the registry (cooperatives/importing/__init__.py): these
+# modules import no model, directly or through another module of the project.
+REGISTRY_FREE = ("cooperatives/importing/reading.py", "cooperatives/importing/text.py")
+
+
+def every_import(path: str, source: str):
+    """(line, name) of every import in a module's source, relative ones made absolute."""
+    package = path.removesuffix(".py").split("/")[:-1]
+    for node in ast.walk(ast.parse(source, path)):
+        if isinstance(node, ast.Import):
+            yield from ((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            yield from ((node.lineno, f"{module}.{alias.name}") for alias in node.names)
+
+
+def registry_imports(path: str, source: str) -> list[str]:
+    free = {name.removesuffix(".py").replace("/", ".") for name in REGISTRY_FREE}
+    return [
+        f"{path}:{line} imports {name}"
+        for line, name in every_import(path, source)
+        if within(name, "cooperatives") and not any(within(name, module) for module in free)
+    ]
+
+
+def test_reading_a_spreadsheet_imports_nothing_of_the_registry():
+    found = [problem for path in REGISTRY_FREE for problem in registry_imports(path, (ROOT / path).read_text())]
+    assert not found, "Reading a file must not import the registry:\n" + "\n".join(found)
+
+
+def test_the_registry_free_check_sees_relative_imports_too():
+    path = "cooperatives/importing/reading.py"
+    assert registry_imports(path, "from cooperatives.models import Organisation\n") == [
+        f"{path}:1 imports cooperatives.models.Organisation"
+    ]
+    assert registry_imports(path, "def f():\n    from ..models import Rating\n") == [
+        f"{path}:2 imports cooperatives.models.Rating"
+    ]
+    assert registry_imports(path, "from .values import PARSERS\n") == [
+        f"{path}:1 imports cooperatives.importing.values.PARSERS"
+    ]
+    assert registry_imports(path, "from .text import fold\nimport csv\nfrom django.utils import timezone\n") == []

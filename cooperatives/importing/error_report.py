@@ -20,8 +20,8 @@ from openpyxl.utils import get_column_letter
 
 from coop_tracker.lib.exports import spreadsheet_value
 
-from . import RowError
 from .mapping import ERROR_COLUMN
+from .rows import RowError
 
 WRONG = PatternFill("solid", start_color="FDE2E1")
 

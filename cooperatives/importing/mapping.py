@@ -13,24 +13,11 @@ from collections.abc import Iterator, Sequence
 from django.utils.translation import gettext_lazy as _
 from openpyxl.utils import get_column_letter
 
-from . import (
-    FIGURE_FIELDS,
-    HEADER_SEARCH_ROWS,
-    RATING_FIELDS,
-    TEMPLATE_HEADERS,
-    ParsedFile,
-    RowError,
-    Table,
-    _is_numbering_row,
-    clean_text,
-    find_columns,
-    fold,
-    header_year,
-    is_blank,
-    mappable_fields,
-    normal_header,
-    title_year,
-)
+from .headers import TEMPLATE_HEADERS, find_columns, header_year, normal_header, title_year
+from .reading import HEADER_SEARCH_ROWS, Table
+from .rows import ParsedFile, RowError, _is_numbering_row
+from .text import clean_text, fold, is_blank
+from .values import FIGURE_FIELDS, RATING_FIELDS, mappable_fields
 
 SAMPLES = 3
 # Rows kept of each sheet for the samples: the header is found within HEADER_SEARCH_ROWS.
