@@ -36,6 +36,7 @@ IMPORT_FILE = f"bench-{IMPORT_ROWS}.xlsx"
 ADMINS, STAFF = 5, 6  # of the 20: the rest are leaders (bench_dashboard's, one of them national)
 SEARCHED = "mẫu 1234"  # a name's words, as staff type them (matches about a hundred names)
 DEEP_PAGE = 2000  # of 25 rows: the 50,000th organisation of the national registry
+REPORTING_YEAR = 2025  # the last year of the data set: who reported it, per province (issue 16)
 SORTS = (
     "-name",  # the default is by name
     "registration_code",
@@ -144,6 +145,7 @@ class Command(bench_dashboard.Command):
             "entered_values": ["/entries/"],
             "accounts": ["/accounts/"],
             "indicators": ["/indicators/"],
+            "reporting": [f"/reporting/?year={REPORTING_YEAR}"],
         }
 
     def staff_pages(self, staff) -> dict:
@@ -156,6 +158,7 @@ class Command(bench_dashboard.Command):
             "support_actions": ["/actions/"],
             "entered_values": ["/entries/"],
             "import_preview": [self.import_preview(staff).get_absolute_url()],
+            "reporting_round": [f"/reporting/{staff.province.code}/{REPORTING_YEAR}/"],
         }
 
     def leader_pages(self, leader, national_target) -> dict:
@@ -167,6 +170,7 @@ class Command(bench_dashboard.Command):
         }
         if province is None:
             pages["target_national"] = [national_target.get_absolute_url()]
+            pages["reporting"] = [f"/reporting/?year={REPORTING_YEAR}"]
         else:
             pages["target_province"] = self.target_paths(province)
         return pages
@@ -188,11 +192,16 @@ class Command(bench_dashboard.Command):
     def import_preview(self, staff) -> RegistryImport:
         """A 2,000-row file of the account's province, checked (the preview staff confirm), made once."""
         upload = RegistryImport.objects.filter(created_by=staff, file_name=IMPORT_FILE).first()
-        if upload is None or upload.status != RegistryImport.Status.CHECKED:
+        if upload is None or upload.status != RegistryImport.Status.CHECKED or not upload.mapping_confirmed:
             communes = list(AdminUnit.objects.communes().filter(parent=staff.province).values_list("code", flat=True))
             content = bench_import.Command().workbook(IMPORT_ROWS, communes)
+            # Its columns already seen on the mapping step: the page measured is the preview itself.
             upload = RegistryImport.objects.create(
-                created_by=staff, province=staff.province, file_name=IMPORT_FILE, content=content
+                created_by=staff,
+                province=staff.province,
+                file_name=IMPORT_FILE,
+                content=content,
+                mapping_confirmed=True,
             )
             upload = registry_import_check(upload_id=upload.pk)
             if upload.status != RegistryImport.Status.CHECKED:
