@@ -157,6 +157,7 @@ class RegistryImportForm(forms.Form):
     kind = forms.ChoiceField(
         choices=RegistryImport.Kind.choices,
         initial=RegistryImport.Kind.REGISTRY,
+        required=False,  # an upload without it is an organisation list, as before
         label=_("Danh sách"),
         help_text=_(
             "Danh sách công nhận nông thôn mới: mỗi dòng một xã, mức (đạt chuẩn, nâng cao, kiểu mẫu), "
@@ -171,6 +172,9 @@ class RegistryImportForm(forms.Form):
         if user.scope_province is not None:
             del self.fields["province"]
         style_fields(self.fields)
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or RegistryImport.Kind.REGISTRY
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
