@@ -166,3 +166,17 @@ def test_the_ntm_share_target_is_computed_from_the_imported_rows(client, commune
     stored = Progress.objects.get(target=share)
     # standing on 31/12/2025: first (standard), second (advanced), third (model); the old xã was withdrawn
     assert (stored.numerator, stored.denominator, stored.status) == (2, 3, Progress.Status.ACHIEVED)
+
+
+def test_a_recognition_list_reads_in_english(client, communes):
+    staff = logged_in(client, "canbo.bacninh")
+    staff.post(reverse("set_language"), {"language": "en", "next": "/"})
+    created = upload(staff, recognition_list(communes))
+    page = staff.get(reverse("registry_import_mapping", args=[created.pk])).content.decode()
+    assert ">Recognition level</option>" in page and ">Withdrawal date</option>" in page
+    assert "the year is each row’s decision date" in page
+    columns_seen(staff, created)
+    created.refresh_from_db()
+    assert any("Unknown recognition level “Xuất sắc”" in message for _row, _column, message in created.errors)
+    page = staff.get(created.get_absolute_url()).content.decode()
+    assert "Import 4 valid rows" in page
