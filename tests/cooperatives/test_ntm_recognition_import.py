@@ -5,9 +5,11 @@ in 2023), a date typed wrong and a level word nobody uses. Places come from the 
 test database loads (tests/conftest.py): new Bắc Ninh (24) was formed of old Bắc Giang and Bắc Ninh."""
 
 import datetime
+import io
 from collections import Counter
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -82,7 +84,10 @@ def test_the_valid_rows_land_each_mistake_once_on_its_row_and_a_second_import_ch
     assert created.valid_rows == 4 and not NtmRecognition.objects.exists()  # nothing before staff choose
     preview = staff.get(created.get_absolute_url()).content.decode()
     assert "Công nhận nông thôn mới" in preview and communes["former"].full_name in preview
-    assert staff.get(reverse("registry_import_errors", args=[created.pk]))["Content-Type"].startswith("application/")
+    report = staff.get(reverse("registry_import_errors", args=[created.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(report.content)).worksheets[0]
+    said = {row[0]: row[-1] for row in sheet.iter_rows(min_row=FIRST_ROW, values_only=True) if row[-1]}
+    assert set(said) == {4, 5} and "31/02/2025" in said[4] and "Xuất sắc" in said[5]  # by the STT of the row
 
     staff.post(reverse("registry_import_commit", args=[created.pk]), {"rows": "valid"})
     created.refresh_from_db()
