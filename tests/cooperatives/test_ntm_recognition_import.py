@@ -185,3 +185,18 @@ def test_a_recognition_list_reads_in_english(client, communes):
     assert any("Unknown recognition level “Xuất sắc”" in message for _row, _column, message in created.errors)
     page = staff.get(created.get_absolute_url()).content.decode()
     assert "Import 4 valid rows" in page
+
+
+def test_a_locked_reporting_round_does_not_stop_a_recognition_list(client, communes):
+    """Recognitions are no rows of a reporting round: Bắc Ninh's 2025 round submitted (locked), the
+    list of 2025's decisions imports all the same."""
+    from accounts.models import User
+    from cooperatives.services import round_transition
+
+    admin = User.objects.get(username="admin")
+    round_transition(province=province("24"), year=2025, action="submit", user=admin)
+    staff = logged_in(client, "canbo.bacninh")
+    created = upload(staff, recognition_list(communes))
+    columns_seen(staff, created)
+    staff.post(reverse("registry_import_commit", args=[created.pk]), {"rows": "valid"})
+    assert NtmRecognition.objects.filter(decided_on__year=2025).count() == 3
