@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import visible
 from coop_tracker.lib.forms import LocalDateField, LocalDecimalField, PlainSelect, style_fields
-from cooperatives.importing import FIGURE_FIELDS, MAX_UPLOAD_BYTES, MONEY_FIELDS
+from cooperatives.importing import FIGURE_FIELDS, MAX_UPLOAD_BYTES, MONEY_FIELDS, recognitions
 from cooperatives.importing import mapping as column_mapping
 from cooperatives.models import (
     AdminUnit,
@@ -154,6 +154,17 @@ class RegistryImportForm(forms.Form):
     province = forms.ModelChoiceField(
         AdminUnit.objects.current_provinces(), label=_("Tỉnh/thành phố"), widget=PlainSelect
     )
+    kind = forms.ChoiceField(
+        choices=RegistryImport.Kind.choices,
+        initial=RegistryImport.Kind.REGISTRY,
+        required=False,  # an upload without it is an organisation list, as before
+        label=_("Danh sách"),
+        help_text=_(
+            "Danh sách công nhận nông thôn mới: mỗi dòng một xã, mức (đạt chuẩn, nâng cao, kiểu mẫu), "
+            "số và ngày quyết định; có thể thêm số và ngày quyết định thu hồi."
+        ),
+        widget=PlainSelect,
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,6 +172,9 @@ class RegistryImportForm(forms.Form):
         if user.scope_province is not None:
             del self.fields["province"]
         style_fields(self.fields)
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or RegistryImport.Kind.REGISTRY
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -202,7 +216,8 @@ class ImportMappingForm(forms.Form):
     def __init__(self, *args, upload, **kwargs):
         super().__init__(*args, **kwargs)
         self.reading = upload.reading
-        choices = column_mapping.field_choices()
+        self.ntm = upload.kind == RegistryImport.Kind.NTM
+        choices = recognitions.field_choices() if self.ntm else column_mapping.field_choices()
         self.columns = []
         for column in self.reading.get("columns", []):
             if not column["key"] or column["same_as"]:
@@ -237,9 +252,14 @@ class ImportMappingForm(forms.Form):
                     self.add_error(
                         name,
                         _("Cột %(first)s cũng đã chọn là “%(field)s”: mỗi trường đọc từ một cột.")
-                        % {"first": taken[field], "field": column_mapping.field_label(field)},
+                        % {"first": taken[field], "field": self.field_label(field)},
                     )
                 taken.setdefault(field, column["letter"])
+        if self.ntm:
+            if not {"commune_code", "commune_name"} & set(taken) or not {"ntm_level", "decided_on"} <= set(taken):
+                raise forms.ValidationError(_("Cần các cột “Xã” (hoặc “Mã xã”), “Mức công nhận” và “Ngày quyết định”."))
+            self.cleaned_data["year"] = None
+            return self.cleaned_data
         if "registration_code" not in taken:
             raise forms.ValidationError(_("Cần một cột “Mã số đăng ký”: mỗi dòng được đối chiếu theo mã số."))
         read = [{**column, "field": chosen.get(column["index"], column["field"])} for column in self.reading["columns"]]
@@ -249,6 +269,11 @@ class ImportMappingForm(forms.Form):
         if not source["needs_year"]:
             self.cleaned_data["year"] = None if source["year_from"] else self.cleaned_data.get("year")
         return self.cleaned_data
+
+    def field_label(self, name: str) -> str:
+        if self.ntm and name not in (column_mapping.NOT_IMPORTED, ""):
+            return recognitions.field_label(name)
+        return column_mapping.field_label(name)
 
     def chosen(self) -> dict[int, str]:
         data = getattr(self, "cleaned_data", {})

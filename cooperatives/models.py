@@ -1156,8 +1156,15 @@ class RegistryImport(models.Model):
         FAILED = "failed", _("Nhập không thành công")
         CANCELLED = "cancelled", _("Đã huỷ, không nhập")
 
+    class Kind(models.TextChoices):
+        REGISTRY = "registry", _("Tổ chức, số liệu và xếp loại")
+        NTM = "ntm", _("Công nhận nông thôn mới của xã")
+
     RUNNING = (Status.CHECKING, Status.QUEUED, Status.COMMITTING)
 
+    # What the list holds: organisations (cooperatives.importing) or communes' new-rural
+    # recognitions (cooperatives.importing.recognitions), read through the same steps.
+    kind = models.CharField(_("loại danh sách"), max_length=8, choices=Kind.choices, default=Kind.REGISTRY)
     created_by = models.ForeignKey(
         "accounts.User", models.CASCADE, related_name="registry_imports", verbose_name=_("người tải lên")
     )

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from coop_tracker.lib.history import RESTORED
 
 from . import importing
-from .importing import error_report
+from .importing import error_report, recognitions
 from .importing import mapping as column_mapping
 from .models import (
     LAST_DAY_BEFORE_MERGER,
@@ -33,6 +33,7 @@ from .models import (
     NATION_CODE,
     AdminUnit,
     ImportMapping,
+    NtmRecognition,
     Organisation,
     Rating,
     RegistryImport,
@@ -340,8 +341,11 @@ def registry_import(
     choices: dict[int, int] | None = None,
     before_write: Callable[[], None] | None = None,
     after_write: Callable[[], None] | None = None,
+    kind: str = RegistryImport.Kind.REGISTRY,
 ) -> ImportReport:
     """Read an Excel/CSV list, plan it against the registry and, with `commit` and no error, write it.
+
+    `kind` "ntm": a list of communes' new-rural recognitions (see `ntm_recognitions_import`).
 
     `year`: the figures' year staff chose, for rows whose file says it nowhere (see `importing.parse`).
     `mapping`: the field staff chose for a header ("" to leave the column out), over the one guessed.
@@ -357,6 +361,20 @@ def registry_import(
     belongs to another province's organisation, are errors. A commit announces what it wrote, once
     per kind of row (cooperatives.signals.registry_changed).
     """
+    if kind == RegistryImport.Kind.NTM:
+        return ntm_recognitions_import(
+            data=data,
+            file_name=file_name,
+            province=province,
+            user=user,
+            commit=commit,
+            on_progress=on_progress,
+            skip_invalid=skip_invalid,
+            mapping=mapping,
+            choices=choices,
+            before_write=before_write,
+            after_write=after_write,
+        )
     try:
         recorder = column_mapping.Recorder(importing.read_table(data, file_name))
         table = recorder.table
@@ -402,6 +420,98 @@ def registry_import(
         )
         return ImportReport(errors=[importing.RowError(None, "", message)], rows_read=parsed.rows_read)
     return report
+
+
+def ntm_recognitions_import(
+    *,
+    data: bytes,
+    file_name: str,
+    province: AdminUnit,
+    user=None,
+    commit: bool = False,
+    on_progress=None,
+    skip_invalid: bool = False,
+    mapping: dict[str, str] | None = None,
+    choices: dict[int, int] | None = None,
+    before_write: Callable[[], None] | None = None,
+    after_write: Callable[[], None] | None = None,
+) -> ImportReport:
+    """A list of communes' new-rural recognitions (importing.recognitions), read as `registry_import`
+    reads an organisation list: checked against the province's communes on both maps, and with
+    `commit` written in one transaction, all rows or (`skip_invalid`) those without an error.
+
+    Each recognition is saved as the commune page saves one (its province derived, its history
+    kept, the recompute of the progress figures queued by its signal); one already held with the
+    same commune, level and decision date is updated only if its decision or withdrawal differ.
+    Recognitions are not rows of a reporting round: a locked round does not stop them."""
+    try:
+        recorder = column_mapping.Recorder(importing.read_table(data, file_name))
+        table = recorder.table
+        progress = (lambda rows: on_progress(rows, table.total)) if on_progress else None
+        parsed = recognitions.parse(table, progress, mapping=mapping)
+    except importing.ImportFileError as error:
+        return ImportReport(errors=[importing.RowError(None, "", str(error))])
+    saved = []
+    try:
+        with transaction.atomic():
+            registry = _recognitions_registry(province, lock=commit)
+            plan = recognitions.plan(parsed, registry, choices)
+            report = _report(parsed, plan)
+            report.reading = _recognitions_overview(recorder, parsed, plan.errors)
+            valid = plan
+            if plan.errors:
+                valid = None
+                kept = parsed.valid_rows(plan.errors)
+                if kept is not None and (skip_invalid or not commit):
+                    valid = recognitions.plan(kept, _recognitions_registry(province, lock=commit), choices)
+                    valid = None if valid.errors else valid
+            report.reading.update(_valid_rows_reading(plan, valid))
+            if commit and plan.errors and skip_invalid:
+                plan = valid
+                if plan is not None:
+                    report.counts = _report(parsed, plan).counts
+                    report.rows = plan.rows
+            if commit and plan is not None and not plan.errors:
+                transaction.on_commit(lambda: saved.append(True))
+                if before_write:
+                    before_write()
+                for recognition in [*plan.create, *plan.update]:
+                    recognition._change_reason = _("Nhập từ tệp %(file)s") % {"file": file_name[:100]}
+                    recognition.save()
+                if after_write:
+                    after_write()
+                report.committed = True
+    except Exception as error:
+        if saved:
+            return _saved_but(report)
+        if not isinstance(error, DatabaseError):
+            raise
+        message = _("Cơ sở dữ liệu từ chối dữ liệu (có thể do người khác vừa sửa cùng xã): chưa lưu gì, hãy thử lại.")
+        return ImportReport(errors=[importing.RowError(None, "", message)], rows_read=parsed.rows_read)
+    return report
+
+
+def _recognitions_registry(province: AdminUnit, *, lock: bool = False) -> recognitions.Registry:
+    """The province's communes on both maps, and the recognitions it holds (locked for a commit)."""
+    held = NtmRecognition.objects.filter(province=province).order_by("pk")
+    if lock:
+        held = held.select_for_update()
+    return recognitions.Registry(
+        province,
+        _places_for(province),
+        {(row.commune_id, row.level, row.decided_on): row for row in held},
+    )
+
+
+def _recognitions_overview(recorder, parsed, errors) -> dict:
+    """The mapping page's view of a recognition list: the registry's, with the fields this list
+    proposes for its headers."""
+    reading = column_mapping.overview(recorder, parsed, errors)
+    for column in reading["columns"]:
+        column["proposed"] = recognitions.column_field(column["header"]) or ""
+    reading["kind"] = RegistryImport.Kind.NTM
+    reading.update(year_from="", header_year=None, needs_year=False)
+    return reading
 
 
 def _valid_rows_plan(parsed, plan, province, choices=None, *, lock=True) -> "importing.Plan | None":
@@ -695,6 +805,7 @@ def _upload_read(upload: RegistryImport, **options) -> ImportReport:
         file_name=upload.file_name,
         province=upload.province,
         on_progress=_progress_saver(upload.pk),
+        kind=upload.kind,
         mapping=upload.mapping,
         year=upload.year,
         choices=upload.row_choices,
@@ -745,12 +856,19 @@ def registry_import_error_report(*, upload: RegistryImport) -> bytes | None:
     data = bytes(upload.content)
     if not data:
         return None
+    ntm = upload.kind == RegistryImport.Kind.NTM
     try:
         recorder = column_mapping.Recorder(importing.read_table(data, upload.file_name), keep=None)
-        parsed = importing.parse(recorder.table, year=upload.year, mapping=upload.mapping)
+        if ntm:
+            parsed = recognitions.parse(recorder.table, mapping=upload.mapping)
+        else:
+            parsed = importing.parse(recorder.table, year=upload.year, mapping=upload.mapping)
     except importing.ImportFileError:
         return None
-    plan = importing.plan(parsed, _registry_for(parsed, upload.province), upload.row_choices)
+    if ntm:
+        plan = recognitions.plan(parsed, _recognitions_registry(upload.province), upload.row_choices)
+    else:
+        plan = importing.plan(parsed, _registry_for(parsed, upload.province), upload.row_choices)
     grouped = importing.grouped_errors(sorted(plan.errors, key=lambda error: (error.row or 0, error.column)))
     return error_report.workbook(recorder.header_sheet(parsed.header_row), parsed.header_row, plan.errors, grouped)
 

@@ -246,7 +246,13 @@ def commune_list(request):
         communes = communes.of_structure(structure)
     table = CommuneTable(communes)
     RequestConfig(request, paginate={"per_page": COMMUNES_PER_PAGE}).configure(table)
-    context = {"table": table, "q": words, "structure": structure, "structures": AdminUnit.Structure.choices[:2]}
+    context = {
+        "table": table,
+        "q": words,
+        "structure": structure,
+        "structures": AdminUnit.Structure.choices[:2],
+        "can_import": request.user.can_edit_registry,
+    }
     return render(request, "cooperatives/commune_list.html", context)
 
 
@@ -300,11 +306,14 @@ RECENT_IMPORTS = 10
 def registry_import(request):
     """Upload a list; small files are previewed at once, large ones by a Celery task."""
     require_registry_editor(request.user)
-    form = RegistryImportForm(request.POST or None, request.FILES or None, user=request.user)
+    kind = request.GET.get("kind")
+    initial = {"kind": kind} if kind in RegistryImport.Kind.values else None
+    form = RegistryImportForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         created = RegistryImport.objects.create(
             created_by=request.user,
+            kind=form.cleaned_data["kind"],
             province=request.user.scope_province or form.cleaned_data["province"],
             file_name=upload.name[:255],
             content=upload.read(),
@@ -383,8 +392,8 @@ def _mapping_rows(form: ImportMappingForm) -> list[dict]:
         {
             **column,
             "select": fields.get(column["index"]),
-            "proposed_label": column_mapping.field_label(column["proposed"]),
-            "field_label": column_mapping.field_label(column["field"]),
+            "proposed_label": form.field_label(column["proposed"]),
+            "field_label": form.field_label(column["field"]),
         }
         for column in form.reading.get("columns", [])
     ]
