@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import visible
 from coop_tracker.lib.exports import csv_chunks, strftime_of, xlsx_write
+from coop_tracker.lib.tables import LargeTablePaginator
 from cooperatives.filters import RegistryFilter
 from cooperatives.models import Export, ExportChunk, Organisation, Rating
 from cooperatives.tables import OrganisationTable
@@ -92,8 +93,9 @@ def registry_queryset(params, user):
     # FilterView's strict mode: an invalid filter lists nothing.
     rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
     rows = rows.for_registry(filterset.chosen_rating_year)
-    table = OrganisationTable(rows, order_by=params.get("sort") or None)
-    return table.data.data
+    table = OrganisationTable(rows, order_by=params.get("sort") or None, rating_year=filterset.chosen_rating_year)
+    # Ended by the id as the page's paginator ends every order: ties keep one order in both.
+    return LargeTablePaginator.ordered(table.data.data)
 
 
 def registry_header() -> list[str]:

@@ -27,6 +27,7 @@ from coop_tracker.lib.history import RESTORED
 from . import importing
 from .importing import error_report, recognitions
 from .importing import mapping as column_mapping
+from .middleware import locked_message
 from .models import (
     LAST_DAY_BEFORE_MERGER,
     MERGER_DATE,
@@ -768,8 +769,10 @@ def figures_upsert(
             if not plan.errors:
                 _plan_write(plan, user, reason)
                 report.committed = True
-    except DatabaseError:
-        message = _(
+    except DatabaseError as refused:
+        # A locked reporting round refused by the database's trigger (submitted meanwhile) is said as
+        # such: trying again cannot help until it is returned or reopened.
+        message = locked_message(refused) or _(
             "Cơ sở dữ liệu từ chối dữ liệu (có thể do người khác vừa sửa cùng tổ chức): chưa lưu gì, hãy thử lại."
         )
         return ImportReport(errors=[importing.RowError(None, "", message)], rows_read=len(records))
@@ -837,8 +840,8 @@ def registry_import_remap(*, upload: RegistryImport, mapping: dict, year: int | 
         pk=upload.pk, status__in=[RegistryImport.Status.CHECKED, RegistryImport.Status.INVALID]
     )
     fields = {"mapping": mapping, "year": year, "mapping_confirmed": True, "updated_at": timezone.now()}
-    if changed:
-        fields.update(status=RegistryImport.Status.CHECKING, rows_done=0)
+    if changed:  # checked again: staff choose again how it is imported (all rows, or the valid ones)
+        fields.update(status=RegistryImport.Status.CHECKING, rows_done=0, valid_rows_only=False)
     return bool(waiting.update(**fields)) and changed
 
 
@@ -921,6 +924,7 @@ def registry_import_recheck(*, upload_id: int, choices: dict[int, int] | None = 
         ended.update(
             status=RegistryImport.Status.CHECKING,
             choices=chosen,
+            valid_rows_only=False,  # staff choose again after this check: all rows, or the valid ones
             errors=[],
             error_count=0,
             questions=[],
@@ -1171,6 +1175,7 @@ ROUND_TARGETS = {
 }
 NOTE_REQUIRED = (RoundEvent.Action.RETURN, RoundEvent.Action.REQUEST_REOPEN)
 NOTE_MAX_LENGTH = 2000
+ROUND_LOCK_CLASS = 7301  # the advisory lock's first key (cooperatives/migrations/0024_round_guard_serialised.py)
 
 
 def round_for(*, province: AdminUnit, year: int) -> ReportingRound:
@@ -1187,6 +1192,11 @@ def round_transition(*, province: AdminUnit, year: int, action: str, user, note:
     if len(note) > NOTE_MAX_LENGTH:
         raise ValidationError(_("Ghi chú dài tối đa %(most)s ký tự.") % {"most": NOTE_MAX_LENGTH}, code="note_too_long")
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # The writes of the year under way commit first, and later ones read the new state
+            # (migration cooperatives 0024: each write holds the shared form of this lock).
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ROUND_LOCK_CLASS, year])
         reporting_round, _created = ReportingRound.objects.select_for_update().get_or_create(
             province=province, year=year
         )

@@ -435,9 +435,15 @@ def registry_import_commit(request, pk):
         messages.error(request, _("Tệp này không thể nhập (có lỗi, hoặc đã nhập): hãy sửa và tải lên lại."))
     elif (upload.rows_total or 0) > LARGE_IMPORT_ROWS:
         checked = RegistryImport.objects.filter(pk=upload.pk, status=RegistryImport.Status.CHECKED)
-        if checked.update(status=RegistryImport.Status.QUEUED, rows_done=0, updated_at=timezone.now()):
+        queued = {"status": RegistryImport.Status.QUEUED, "valid_rows_only": False, "rows_done": 0}
+        if checked.update(**queued, updated_at=timezone.now()):
             tasks.commit_registry_import.delay_on_commit(upload.pk)
-    elif services.registry_import_commit(upload_id=upload.pk) is None:
+    elif (
+        not RegistryImport.objects.filter(pk=upload.pk, status=RegistryImport.Status.CHECKED).update(
+            valid_rows_only=False  # every row or nothing, whatever an earlier run of this upload chose
+        )
+        or services.registry_import_commit(upload_id=upload.pk) is None
+    ):
         messages.error(request, _("Tệp này đang được nhập."))
     return redirect(upload)
 

@@ -151,3 +151,15 @@ def test_a_run_that_lost_its_upload_writes_nothing_and_leaves_it_to_the_new_run(
     result = services.registry_import_commit(upload_id=upload.pk)
     assert (result.status, result.claim) == ("committing", "the-new-run")
     assert not Organisation.objects.filter(registration_code="2509800301").exists()
+
+
+def test_a_run_again_after_a_valid_rows_commit_died_asks_again_how_to_import(settings):
+    # "Valid rows only" was the choice of the commit that died; the check run again leads back to
+    # the preview, where staff choose again (all rows or the valid ones): it must not stay chosen.
+    settings.IMPORT_DEAD_AFTER_SECONDS = 90
+    upload = dead("committing", 100)
+    RegistryImport.objects.filter(pk=upload.pk).update(valid_rows_only=True)
+    assert services.registry_imports_end_dead() == 1
+    assert services.registry_import_recheck(upload_id=upload.pk)
+    upload.refresh_from_db()
+    assert (upload.status, upload.valid_rows_only) == ("checking", False)
