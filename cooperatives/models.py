@@ -559,6 +559,20 @@ class RoundRows:
             raise RoundLocked(found)
 
 
+class OrganisationYearRows(RoundRows):
+    """Rows of an organisation and a year (yearly figures, ratings): their round is the year's of
+    the province the organisation lies in."""
+
+    def round_key(self):
+        return self._organisation_key(self._year_of("year"))
+
+    @classmethod
+    def round_filter(cls, province, year) -> Q:
+        if province.structure == AdminUnit.Structure.FROM_2025:  # its own column: faster than the lineage
+            return Q(year=year, organisation__province=province)
+        return Q(year=year, organisation__commune__lineage_ancestors__ancestor=province)
+
+
 class YearlyFiguresQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Figures of the organisations the account reads."""
@@ -578,7 +592,7 @@ class YearlyFiguresQuerySet(models.QuerySet):
 TRAINED_OFFICERS_MESSAGE = _("Số cán bộ chủ chốt đã được tập huấn không thể vượt số cán bộ chủ chốt.")
 
 
-class YearlyFigures(RoundRows, models.Model):
+class YearlyFigures(OrganisationYearRows, models.Model):
     """One organisation's figures for one year, as reported by 15/12 (TT 09/2024)."""
 
     organisation = models.ForeignKey(
@@ -666,15 +680,6 @@ class YearlyFigures(RoundRows, models.Model):
         return f"{self.organisation} – {self.year}"
 
     round_kind = "figures"
-
-    def round_key(self):
-        return self._organisation_key(self._year_of("year"))
-
-    @classmethod
-    def round_filter(cls, province, year) -> Q:
-        if province.structure == AdminUnit.Structure.FROM_2025:  # its own column: faster than the lineage
-            return Q(year=year, organisation__province=province)
-        return Q(year=year, organisation__commune__lineage_ancestors__ancestor=province)
 
     def clean(self):
         self.check_round()
@@ -774,7 +779,7 @@ class RatingQuerySet(models.QuerySet):
 RATING_ORDER = ("good", "fair", "average", "weak", "unrated")
 
 
-class Rating(RoundRows, models.Model):
+class Rating(OrganisationYearRows, models.Model):
     """The yearly classification (xếp loại) of an HTX under one legal scheme."""
 
     class Scheme(models.TextChoices):
@@ -882,15 +887,6 @@ class Rating(RoundRows, models.Model):
         super().save(*args, **kwargs)
 
     round_kind = "ratings"
-
-    def round_key(self):
-        return self._organisation_key(self._year_of("year"))
-
-    @classmethod
-    def round_filter(cls, province, year) -> Q:
-        if province.structure == AdminUnit.Structure.FROM_2025:  # its own column: faster than the lineage
-            return Q(year=year, organisation__province=province)
-        return Q(year=year, organisation__commune__lineage_ancestors__ancestor=province)
 
     def clean(self):
         self.check_round()

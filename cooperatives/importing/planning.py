@@ -213,19 +213,23 @@ def _commune(
         return None
     if not (reading.commune or reading.candidates or reading.message):
         reading.message = _not_named(record, column, registry.province)
-    return _read_place(record, reading, column, result, choice)
+    return read_place(record, reading, column, result, choice)
 
 
-def _read_place(record: RowRecord, reading: Reading, column: str, result: Plan, choice) -> CommuneRef | None:
+def read_place(record: RowRecord, reading: Reading, column: str, result, choice, label=None) -> CommuneRef | None:
+    """The commune read, or the one staff chose among the candidates; else the row's error on
+    `result` (a question, with its candidates, when there are some). `label(record, column)`
+    names the column (the row's own label by default)."""
+    where = label(record, column) if label else record.label(column)
     if reading.commune is not None:
         return reading.commune
     if reading.candidates:
         chosen = next((commune for commune in reading.candidates if commune.pk == choice), None)
         if chosen is not None:
             return chosen
-        result.errors.append(RowError(record.row, record.label(column), reading.message, list(reading.candidates)))
+        result.errors.append(RowError(record.row, where, reading.message, list(reading.candidates)))
         return None
-    result.errors.append(RowError(record.row, record.label(column), reading.message))
+    result.errors.append(RowError(record.row, where, reading.message))
     return None
 
 

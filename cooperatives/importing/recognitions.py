@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from cooperatives.importing.headers import Column, header_field, normal_header
 from cooperatives.importing.places import Places, without_commune_word
-from cooperatives.importing.planning import CREATE, UNCHANGED, UPDATE, Counts
+from cooperatives.importing.planning import CREATE, UNCHANGED, UPDATE, Counts, read_place
 from cooperatives.importing.reading import HEADER_SEARCH_ROWS, MAX_ROWS, ImportFileError, Table
 from cooperatives.importing.rows import ParsedFile, RowError, RowRecord
 from cooperatives.importing.text import clean_text, fold, is_blank
@@ -335,7 +335,7 @@ def _commune(record: RowRecord, registry: Registry, result: Plan, choice):
             "name": values[column][:80],
             "province": registry.province.full_name,
         }
-    commune = _read_place(record, reading, column, result, choice)
+    commune = read_place(record, reading, column, result, choice, label=label)
     if commune is not None and commune.kind != AdminUnit.Kind.COMMUNE:
         message = _("%(name)s không phải là xã: chỉ xã được công nhận nông thôn mới.") % {"name": commune.label}
         result.errors.append(RowError(record.row, label(record, column), message))
@@ -375,21 +375,6 @@ def _old_commune(record: RowRecord, registry: Registry, result: Plan, districts)
         )
     message %= {"name": written[:80], "province": registry.province.full_name}
     result.errors.append(RowError(record.row, label(record, column), message))
-    return None
-
-
-def _read_place(record: RowRecord, reading, column: str, result: Plan, choice):
-    """The commune read, or the one staff chose among the candidates; else the row's error (a
-    question, with its candidates, when there are some)."""
-    if reading.commune is not None:
-        return reading.commune
-    if reading.candidates:
-        chosen = next((commune for commune in reading.candidates if commune.pk == choice), None)
-        if chosen is not None:
-            return chosen
-        result.errors.append(RowError(record.row, label(record, column), reading.message, list(reading.candidates)))
-        return None
-    result.errors.append(RowError(record.row, label(record, column), reading.message))
     return None
 
 

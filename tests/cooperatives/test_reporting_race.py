@@ -30,15 +30,15 @@ def bac_ninh_htx():
     return Organisation.objects.filter(kind="htx", province=province("24")).order_by("pk").first()
 
 
-def write_in_its_own_transaction(organisation_id, written, outcome, *, hold=0.0, lock_timeout=None):
-    """On this thread's own connection: write a yearly figure of YEAR, keep the transaction open
+def write_in_its_own_transaction(organisation_id, written, outcome, *, hold=0.0, lock_timeout=None, year=YEAR):
+    """On this thread's own connection: write a yearly figure of `year`, keep the transaction open
     `hold` seconds, then roll it back. `outcome` gets "rolled back" or the database's refusal."""
     try:
         with transaction.atomic():
             if lock_timeout:
                 with connection.cursor() as cursor:
                     cursor.execute(f"SET LOCAL lock_timeout = '{lock_timeout}'")
-            YearlyFigures.objects.create(organisation_id=organisation_id, year=YEAR, members=20)
+            YearlyFigures.objects.create(organisation_id=organisation_id, year=year, members=20)
             written.set()
             time.sleep(hold)
             raise RolledBack
@@ -84,22 +84,11 @@ def test_a_write_of_the_year_waits_while_a_transition_is_under_way():
     assert len(outcome) == 1 and "lock timeout" in outcome[0]
     # Another year's write does not wait.
     other = []
-    writer = threading.Thread(target=write_other_year, args=(organisation.pk, other))
+    writer = threading.Thread(
+        target=write_in_its_own_transaction,
+        args=(organisation.pk, threading.Event(), other),
+        kwargs={"lock_timeout": "1s", "year": YEAR + 4},
+    )
     writer.start()
     writer.join(15)
     assert other == ["rolled back"]
-
-
-def write_other_year(organisation_id, outcome):
-    try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = '1s'")
-            YearlyFigures.objects.create(organisation_id=organisation_id, year=YEAR + 4, members=20)
-            raise RolledBack
-    except RolledBack:
-        outcome.append("rolled back")
-    except DatabaseError as refused:
-        outcome.append(str(refused))
-    finally:
-        connections.close_all()
