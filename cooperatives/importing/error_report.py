@@ -4,26 +4,25 @@ where they were (the year of a title, "NĂM 2025", is read again), rows keep the
 the added column is not imported (its header is no field) nor part of the headers remembered
 (mapping.ERROR_COLUMN). A second sheet lists the errors as the page does. No database.
 
-Cells are written as coop_tracker.lib.exports.append_row writes them (spreadsheet_value, and a
-text cell kept text): a value read as text is written as text, never as a formula.
+Written by XlsxWriter in its constant-memory mode, as the registry's exports are
+(coop_tracker.lib.exports.xlsx_write), cell by cell with its type: a value read as text is written
+as text (spreadsheet_value), never as a formula; dates as dates (dd/mm/yyyy).
 """
 
 import datetime
 import io
 from collections.abc import Sequence
+from decimal import Decimal
 
+import xlsxwriter
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from coop_tracker.lib.exports import spreadsheet_value
 
 from .mapping import ERROR_COLUMN
 from .rows import RowError
 
-WRONG = PatternFill("solid", start_color="FDE2E1")
+WRONG = "#FDE2E1"
 
 
 def row_messages(errors: list[RowError]) -> dict[int, str]:
@@ -41,29 +40,27 @@ def workbook(
     rows: Sequence[tuple[int, Sequence]], header_row: int, errors: list[RowError], grouped: list[RowError]
 ) -> bytes:
     """`rows`: the sheet's rows as read (number, values), `errors` one per cell, `grouped` as shown.
-    Written row by row (openpyxl's write-only mode: a list of 35,000 rows takes seconds, not the
-    minutes its ordinary sheets take to find their last row at every append)."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Danh sách")[:31])
+    Each row is written at its own number, so a row the reader left out keeps its place."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"constant_memory": True})
+    formats = {
+        "bold": book.add_format({"bold": True}),
+        "wrong": book.add_format({"bg_color": WRONG}),
+        "day": book.add_format({"num_format": "dd/mm/yyyy"}),
+    }
+    sheet = book.add_worksheet(_("Danh sách")[:31])
     messages = row_messages(errors)
     width = max((_width(values) for _number, values in rows), default=0)
-    sheet.column_dimensions[get_column_letter(width + 1)].width = 80
-    at = 0
+    sheet.set_column(width, width, 80)
     for number, values in rows:
-        while at < number - 1:  # a row calamine left out keeps its place: the rows keep their numbers
-            sheet.append([])
-            at += 1
-        cells = list(values[:width]) + [None] * (width - len(values[:width]))
-        extra = _cell(sheet, ERROR_COLUMN if number == header_row else messages.get(number))
+        for column, value in enumerate(values[:width]):
+            _write(sheet, number - 1, column, value, formats)
         if number == header_row:
-            extra.font = Font(bold=True)
-        elif extra.value:
-            extra.fill = WRONG
-        sheet.append([_cell(sheet, value) for value in cells] + [extra])
-        at = number
-    _errors_sheet(book, grouped)
-    out = io.BytesIO()
-    book.save(out)
+            sheet.write_string(number - 1, width, ERROR_COLUMN, formats["bold"])
+        elif number in messages:
+            sheet.write_string(number - 1, width, spreadsheet_value(messages[number]), formats["wrong"])
+    _errors_sheet(book, grouped, formats)
+    book.close()
     return out.getvalue()
 
 
@@ -74,25 +71,26 @@ def _width(values: Sequence) -> int:
     return width
 
 
-def _cell(sheet, value) -> WriteOnlyCell:
-    """A cell as read, written as what it is: text stays text (the protection of
-    coop_tracker.lib.exports.append_row), dates show as dd/mm/yyyy."""
-    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
-        value = value.date()
-    cell = WriteOnlyCell(sheet, value=spreadsheet_value(value))
-    if cell.data_type == "f":
-        cell.data_type = "s"
-    if isinstance(value, datetime.date | datetime.datetime):
-        cell.number_format = "DD/MM/YYYY"
-    return cell
+def _write(sheet, row: int, column: int, value, formats, style=None) -> None:
+    """A cell as read, written as what it is: text stays text, dates show as dd/mm/yyyy."""
+    if value is None or value == "":
+        return
+    if isinstance(value, bool):
+        sheet.write_boolean(row, column, value, style)
+    elif isinstance(value, datetime.date | datetime.datetime):
+        sheet.write_datetime(row, column, value, formats["day"])
+    elif isinstance(value, int | float | Decimal):
+        sheet.write_number(row, column, value, style)
+    else:
+        sheet.write_string(row, column, spreadsheet_value(str(value)), style)
 
 
-def _errors_sheet(book, grouped: list[RowError]) -> None:
-    sheet = book.create_sheet(_("Lỗi")[:31])
-    sheet.column_dimensions["B"].width, sheet.column_dimensions["C"].width = 30, 100
-    header = [_cell(sheet, text) for text in (_("Dòng"), _("Cột"), _("Lý do"))]
-    for cell in header:
-        cell.font = Font(bold=True)
-    sheet.append(header)
-    for error in grouped:
-        sheet.append([_cell(sheet, value) for value in (error.row, str(error.column), str(error.message))])
+def _errors_sheet(book, grouped: list[RowError], formats) -> None:
+    sheet = book.add_worksheet(_("Lỗi")[:31])
+    sheet.set_column(1, 1, 30)
+    sheet.set_column(2, 2, 100)
+    for column, text in enumerate((_("Dòng"), _("Cột"), _("Lý do"))):
+        sheet.write_string(0, column, text, formats["bold"])
+    for number, error in enumerate(grouped, start=1):
+        for column, value in enumerate((error.row, str(error.column), str(error.message))):
+            _write(sheet, number, column, value, formats)
