@@ -985,7 +985,7 @@ class SupportAction(RoundRows, models.Model):
         # Derived, never typed: the progress rules group current provinces on this column.
         self.province = None if self.area.level == AdminUnit.Level.NATION else self.area.current_province()
         super().save(*args, **kwargs)
-        self.loaded_area_id = self.area_id
+        self.loaded_area_id, self.loaded_organisation_id = self.area_id, self.organisation_id
 
     round_kind = "actions"
 
@@ -1009,8 +1009,10 @@ class SupportAction(RoundRows, models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        # Where it was as loaded: an action moved to another place changes the figures of both.
+        # Where it was as loaded: an action moved to another place (or organisation) changes the
+        # figures of both.
         instance.loaded_area_id = instance.__dict__.get("area_id")
+        instance.loaded_organisation_id = instance.__dict__.get("organisation_id")
         return instance
 
 

@@ -38,7 +38,11 @@ def places_of(instance) -> set[int]:
         loaded = instance._loaded_values or {}
         return {instance.commune_id, loaded.get("commune_id")} - {None}
     if isinstance(instance, SupportAction):
-        return {instance.area_id, getattr(instance, "loaded_area_id", None)} - {None}
+        # Its own area, and its organisation's commune: the nation counts the distinct HTX
+        # supported by their own province (plans.national), which need not be the action's.
+        organisations = {instance.organisation_id, getattr(instance, "loaded_organisation_id", None)} - {None}
+        communes = Organisation.objects.filter(pk__in=organisations).values_list("commune_id", flat=True)
+        return {instance.area_id, getattr(instance, "loaded_area_id", None), *communes} - {None}
     if isinstance(instance, NtmRecognition):
         return {instance.commune_id}
     organisation = Organisation.objects.filter(pk=instance.organisation_id)  # YearlyFigures, Rating

@@ -671,3 +671,30 @@ class RecomputeSchedule(models.Model):
     def current(cls) -> "RecomputeSchedule":
         """The row (unsaved and empty before the first recompute): what the pages say about freshness."""
         return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class NationalParts(models.Model):
+    """A national figure's parts, one per current province: a column of the recompute's grouped
+    rows (an aggregate of one source, by year) over the rows of each province, as last computed.
+
+    A national target is the sum of the provinces' parts (plans.national): an edit in one
+    province recomputes that province's part and adds the others' as stored, instead of grouping
+    the whole country again. `signature` says exactly what was computed (the source, the
+    aggregate with its conditions, the years); parts of another signature are never read.
+    Written only by the recompute (plans.national).
+    """
+
+    column = models.CharField(max_length=200, unique=True)  # source, column name and deadline
+    signature = models.CharField(max_length=64)
+    # province id (NO_PROVINCE: the rows without one) -> year -> value (a sum of decimals as text)
+    parts = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    NO_PROVINCE = 0
+
+    class Meta:
+        verbose_name = _("phần của các tỉnh trong số liệu toàn quốc")
+        verbose_name_plural = _("phần của các tỉnh trong số liệu toàn quốc")
+
+    def __str__(self):
+        return self.column

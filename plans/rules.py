@@ -23,14 +23,15 @@ by members (TT 01/2020 art. 4).
 """
 
 import datetime
+import logging
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, partial
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import ExtractYear, Greatest
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,9 @@ from cooperatives.models import (
     operating_at_end_of,
 )
 from plans.models import Indicator, Target
+from plans.national import NO_PROVINCE, Parts, column_of
+
+logger = logging.getLogger(__name__)
 
 HTX = Organisation.Kind.COOPERATIVE
 AGRI = Organisation.Sector.AGRICULTURE
@@ -141,6 +145,12 @@ class Source:
     has_province = True
 
 
+def years_range(first: int, last: int) -> tuple[datetime.date, datetime.date]:
+    """From 1/1 of `first` to 31/12 of `last`, as dates: the planner estimates (and an index
+    serves) a range of dates, not one of EXTRACT(YEAR …)."""
+    return datetime.date(first, 1, 1), datetime.date(last, 12, 31)
+
+
 def is_current_province(area: AdminUnit) -> bool:
     return area.level == AdminUnit.Level.PROVINCE and area.structure == AdminUnit.Structure.FROM_2025
 
@@ -175,7 +185,7 @@ class JoinedSource(Source):
     dated_by = ("alliance_joined_on",)
 
     def rows(self, first, last):
-        return Organisation.objects.filter(alliance_joined_on__year__range=(first, last))
+        return Organisation.objects.filter(alliance_joined_on__range=years_range(first, last))
 
     def year(self, first):
         return ExtractYear("alliance_joined_on")
@@ -247,7 +257,7 @@ class ActionsSource(Source):
     # Actions are placed by their own area (a commune or a province), not the organisation's;
     # `province` on the action is that area's current province.
     def rows(self, first, last):
-        return SupportAction.objects.filter(occurred_on__year__range=(first, last))
+        return SupportAction.objects.filter(occurred_on__range=years_range(first, last))
 
     def year(self, first):
         return ExtractYear("occurred_on")
@@ -351,8 +361,12 @@ class Aggregates:
     reading a lost key's column raises `IndicatorError`.
     """
 
-    def __init__(self, areas: list[AdminUnit], first: int, last: int, cutoff=None):
+    def __init__(self, areas: list[AdminUnit], first: int, last: int, cutoff=None, changed=None):
         self.areas, self.first, self.last, self.cutoff = areas, first, last, cutoff
+        # The current provinces whose rows changed since the stored national parts were computed
+        # (plans.national; NO_PROVINCE for rows without one), or None: not known, compute them all.
+        self.changed = changed
+        self.partitions: dict[tuple[Source, str], str | None] = {}
         self.columns: dict[Source, dict] = defaultdict(dict)
         self.tables: dict[Source, dict] = {}
         self.parts: dict[str, tuple] = {}
@@ -361,8 +375,17 @@ class Aggregates:
         self._owner: str | None = None
 
     @cached_property
+    def current_province_ids(self) -> frozenset[int]:
+        current = AdminUnit.objects.provinces().of_structure(AdminUnit.Structure.FROM_2025)
+        return frozenset(current.values_list("pk", flat=True))
+
+    @property
     def current_province_count(self) -> int:
-        return AdminUnit.objects.provinces().of_structure(AdminUnit.Structure.FROM_2025).count()
+        return len(self.current_province_ids)
+
+    @cached_property
+    def nation_id(self) -> int | None:
+        return next((a.pk for a in self.areas if a.level == AdminUnit.Level.NATION), None)
 
     @contextmanager
     def owning(self, key: str):
@@ -381,9 +404,12 @@ class Aggregates:
             if source not in self.tables:
                 self.columns[source].pop(name, None)
 
-    def need(self, source: Source, name: str, aggregate):
+    def need(self, source: Source, name: str, aggregate, partition: str | None = None):
+        """Register a column. `partition`: the path to the province that splits its national figure
+        into parts that add up (by default the row's own province; None: the source has none)."""
         self.columns[source][name] = aggregate
         self.owners[(source, name)] = self._owner
+        self.partitions[(source, name)] = partition or (source.province_path() if source.has_province else None)
 
     def get(self, source: Source, area_id: int, year: int, name: str):
         if source not in self.tables:
@@ -422,39 +448,85 @@ class Aggregates:
             return table
         # In a savepoint: a failed query must not end the transaction the recompute runs in.
         with transaction.atomic():
-            for group, area_expr in self._groupings(source):
-                rows = source.rows(self.first, self.last)
-                if self.cutoff is not None:
-                    rows = rows.filter(source.until(self.cutoff))
-                rows = (
-                    rows.filter(**group)
-                    .annotate(cell_area=area_expr, cell_year=source.year(self.first))
-                    .values("cell_area", "cell_year")
-                    .annotate(**columns)
-                    .order_by()
-                )
-                for row in rows:
-                    table[(row.pop("cell_area"), row.pop("cell_year"))] = row
+            for where, area_expr in self._groupings(source):
+                self._run(source, where, area_expr, columns, table)
+            if self.nation_id is not None:
+                self._national(source, columns, table)
         return table
 
+    def _run(self, source: Source, where: Q, area_expr, columns: dict, table: dict) -> None:
+        """One grouped query: the rows meeting `where`, by (area_expr, year), into `table`."""
+        rows = source.rows(self.first, self.last)
+        if self.cutoff is not None:
+            rows = rows.filter(source.until(self.cutoff))
+        rows = (
+            rows.filter(where)
+            .annotate(cell_area=area_expr, cell_year=source.year(self.first))
+            .values("cell_area", "cell_year")
+            .annotate(**columns)
+            .order_by()
+        )
+        for row in rows:
+            table.setdefault((row.pop("cell_area"), row.pop("cell_year")), {}).update(row)
+
+    def _national(self, source: Source, columns: dict, table: dict) -> None:
+        """The nation's rows: the sum of the provinces' parts (plans.national) where the source
+        places its rows in provinces, else (or if the parts cannot be read) a query of its own."""
+        by_partition = defaultdict(dict)
+        for name, aggregate in columns.items():
+            by_partition[self.partitions.get((source, name))][name] = aggregate
+        for partition, part in by_partition.items():
+            rows = None
+            if partition is not None:
+                try:
+                    with transaction.atomic():
+                        rows = self.national_parts.rows(source, partition, part, table, partial(self._run, source))
+                except DatabaseError:
+                    logger.exception("The national figure's stored parts could not be used; grouping the country.")
+            if rows is None:
+                self._run(source, Q(), Value(self.nation_id), part, table)
+                continue
+            for year, values in rows.items():
+                table.setdefault((self.nation_id, year), {}).update(values)
+
+    @cached_property
+    def national_parts(self) -> Parts:
+        return Parts(self)
+
+    def national_columns(self) -> list[str]:
+        """The stored parts' names of every column the nation's figures add up from provinces."""
+        return [
+            column_of(source, name, self.cutoff)
+            for source, columns in self.columns.items()
+            for name in columns
+            if self.partitions.get((source, name)) is not None
+        ]
+
+    def _current(self, source: Source) -> list[int]:
+        return [a.pk for a in self.areas if is_current_province(a)] if source.has_province else []
+
+    def grouped_by_province(self, source: Source, wanted) -> bool:
+        """Whether the current provinces' grouped query of `source` holds the rows of every
+        province in `wanted` (NO_PROVINCE: the rows without one, held when it filtered nothing)."""
+        current = self._current(source)
+        if len(current) == self.current_province_count:
+            return True
+        return NO_PROVINCE not in wanted and set(wanted) <= set(current)
+
     def _groupings(self, source: Source):
-        """Filters and area expressions: the nation, current provinces, then everything else
-        (the same placing as `Source.in_area`, for many areas at once)."""
-        nation = [a.pk for a in self.areas if a.level == AdminUnit.Level.NATION]
-        current = [a.pk for a in self.areas if is_current_province(a)] if source.has_province else []
-        others = [a.pk for a in self.areas if a.pk not in nation and a.pk not in current]
-        if nation:
-            yield {}, Value(nation[0])
+        """Filters and area expressions: current provinces, then everything else (the same placing
+        as `Source.in_area`, for many areas at once). The nation is the sum of its provinces
+        (`_national`)."""
+        current = self._current(source)
+        others = [a.pk for a in self.areas if a.pk != self.nation_id and a.pk not in current]
         if current:
             # Asking for every current province (a full recompute), filter nothing: the planner then
-            # scans and hashes like the hand-written floor instead of probing the index 35,000 times.
+            # scans and hashes like the hand-written floor instead of probing the index 35,000 times;
+            # the rows without a province come as one more group, the nation's last part.
             every = len(current) == self.current_province_count
-            where = (
-                {f"{source.province_path()}__isnull": False} if every else {f"{source.province_path()}__in": current}
-            )
-            yield where, F(source.province_path())
+            yield (Q() if every else Q(**{f"{source.province_path()}__in": current})), F(source.province_path())
         if others:
-            yield {f"{source.lineage_path()}__in": others}, F(source.lineage_path())
+            yield Q(**{f"{source.lineage_path()}__in": others}), F(source.lineage_path())
 
 
 # Parts: what a numerator or denominator counts --------------------------------------------
@@ -483,7 +555,16 @@ class Part:
         return Count(self.source.count_field, filter=self.condition)
 
     def need(self, agg: Aggregates, key: str) -> None:
-        agg.need(self.source, key, self.aggregate())
+        agg.need(self.source, key, self.aggregate(), self.partition())
+
+    def partition(self) -> str | None:
+        """Where the national figure splits into provinces' parts that add up (plans.national):
+        distinct organisations by their own province (an action is placed by its own area, and an
+        HTX may be supported in two provinces); anything else by the row's province."""
+        organisation = self.source.organisation_path()
+        if self.total == DISTINCT and self.field == organisation != "pk":
+            return f"{organisation}__province"
+        return None
 
     def value(self, agg: Aggregates, area_id: int, year: int, key: str):
         if self.to_year_end:

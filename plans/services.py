@@ -46,8 +46,11 @@ SNAPSHOT_FIELDS = ["actual", "ratio", "status"]
 YEAR_FIELDS = ["value", "actual", "numerator", "denominator", "expected", "band", "status"]
 
 
-def progress_recompute(*, targets=None, today: datetime.date | None = None) -> int:
-    """Recompute and store the progress of `targets` (default: every target). Returns how many."""
+def progress_recompute(*, targets=None, today: datetime.date | None = None, changed=None) -> int:
+    """Recompute and store the progress of `targets` (default: every target). Returns how many.
+    `changed`: the current provinces whose rows changed since the last recompute (the drain's
+    marks), so the national figures add the other provinces' stored parts (plans.national); by
+    default every part is computed again."""
     today = today or timezone.localdate()
     everything = targets is None
     chosen = Target.objects.all() if everything else targets
@@ -55,7 +58,7 @@ def progress_recompute(*, targets=None, today: datetime.date | None = None) -> i
     if not targets:
         return 0
     failures: dict[int, str] = {}
-    measures = measures_for(targets, today, failures)
+    measures = measures_for(targets, today, failures, changed)
     results = {target.pk: _judged(target, measures[target.pk], today, failures) for target in targets}
     _log_failures(targets, failures)
     with transaction.atomic():
@@ -106,10 +109,29 @@ def progress_recompute_pending(*, today: datetime.date | None = None) -> int:
         pending = list(PendingRecompute.objects.select_for_update(skip_locked=True).values_list("pk", "area", "source"))
         if not pending:
             return 0
-        count = progress_recompute(targets=Target.objects.filter(_affected(pending)), today=today)
+        targets = Target.objects.filter(_affected(pending))
+        count = progress_recompute(targets=targets, today=today, changed=_changed_provinces(pending))
         PendingRecompute.objects.filter(pk__in=[row[0] for row in pending]).delete()
         RecomputeSchedule.objects.filter(pk=1).update(last_run_at=timezone.now())
     return count
+
+
+def _changed_provinces(pending) -> set[int] | None:
+    """The current provinces the marked places lie in, or None when a place lies in none (the
+    nation itself: a national target saved, an action of the nation's own), which has every
+    province's part computed again."""
+    areas = {area for _pk, area, _source in pending}
+    lying_in = UnitLineage.objects.filter(
+        descendant_id__in=areas,
+        ancestor__level=AdminUnit.Level.PROVINCE,
+        ancestor__structure=AdminUnit.Structure.FROM_2025,
+    ).values_list("descendant_id", "ancestor_id")
+    provinces = defaultdict(set)
+    for area, province in lying_in:
+        provinces[area].add(province)
+    if areas - provinces.keys():
+        return None
+    return set().union(*provinces.values())
 
 
 # Which indicators read which source: an edit recomputes only the targets that can move.
@@ -159,7 +181,7 @@ def _affected(pending) -> Q:
 # Measuring --------------------------------------------------------------------------------
 
 
-def measures_for(targets: list[Target], today: datetime.date, failures: dict | None = None):
+def measures_for(targets: list[Target], today: datetime.date, failures: dict | None = None, changed=None):
     """Each target's indicator values, by year, from the year before its period to its last year.
 
     A target whose indicator cannot be computed gets no values, and its reason in `failures`
@@ -171,7 +193,7 @@ def measures_for(targets: list[Target], today: datetime.date, failures: dict | N
     manual = [t for t in targets if t.indicator.method == Indicator.Method.MANUAL]
     result = {target.pk: {} for target in targets}
     if derived:
-        result.update(derived_measures(derived, first, last, failures))
+        result.update(derived_measures(derived, first, last, failures, changed))
     if manual:
         try:
             result.update(entered_measures(manual, first, last))
@@ -198,12 +220,12 @@ def rule_of(indicator: Indicator):
     return RULES[indicator.rule]
 
 
-def derived_measures(targets, first, last, failures: dict) -> dict[int, dict[int, Measure]]:
+def derived_measures(targets, first, last, failures: dict, changed=None) -> dict[int, dict[int, Measure]]:
     """Each derived target's figures by year. A target with a deadline reads its deadline's year
     as of that day, from one more pass over the sources per deadline (rows dated after it left
     out: organisations by founding, dissolution or alliance joining, support actions by their
     date); yearly figures and ratings have no day and stay the year's."""
-    result = _derived_measures(targets, first, last, failures)
+    result = _derived_measures(targets, first, last, failures, changed=changed)
     by_deadline = defaultdict(list)
     for target in targets:
         if target.pk in failures:
@@ -211,7 +233,7 @@ def derived_measures(targets, first, last, failures: dict) -> dict[int, dict[int
         if target.deadline and target.year_from <= target.deadline.year <= min(last, target.year_to):
             by_deadline[target.deadline].append(target)
     for deadline, cut in by_deadline.items():
-        as_of = _derived_measures(cut, first, deadline.year, failures, cutoff=deadline)
+        as_of = _derived_measures(cut, first, deadline.year, failures, cutoff=deadline, changed=changed)
         for target in cut:
             if target.pk in failures:
                 result[target.pk] = {}
@@ -220,10 +242,10 @@ def derived_measures(targets, first, last, failures: dict) -> dict[int, dict[int
     return result
 
 
-def _derived_measures(targets, first, last, failures: dict, cutoff=None) -> dict[int, dict[int, Measure]]:
+def _derived_measures(targets, first, last, failures: dict, cutoff=None, changed=None) -> dict[int, dict[int, Measure]]:
     """The figures of every target, each key (indicator and denominator) registered and measured
     on its own: a failure is recorded for its targets and stops no other."""
-    agg = Aggregates(list({t.area_id: t.area for t in targets}.values()), first, last, cutoff)
+    agg = Aggregates(list({t.area_id: t.area for t in targets}.values()), first, last, cutoff, changed)
     for target in {_key(t): t for t in targets}.values():
         with agg.owning(_key(target)):
             indicator, rule = target.indicator, rule_of(target.indicator)

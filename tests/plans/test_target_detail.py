@@ -225,7 +225,9 @@ def judged(good_or_fair, status, monkeypatch):
     }
     day, counts = cases[status]
     monkeypatch.setattr(
-        services, "measures_for", lambda targets, today, failures=None: {good_or_fair.pk: share_measures(counts)}
+        services,
+        "measures_for",
+        lambda targets, today, failures=None, changed=None: {good_or_fair.pk: share_measures(counts)},
     )
     services.progress_recompute(targets=Target.objects.filter(pk=good_or_fair.pk), today=day)
     return Progress.objects.get(target=good_or_fair)

@@ -1,0 +1,141 @@
+"""The nation's figures as the sum of its provinces' parts, so that an edit in one province does
+not group the whole country again.
+
+Every row the grouped queries count carries its current province (an organisation's, a support
+action's own, a recognition's commune's), or none (an action of the nation's own). Counts and
+sums therefore add up over provinces; so does a count of distinct communes (a commune lies in one
+province) and of distinct organisations when each is put in its own province (`Part.partition`).
+Each national column is computed per province and stored (`NationalParts`); the nation is the sum.
+
+- A full recompute (or any recompute not started by marks: `changed` is None) computes every
+  province's part, from the grouped query the provinces' own targets use where it holds them,
+  and stores them.
+- The drain after an edit knows the provinces its marks lie in (`changed`): it computes those
+  provinces' parts, adds the others' as stored, and stores the new ones. A column that some
+  province has no stored part of, or parts of another computation (a new national target, other
+  years, a changed indicator), is computed for every province instead: never a sum with a hole.
+
+Two drains at once would each add the other's province as it was: a drain reads the parts under
+an advisory lock held to its commit (PostgreSQL), so the second waits and reads the first's. A
+recompute of every part reads none and takes no lock: what it writes was true when it read the
+registry, and an edit since then has left its mark for the next drain.
+"""
+
+import hashlib
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import F, Q
+
+from plans.models import NationalParts
+
+LOCK_CLASS = 7302  # the advisory lock's first key (7301: the reporting rounds')
+NO_PROVINCE = NationalParts.NO_PROVINCE
+
+
+class Parts:
+    """The stored parts of one recompute's national columns, read once, written per source."""
+
+    def __init__(self, agg):
+        self.agg = agg
+        self.changed = agg.changed
+        if self.changed is not None and not connection.in_atomic_block:
+            self.changed = None  # parts are added up only inside the drain's transaction (the lock's)
+        self._stored = None
+
+    def everyone(self) -> set[int]:
+        return set(self.agg.current_province_ids) | {NO_PROVINCE}
+
+    def stored(self) -> dict[str, tuple[str, dict]]:
+        """column → (signature, parts), for every national column this recompute registered."""
+        if self._stored is None:
+            self._stored = {}
+            if self.changed is not None:
+                _lock()
+                rows = NationalParts.objects.filter(column__in=self.agg.national_columns())
+                self._stored = {row[0]: row[1:] for row in rows.values_list("column", "signature", "parts")}
+        return self._stored
+
+    def rows(self, source, partition: str, columns: dict, table: dict, run) -> dict[int, dict]:
+        """The nation's rows (year → {column name: value}) of `columns`, the sum of the provinces'
+        parts. `table` holds the rows grouped by current province so far (reused where they are the
+        parts asked for); `run(where, area_expr, columns, into)` runs one grouped query."""
+        everyone, stored = self.everyone(), self.stored()
+        names = {name: column_of(source, name, self.agg.cutoff) for name in columns}
+        signatures = {name: signature(source, name, agg, partition, self.agg) for name, agg in columns.items()}
+        changed = self.changed
+        kept = {}  # column name → the stored parts of the provinces not changed
+        if changed is not None:
+            for name, column in names.items():
+                sig, parts = stored.get(column, (None, {}))
+                kept[name] = {int(p): years for p, years in parts.items() if int(p) not in changed}
+                if sig != signatures[name] or len(kept[name]) < len(everyone - changed):
+                    changed = None  # some province has no part of this computation: compute them all
+                    break
+        if changed is None:
+            kept = {name: {} for name in columns}
+        fresh = _parts(self.agg, source, partition, columns, everyone if changed is None else changed, table, run)
+        nation = defaultdict(dict)
+        written = []
+        for name in columns:
+            parts = {**kept[name], **{province: _stored_years(fresh[province][name]) for province in fresh}}
+            for years in parts.values():
+                for year, value in years.items():
+                    nation[int(year)][name] = nation[int(year)].get(name, 0) + _number(value)
+            written.append(NationalParts(column=names[name], signature=signatures[name], parts=parts))
+            stored[names[name]] = (signatures[name], parts)
+        NationalParts.objects.bulk_create(
+            written,
+            update_conflicts=True,
+            unique_fields=["column"],
+            update_fields=["signature", "parts", "computed_at"],
+        )
+        return nation
+
+
+def signature(source, name: str, aggregate, partition: str, agg) -> str:
+    """What a part was computed from: the same signature, the same figure."""
+    text = repr((source.name, name, repr(aggregate), partition, agg.first, agg.last, str(agg.cutoff)))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def column_of(source, name: str, cutoff) -> str:
+    return f"{source.name}:{name}:{cutoff or ''}"
+
+
+def _lock() -> None:
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [LOCK_CLASS])
+
+
+def _parts(agg, source, partition, columns, wanted, table, run) -> dict[int, dict[str, dict]]:
+    """province → column name → {year: value}, for the `wanted` provinces (NO_PROVINCE: the rows
+    without one)."""
+    rows = {}
+    if partition == source.province_path() and agg.grouped_by_province(source, wanted):
+        rows = table  # the current provinces' own grouped query holds them already
+    else:
+        where = Q()  # the whole country: filter nothing (a scan, as a full recompute's)
+        if not set(wanted) >= set(agg.current_province_ids) | {NO_PROVINCE}:
+            where = Q(**{f"{partition}__in": [p for p in wanted if p != NO_PROVINCE]})
+            if NO_PROVINCE in wanted:
+                where |= Q(**{f"{partition}__isnull": True})
+        run(where, F(partition), columns, rows)
+    parts = {province: {name: {} for name in columns} for province in wanted}
+    for (area, year), values in rows.items():
+        province = NO_PROVINCE if area is None else area
+        if province in parts:
+            for name in columns:
+                if values.get(name):
+                    parts[province][name][year] = values[name]
+    return parts
+
+
+def _stored_years(years: dict) -> dict[str, object]:
+    return {str(year): str(value) if isinstance(value, Decimal) else value for year, value in years.items()}
+
+
+def _number(value):
+    return Decimal(value) if isinstance(value, str) else value
