@@ -1510,6 +1510,7 @@ class Export(models.Model):
     class Kind(models.TextChoices):
         REGISTRY = "registry", _("Sổ đăng ký HTX")
         PLAN_REPORT = "plan_report", _("Báo cáo tiến độ kế hoạch")
+        IMPORT_ERRORS = "import_errors", _("Báo cáo lỗi của tệp nhập")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Chờ xuất")
@@ -1524,7 +1525,7 @@ class Export(models.Model):
     )
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
     format = models.CharField(_("định dạng"), max_length=4)
-    # What to export: the registry list's query string, or {"plan": id}.
+    # What to export: the registry list's query string, {"plan": id} or {"upload": id}.
     params = models.JSONField(_("tham số"), default=dict, blank=True)
     file_name = models.CharField(_("tên tệp"), max_length=255)
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED)

@@ -22,7 +22,9 @@ from django.db import DatabaseError, IntegrityError, connection, connections, tr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import visible
 from coop_tracker.lib.history import RESTORED
+from cooperatives.exports import export_run
 
 from . import importing
 from .importing import error_report, recognitions
@@ -874,6 +876,22 @@ def registry_import_error_report(*, upload: RegistryImport) -> bytes | None:
         plan = importing.plan(parsed, _registry_for(parsed, upload.province), upload.row_choices)
     grouped = importing.grouped_errors(sorted(plan.errors, key=lambda error: (error.row or 0, error.column)))
     return error_report.workbook(recorder.header_sheet(parsed.header_row), parsed.header_row, plan.errors, grouped)
+
+
+def registry_import_errors_build(*, export_id: int):
+    """The worker's side of a large file's error report (cooperatives.tasks): the upload as its
+    owner sees it now; one they no longer see, or whose content is gone, fails the export."""
+
+    def write(export, spool, on_rows):
+        uploads = visible(RegistryImport.objects.select_related("province"), export.created_by)
+        upload = uploads.get(pk=export.params["upload"])
+        workbook = registry_import_error_report(upload=upload)
+        if workbook is None:
+            raise RegistryImport.DoesNotExist("the upload's content is gone")
+        spool.write(workbook)
+        return upload.error_count
+
+    return export_run(export_id, write)
 
 
 def registry_import_commit(*, upload_id: int) -> RegistryImport | None:

@@ -15,6 +15,7 @@ from cooperatives.exports import exports_expire, registry_export_build
 from cooperatives.services import (
     registry_import_check,
     registry_import_commit,
+    registry_import_errors_build,
     registry_imports_end_dead,
     registry_imports_expire,
     round_reminders_send,
@@ -87,6 +88,13 @@ def build_registry_export(export_id):
     duplicate message writes nothing twice.
     """
     registry_export_build(export_id=export_id)
+
+
+@shared_task(acks_late=True, **EXPORT_TASK_LIMITS)
+def build_import_error_report(export_id):
+    """Write the error report of a file too large to check again within a request
+    (cooperatives.services.registry_import_errors_build), queued by the upload's page."""
+    registry_import_errors_build(export_id=export_id)
 
 
 @shared_task(acks_late=True)

@@ -2,6 +2,7 @@
 its history and the forms that change it, and the organisations deleted from the registry, which
 staff can restore."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -9,7 +10,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
@@ -411,15 +412,32 @@ def registry_import_cancel(request, pk):
 def registry_import_errors(request, pk):
     """The error report: the file's rows with what is wrong on each, to fix in Excel and upload again."""
     upload = _upload_or_404(request, pk)
+    if upload.error_count and (upload.rows_total or 0) > settings.EXPORT_INLINE_ROWS:
+        # Reading and checking a large file again takes longer than a request should: a worker
+        # writes the report, and the export's page follows it.
+        export = Export.objects.create(
+            created_by=request.user,
+            kind=Export.Kind.IMPORT_ERRORS,
+            format="xlsx",
+            params={"upload": upload.pk, "language": translation.get_language()},
+            file_name=error_report_file_name(upload),
+            rows_total=upload.error_count,
+        )
+        tasks.build_import_error_report.delay_on_commit(export.pk)
+        return redirect(export)
     upload = RegistryImport.objects.select_related("province").get(pk=upload.pk)  # with its content
     workbook = services.registry_import_error_report(upload=upload) if upload.error_count else None
     if workbook is None:
         messages.error(request, _("Không còn báo cáo lỗi cho tệp này (không có lỗi, hoặc tệp đã được xoá)."))
         return redirect(upload)
     response = HttpResponse(workbook, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    stem = "-".join(importing.fold(upload.file_name.rsplit(".", 1)[0]).split())[:80] or "tep"
-    response["Content-Disposition"] = f'attachment; filename="{stem}-bao-cao-loi.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{error_report_file_name(upload)}"'
     return response
+
+
+def error_report_file_name(upload) -> str:
+    stem = "-".join(importing.fold(upload.file_name.rsplit(".", 1)[0]).split())[:80] or "tep"
+    return f"{stem}-bao-cao-loi.xlsx"
 
 
 @require_POST

@@ -10,7 +10,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from coop_tracker.lib.exports import workbook_bytes
-from cooperatives.models import Organisation, RegistryImport, YearlyFigures
+from cooperatives.models import Export, Organisation, RegistryImport, YearlyFigures
+from cooperatives.services import registry_import_errors_build
 from tests.cooperatives.test_registry_import_mapping import CAPITAL, MISTAKES, VALID, provincial_list
 from tests.factories import columns_seen, logged_in
 
@@ -121,3 +122,38 @@ def test_a_split_commune_not_yet_chosen_is_left_out_of_the_valid_rows_with_its_q
     sheet = report_of(staff, RegistryImport.objects.get(pk=upload.pk)).worksheets[0]
     assert sheet["H1"].value == "Lỗi cần sửa" and sheet["H2"].value is None
     assert sheet["H3"].value.startswith("F (Xã): ") and "Xã Tiền Phong" in sheet["H3"].value  # a candidate
+
+
+def test_the_report_of_a_large_file_is_written_by_a_worker_and_downloaded_by_its_owner(client, settings):
+    """Reading and checking a large file again takes longer than a request should: the report's
+    link makes an export, which the worker writes (called here as the task calls it)."""
+    staff = logged_in(client, "canbo.phutho")
+    upload = uploaded(staff, mistaken(), **{CAPITAL: "charter_capital"})
+    settings.EXPORT_INLINE_ROWS = upload.rows_total - 1
+    response = staff.get(reverse("registry_import_errors", args=[upload.pk]))
+    export = Export.objects.get(kind=Export.Kind.IMPORT_ERRORS)
+    assert response["Location"] == export.get_absolute_url()
+    assert (export.created_by.username, export.status, export.file_name) == (
+        "canbo.phutho",
+        "queued",
+        "phu-tho-2025-bao-cao-loi.xlsx",
+    )
+    registry_import_errors_build(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.status == "done", export.message
+    download = staff.get(reverse("export_download", args=[export.pk]))
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).worksheets[0]
+    assert sheet["L10"].value.startswith("E (Lĩnh vực hoạt động): Không hiểu “Hàng không”")
+    assert logged_in(client, "canbo.bacninh").get(reverse("export_download", args=[export.pk])).status_code == 404
+
+
+def test_a_large_files_report_fails_plainly_once_its_content_is_gone(client, settings):
+    staff = logged_in(client, "canbo.phutho")
+    upload = uploaded(staff, mistaken(), **{CAPITAL: "charter_capital"})
+    settings.EXPORT_INLINE_ROWS = 0
+    staff.get(reverse("registry_import_errors", args=[upload.pk]))
+    RegistryImport.objects.filter(pk=upload.pk).update(content=b"")
+    export = Export.objects.get(kind=Export.Kind.IMPORT_ERRORS)
+    registry_import_errors_build(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.status == "failed" and "không thành công" in export.message
