@@ -688,6 +688,7 @@ class NationalParts(models.Model):
     signature = models.CharField(max_length=64)
     # province id (NO_PROVINCE: the rows without one) -> year -> value (a sum of decimals as text)
     parts = models.JSONField(default=dict)
+    totals = models.JSONField(default=dict)  # year -> the sum of the parts
     computed_at = models.DateTimeField(auto_now=True)
 
     NO_PROVINCE = 0

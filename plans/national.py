@@ -47,14 +47,14 @@ class Parts:
     def everyone(self) -> set[int]:
         return set(self.agg.current_province_ids) | {NO_PROVINCE}
 
-    def stored(self) -> dict[str, tuple[str, dict]]:
-        """column → (signature, parts), for every national column this recompute registered."""
+    def stored(self) -> dict[str, tuple[str, dict, dict]]:
+        """column → (signature, parts, totals), for every national column this recompute registered."""
         if self._stored is None:
             self._stored = {}
             if self.changed is not None:
                 _lock()
                 rows = NationalParts.objects.filter(column__in=self.agg.national_columns())
-                self._stored = {row[0]: row[1:] for row in rows.values_list("column", "signature", "parts")}
+                self._stored = {row[0]: row[1:] for row in rows.values_list("column", "signature", "parts", "totals")}
         return self._stored
 
     def rows(self, source, partition: str, columns: dict, table: dict, run) -> dict[int, dict]:
@@ -65,31 +65,44 @@ class Parts:
         names = {name: column_of(source, name, self.agg.cutoff) for name in columns}
         signatures = {name: signature(source, name, agg, partition, self.agg) for name, agg in columns.items()}
         changed = self.changed
-        kept = {}  # column name → the stored parts of the provinces not changed
         if changed is not None:
             for name, column in names.items():
-                sig, parts = stored.get(column, (None, {}))
-                kept[name] = {int(p): years for p, years in parts.items() if int(p) not in changed}
-                if sig != signatures[name] or len(kept[name]) < len(everyone - changed):
+                sig, parts, _totals = stored.get(column, (None, {}, {}))
+                if sig != signatures[name] or not everyone - changed <= {int(p) for p in parts}:
                     changed = None  # some province has no part of this computation: compute them all
                     break
-        if changed is None:
-            kept = {name: {} for name in columns}
-        fresh = _parts(self.agg, source, partition, columns, everyone if changed is None else changed, table, run)
+        wanted = everyone if changed is None else changed
+        fresh = _parts(self.agg, source, partition, columns, wanted, table, run)
         nation = defaultdict(dict)
         written = []
         for name in columns:
-            parts = {**kept[name], **{province: _stored_years(fresh[province][name]) for province in fresh}}
-            for years in parts.values():
+            # The nation's total, kept beside the parts: the stored total less the changed
+            # provinces' old parts, plus their new ones (exact: counts and sums of decimals).
+            parts, totals = {}, defaultdict(int)
+            if changed is not None:
+                _sig, old_parts, old_totals = stored[names[name]]
+                parts = {int(p): years for p, years in old_parts.items()}
+                totals.update({int(year): _number(value) for year, value in old_totals.items()})
+                for province in changed:
+                    for year, value in parts.get(province, {}).items():
+                        totals[int(year)] -= _number(value)
+            for province in wanted:
+                years = fresh[province][name]
+                parts[province] = _stored_years(years)
                 for year, value in years.items():
-                    nation[int(year)][name] = nation[int(year)].get(name, 0) + _number(value)
-            written.append(NationalParts(column=names[name], signature=signatures[name], parts=parts))
-            stored[names[name]] = (signatures[name], parts)
+                    totals[year] += value
+            totals = {year: value for year, value in totals.items() if value}
+            for year, value in totals.items():
+                nation[year][name] = value
+            written.append(
+                NationalParts(column=names[name], signature=signatures[name], parts=parts, totals=_stored_years(totals))
+            )
+            stored[names[name]] = (signatures[name], parts, _stored_years(totals))
         NationalParts.objects.bulk_create(
             written,
             update_conflicts=True,
             unique_fields=["column"],
-            update_fields=["signature", "parts", "computed_at"],
+            update_fields=["signature", "parts", "totals", "computed_at"],
         )
         return nation
 
