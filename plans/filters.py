@@ -16,7 +16,8 @@ CURRENT = "current"
 
 
 def visible_plans(request):
-    return visible(Plan.objects, request.user).order_by("-last_year", "title")
+    # A choice shows the title: the rest of a plan's row (its quoted source text) is not read.
+    return visible(Plan.objects, request.user).only("pk", "title").order_by("-last_year", "title")
 
 
 def this_year() -> int:
@@ -36,7 +37,9 @@ class OverviewFilter(BootstrapFilterSet):
     )
     indicator = django_filters.ModelChoiceFilter(
         label=_("Chỉ tiêu"),
-        queryset=Indicator.objects.filter(Exists(Target.objects.filter(indicator=OuterRef("pk")))).order_by("name_vi"),
+        queryset=Indicator.objects.filter(Exists(Target.objects.filter(indicator=OuterRef("pk"))))
+        .only("pk", "name_vi", "name_en")
+        .order_by("name_vi"),
         empty_label=_("Mọi chỉ tiêu"),
         method="filter_indicator",
     )
