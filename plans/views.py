@@ -340,6 +340,8 @@ class CountedPaginator(LargeTablePaginator):
     def __init__(self, *args, stamp, **kwargs):
         super().__init__(*args, **kwargs)
         self.stamp = stamp
+        if self.queryset is None:
+            raise TypeError("CountedPaginator pages a queryset of organisations")
 
     @cached_property
     def count(self) -> int:
