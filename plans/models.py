@@ -507,8 +507,9 @@ class ProgressQuerySet(models.QuerySet):
 
     def for_comparison(self, target):
         """Stored figures of the same indicator, measured the same way, for every province that has
-        one, largest first: (area id, year, figure) tuples. A national indicator has some 400 of them,
-        and building three model instances for each was most of the target page's time."""
+        one, largest first: (area id, year, figure) tuples. An indicator every province's plans
+        share has some 400 of them, and building three model instances for each (the progress with
+        its JSON explanation, the target, the area) was most of a provincial target page's time."""
         return (
             self.filter(
                 target__indicator=target.indicator_id,
