@@ -1606,12 +1606,14 @@ class ImportMapping(models.Model):
 
 
 def registry_stamp() -> tuple:
-    """What changes whenever a row of the registry changes, in four index look-ups: every save,
-    delete and import of an organisation, yearly figures or rating writes a history row (README,
-    "History and restore"), and an import of administrative units adds lineage rows. Pages and the
-    API cache what they aggregate of the registry under it (the API's counts, the reporting page's
-    completeness, the target and province pages): a change is a new key, and nothing stale is served."""
-    tops = [(model.history.model._meta.db_table, "history_id") for model in (Organisation, YearlyFigures, Rating)]
+    """What changes whenever a row of the registry changes, in six index look-ups: every save,
+    delete and import of an organisation, yearly figures, rating, support action or new-rural
+    recognition writes a history row (README, "History and restore"), and an import of
+    administrative units adds lineage rows. Pages and the API cache what they aggregate of the
+    registry under it (the API's counts, the reporting page's completeness, the target and province
+    pages, what a target's figure counted): a change is a new key, and nothing stale is served."""
+    rows = (Organisation, YearlyFigures, Rating, SupportAction, NtmRecognition)
+    tops = [(model.history.model._meta.db_table, "history_id") for model in rows]
     tops.append((UnitLineage._meta.db_table, "id"))
     database = connections[router.db_for_read(Organisation)]  # the replica for a page, if there is one
     quote = database.ops.quote_name

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from cooperatives.models import AdminUnit
 from plans.figures import year_strip
 from plans.models import Progress, Target
 
@@ -122,12 +123,13 @@ def _marks(years: list[int], parts: dict | None) -> dict | None:
     }
 
 
-def comparison_chart(rows: list[Progress], highlighted: set[int]) -> dict:
-    """Provinces with a target of the same indicator, sorted, the viewer's own highlighted."""
+def comparison_chart(rows: list[tuple], units: dict[int, AdminUnit], highlighted: set[int]) -> dict:
+    """Provinces with a target of the same indicator, sorted, the viewer's own highlighted: `rows`
+    are (area id, year, figure), `units` the areas by id."""
     return {
-        "labels": [f"{row.target.area} ({row.year})" for row in rows],
-        "values": [_float(row.actual) for row in rows],
-        "highlight": [row.target.area_id in highlighted for row in rows],
+        "labels": [f"{units[area]} ({year})" for area, year, _actual in rows],
+        "values": [_float(actual) for _area, _year, actual in rows],
+        "highlight": [area in highlighted for area, _year, _actual in rows],
         "title": _("So sánh giữa các tỉnh (số liệu đã tính của các mục tiêu cùng chỉ tiêu)"),
     }
 
@@ -137,14 +139,14 @@ def comparison_chart(rows: list[Progress], highlighted: set[int]) -> dict:
 MIN_PROVINCES_IN_AGGREGATE = 3
 
 
-def comparison_chart_for_province(rows: list[Progress], own: set[int]) -> dict | None:
+def comparison_chart_for_province(rows: list[tuple], own: dict[int, AdminUnit]) -> dict | None:
     """The comparison a provincial account sees (README, "Security"): its own province's figures by
-    name, and the others only as their median and mean; None when fewer than
-    MIN_PROVINCES_IN_AGGREGATE others have one."""
-    others = [float(row.actual) for row in rows if row.target.area_id not in own]
+    name (`own`: the areas of `rows` inside its province, by id), and the others only as their
+    median and mean; None when fewer than MIN_PROVINCES_IN_AGGREGATE others have one."""
+    others = [float(actual) for area, _year, actual in rows if area not in own]
     if len(others) < MIN_PROVINCES_IN_AGGREGATE:
         return None
-    bars = [(f"{row.target.area} ({row.year})", _float(row.actual), True) for row in rows if row.target.area_id in own]
+    bars = [(f"{own[area]} ({year})", _float(actual), True) for area, year, actual in rows if area in own]
     words = {"count": len(others)}
     bars.append((_("Trung vị của %(count)s tỉnh khác") % words, statistics.median(others), False))
     bars.append((_("Trung bình của %(count)s tỉnh khác") % words, round(statistics.fmean(others), 2), False))

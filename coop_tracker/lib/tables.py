@@ -87,8 +87,7 @@ class LargeTablePaginator(LazyPaginator):
             self._num_pages = self._final_num_pages = max(1, -(-self.count // self.per_page))
         if number > (self._final_num_pages or self.MAX_PAGE):  # no OFFSET past a 64-bit integer
             raise EmptyPage(_("Trang này không có dòng nào."))
-        bottom = (number - 1) * self.per_page
-        ids = list(self.ordered(self.queryset).values_list("pk", flat=True)[bottom : bottom + self.per_page + 1])
+        ids = self.page_ids((number - 1) * self.per_page, self.per_page + 1)
         if not ids and number != 1:
             raise EmptyPage(_("Trang này không có dòng nào."))
         if self.capped:
@@ -98,6 +97,10 @@ class LargeTablePaginator(LazyPaginator):
         rows = self.rows_of(ids)
         table = self.object_list.table
         return self._get_page(list(BoundRows([rows[pk] for pk in ids], table)), number, self)
+
+    def page_ids(self, bottom: int, size: int) -> list:
+        """The ids of `size` rows from the `bottom`-th on, in the page's total order."""
+        return list(self.ordered(self.queryset).values_list("pk", flat=True)[bottom : bottom + size])
 
     def rows_of(self, ids) -> dict:
         """The page's rows by id, with the queryset's joins and annotations. Without annotations,

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from cooperatives.models import Organisation, Rating, SizeBand, YearlyFigures
+from cooperatives.models import Organisation, Rating, SizeBand, SupportAction, YearlyFigures, registry_stamp
 from tests.factories import OrganisationFactory, RatingFactory, commune
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +99,17 @@ def test_rating_years_are_every_year_with_a_rating_latest_first():
     assert Rating.objects.years() == expected and len(expected) > 3
     Rating.objects.filter(year=expected[1]).delete()
     assert Rating.objects.years() == [expected[0], *expected[2:]]
+
+
+def test_the_registry_stamp_changes_with_every_kind_of_registry_row():
+    """Pages cache what they aggregate or list of the registry under it (plans.views.registry_cached,
+    CountedPaginator): a support action counts in a trained share, so it must move the stamp too."""
+    before = registry_stamp()
+    htx = OrganisationFactory()
+    after_organisation = registry_stamp()
+    action = SupportAction.objects.create(
+        kind=SupportAction.Kind.MANAGER_TRAINING, occurred_on=datetime.date(2022, 5, 1), organisation=htx
+    )
+    after_action = registry_stamp()
+    action.delete()
+    assert len({before, after_organisation, after_action, registry_stamp()}) == 4

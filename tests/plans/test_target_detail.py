@@ -6,6 +6,7 @@ from decimal import Decimal as D
 from html import unescape
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.html import escape, strip_tags
 
@@ -326,3 +327,58 @@ def test_a_target_whose_figure_could_not_be_computed_says_so_and_admins_read_why
         assert ("rule_of_tomorrow" in html) is reads_why
         overview = client.get(reverse("plan_detail", args=[founded.plan_id])).content.decode()
         assert 'data-status="error"' in overview and "rule_of_tomorrow" not in overview
+
+
+def listed(client, url, **query):
+    """What the page lists of what a figure counted: the count and the page's organisations, in order."""
+    table = client.get(url, query).context["table"]
+    return table.paginator.count, [row.record.pk for row in table.page.object_list]
+
+
+def uncached(client, url, **query):
+    cache.clear()
+    return listed(client, url, **query)
+
+
+def test_what_a_figure_counted_follows_the_registry_at_once(national):
+    """The count and each page's ids are cached (plans.views.CountedPaginator): a rating deleted, an
+    organisation renamed (its place in the order) or founded shows on the next request."""
+    good_or_fair = target("tỷ lệ HTX xếp loại khá trở lên đạt trên 50%")
+    url, year = good_or_fair.get_absolute_url(), good_or_fair.progress.year
+    count, ids = listed(national, url)
+    assert listed(national, url) == (count, ids) == uncached(national, url) and count > 2
+    Rating.objects.filter(organisation_id=ids[0], year=year).delete()
+    assert listed(national, url) == (count - 1, listed(national, url)[1]) and ids[0] not in listed(national, url)[1]
+    assert listed(national, url) == uncached(national, url)
+    last = Organisation.objects.get(pk=ids[-1])
+    last.name = "AAA " + last.name  # first by name now
+    last.save()
+    assert listed(national, url)[1][0] == last.pk
+    assert listed(national, url, sort="-name") == uncached(national, url, sort="-name")
+
+
+def test_a_new_htx_is_counted_at_once(national):
+    founded = target("Thành lập mới 35 HTX")
+    year = founded.progress.year or founded.year_to
+    url = founded.get_absolute_url()
+    count, _ids = listed(national, url)
+    new = OrganisationFactory(
+        name="AAA HTX vừa thành lập",
+        commune=commune(founded.area.code, founded.area.structure),
+        founded_on=datetime.date(year, 5, 1),
+    )
+    assert listed(national, url) == (count + 1, listed(national, url)[1])
+    assert new.pk in listed(national, url)[1] and listed(national, url) == uncached(national, url)
+
+
+def test_a_provincial_account_never_gets_the_nations_cached_list(client, national):
+    """A national target's list, read by a national leader then by a provincial one: each its own."""
+    nation = AdminUnit.objects.get(level="nation")
+    about = TargetFactory(plan=PlanFactory(area=nation, title="Kế hoạch quốc gia thử"), area=nation)
+    url = about.get_absolute_url()
+    everywhere = listed(national, url)
+    client.force_login(User.objects.get(username="lanhdao.bacninh"))
+    bac_ninh = listed(client, url)
+    assert bac_ninh == uncached(client, url) and bac_ninh[0] < everywhere[0]
+    shown = Organisation.objects.filter(pk__in=bac_ninh[1])
+    assert set(shown.values_list("province__code", flat=True)) == {"24"}
