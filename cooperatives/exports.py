@@ -188,6 +188,11 @@ def registry_export_response(request, export_format: str):
 # Background exports ---------------------------------------------------------------------------
 
 
+class ExportRefused(Exception):
+    """What `write` raises when there is nothing to write; its message, in the user's language,
+    is the export's."""
+
+
 def export_run(export_id: int, write: Callable) -> Export | None:
     """Write export `export_id` with `write(export, file, on_rows) -> rows written`, in the
     language it was asked in, and store the file. A duplicate message (the export no longer
@@ -217,6 +222,8 @@ def export_run(export_id: int, write: Callable) -> Export | None:
                 )
     except SoftTimeLimitExceeded:
         _fail(export_id, _("Xuất tệp quá thời gian cho phép. Hãy lọc bớt rồi xuất lại."))
+    except ExportRefused as refused:
+        _fail(export_id, str(refused))
     except Exception:
         logger.exception("Export %s failed.", export_id)
         _fail(export_id, _("Xuất tệp không thành công. Hãy thử lại; nếu vẫn lỗi, hãy báo quản trị."))

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import visible
 from coop_tracker.lib.history import RESTORED
-from cooperatives.exports import export_run
+from cooperatives.exports import ExportRefused, export_run
 
 from . import importing
 from .importing import error_report, recognitions
@@ -658,6 +658,10 @@ def _plan_write(plan: importing.Plan, user, reason=None) -> None:
             row.organisation_id = row.imported_for.pk  # organisations created just above
         _bulk_write(model, plan, what, user, reason)
     models = {"organisations": Organisation, "figures": YearlyFigures, "ratings": Rating}
+    if plan.update["organisations"]:  # where they were supported too (cooperatives.signals.places_of)
+        updated = [organisation.pk for organisation in plan.update["organisations"]]
+        supported = SupportAction.objects.filter(organisation_id__in=updated).values_list("area_id", flat=True)
+        plan.mark("organisations", *supported.distinct())
     for what, communes in plan.places.items():
         registry_changed.send(models[what], kind=what, places=communes - {None}, fields=plan.changed_fields(what))
 
@@ -887,7 +891,7 @@ def registry_import_errors_build(*, export_id: int):
         upload = uploads.get(pk=export.params["upload"])
         workbook = registry_import_error_report(upload=upload)
         if workbook is None:
-            raise RegistryImport.DoesNotExist("the upload's content is gone")
+            raise ExportRefused(_("Tệp đã tải lên không còn được lưu (đã nhập xong hoặc đã xoá): hãy tải tệp lên lại."))
         spool.write(workbook)
         return upload.error_count
 

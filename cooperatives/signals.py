@@ -35,8 +35,11 @@ KINDS = {
 def places_of(instance) -> set[int]:
     """The units whose contents change when `instance` changes."""
     if isinstance(instance, Organisation):
+        # Its communes, and where it was supported: an action counts where it took place, and
+        # some figures count actions by their HTX's kind or sector.
         loaded = instance._loaded_values or {}
-        return {instance.commune_id, loaded.get("commune_id")} - {None}
+        supported = SupportAction.objects.filter(organisation_id=instance.pk).values_list("area_id", flat=True)
+        return {instance.commune_id, loaded.get("commune_id"), *(supported.distinct() if instance.pk else ())} - {None}
     if isinstance(instance, SupportAction):
         # Its own area, and its organisation's commune: the nation counts the distinct HTX
         # supported by their own province (plans.national), which need not be the action's.

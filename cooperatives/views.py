@@ -414,7 +414,13 @@ def registry_import_errors(request, pk):
     upload = _upload_or_404(request, pk)
     if upload.error_count and (upload.rows_total or 0) > settings.EXPORT_INLINE_ROWS:
         # Reading and checking a large file again takes longer than a request should: a worker
-        # writes the report, and the export's page follows it.
+        # writes the report, and the export's page follows it (the one under way, if the link is
+        # followed again meanwhile).
+        under_way = exports.fresh_exports().filter(
+            created_by=request.user, kind=Export.Kind.IMPORT_ERRORS, params__upload=upload.pk, status__in=Export.RUNNING
+        )
+        if export := under_way.first():
+            return redirect(export)
         export = Export.objects.create(
             created_by=request.user,
             kind=Export.Kind.IMPORT_ERRORS,

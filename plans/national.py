@@ -15,10 +15,12 @@ Each national column is computed per province and stored (`NationalParts`); the 
   province has no stored part of, or parts of another computation (a new national target, other
   years, a changed indicator), is computed for every province instead: never a sum with a hole.
 
-Two drains at once would each add the other's province as it was: a drain reads the parts under
-an advisory lock held to its commit (PostgreSQL), so the second waits and reads the first's. A
-recompute of every part reads none and takes no lock: what it writes was true when it read the
-registry, and an edit since then has left its mark for the next drain.
+Recomputes are serialised (`serialised`, an advisory lock held to the recompute's commit on
+PostgreSQL): two drains at once would each add the other's province as it was, and a full
+recompute could store parts older than a drain's that consumed the marks. Elsewhere (SQLite:
+`make run`, one process) every part is computed each time. A column whose parts could not be
+computed in a drain (its query failed, or the parts could not be read) has its stored parts
+dropped, so that no later drain adds a part the failed one should have replaced.
 """
 
 import hashlib
@@ -32,6 +34,16 @@ from plans.models import NationalParts
 
 LOCK_CLASS = 7302  # the advisory lock's first key (7301: the reporting rounds')
 NO_PROVINCE = NationalParts.NO_PROVINCE
+# Part of every signature: raise it when what a source's rows are changes in the code (a rule's
+# query, `left_on`, `Rating.counted`), so that no part computed by older code is added.
+PARTS_VERSION = 1
+
+
+def serialised() -> None:
+    """Hold the recompute's lock to the end of the current transaction (PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [LOCK_CLASS])
 
 
 class Parts:
@@ -39,10 +51,10 @@ class Parts:
 
     def __init__(self, agg):
         self.agg = agg
-        self.changed = agg.changed
-        if self.changed is not None and not connection.in_atomic_block:
-            self.changed = None  # parts are added up only inside the drain's transaction (the lock's)
+        # Parts are added up only where recomputes are serialised (PostgreSQL's lock).
+        self.changed = agg.changed if connection.vendor == "postgresql" else None
         self._stored = None
+        self.written: set[str] = set()
 
     def everyone(self) -> set[int]:
         return set(self.agg.current_province_ids) | {NO_PROVINCE}
@@ -52,7 +64,6 @@ class Parts:
         if self._stored is None:
             self._stored = {}
             if self.changed is not None:
-                _lock()
                 rows = NationalParts.objects.filter(column__in=self.agg.national_columns())
                 self._stored = {row[0]: row[1:] for row in rows.values_list("column", "signature", "parts", "totals")}
         return self._stored
@@ -98,29 +109,36 @@ class Parts:
                 NationalParts(column=names[name], signature=signatures[name], parts=parts, totals=_stored_years(totals))
             )
             stored[names[name]] = (signatures[name], parts, _stored_years(totals))
-        NationalParts.objects.bulk_create(
-            written,
-            update_conflicts=True,
-            unique_fields=["column"],
-            update_fields=["signature", "parts", "totals", "computed_at"],
-        )
+        if self.agg.store_parts:
+            NationalParts.objects.bulk_create(
+                written,
+                update_conflicts=True,
+                unique_fields=["column"],
+                update_fields=["signature", "parts", "totals", "computed_at"],
+            )
+        self.written |= set(names.values())
         return nation
+
+    def forget_unwritten(self) -> None:
+        """Drop the stored parts of the national columns this drain registered but could not
+        compute (a failed query, parts that could not be read): their changed provinces' parts
+        are out of date, and a later drain must compute every province's part again."""
+        if self.changed is None or not self.agg.store_parts:
+            return
+        unwritten = set(self.agg.national_columns()) - self.written
+        if unwritten:
+            NationalParts.objects.filter(column__in=unwritten).delete()
+            self._stored = None
 
 
 def signature(source, name: str, aggregate, partition: str, agg) -> str:
     """What a part was computed from: the same signature, the same figure."""
-    text = repr((source.name, name, repr(aggregate), partition, agg.first, agg.last, str(agg.cutoff)))
+    text = repr((PARTS_VERSION, source.name, name, repr(aggregate), partition, agg.first, agg.last, str(agg.cutoff)))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def column_of(source, name: str, cutoff) -> str:
     return f"{source.name}:{name}:{cutoff or ''}"
-
-
-def _lock() -> None:
-    if connection.vendor == "postgresql" and connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [LOCK_CLASS])
 
 
 def _parts(agg, source, partition, columns, wanted, table, run) -> dict[int, dict[str, dict]]:

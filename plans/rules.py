@@ -361,11 +361,12 @@ class Aggregates:
     reading a lost key's column raises `IndicatorError`.
     """
 
-    def __init__(self, areas: list[AdminUnit], first: int, last: int, cutoff=None, changed=None):
+    def __init__(self, areas: list[AdminUnit], first: int, last: int, cutoff=None, changed=None, store_parts=True):
         self.areas, self.first, self.last, self.cutoff = areas, first, last, cutoff
         # The current provinces whose rows changed since the stored national parts were computed
-        # (plans.national; NO_PROVINCE for rows without one), or None: not known, compute them all.
-        self.changed = changed
+        # (plans.national), or None: not known, compute them all. `store_parts`: False for a
+        # preview, which writes nothing.
+        self.changed, self.store_parts = changed, store_parts
         self.partitions: dict[tuple[Source, str], str | None] = {}
         self.columns: dict[Source, dict] = defaultdict(dict)
         self.tables: dict[Source, dict] = {}
@@ -483,7 +484,7 @@ class Aggregates:
                         rows = self.national_parts.rows(source, partition, part, table, partial(self._run, source))
                 except DatabaseError:
                     logger.exception("The national figure's stored parts could not be used; grouping the country.")
-            if rows is None:
+            if rows is None:  # its stored parts, left as they were, are dropped (Parts.forget_unwritten)
                 self._run(source, Q(), Value(self.nation_id), part, table)
                 continue
             for year, values in rows.items():
@@ -562,7 +563,7 @@ class Part:
         distinct organisations by their own province (an action is placed by its own area, and an
         HTX may be supported in two provinces); anything else by the row's province."""
         organisation = self.source.organisation_path()
-        if self.total == DISTINCT and self.field == organisation != "pk":
+        if self.total == DISTINCT and organisation != "pk" and self.field == organisation:
             return f"{organisation}__province"
         return None
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ from plans.models import (
     RecomputeSchedule,
     Target,
 )
+from plans.national import serialised
 from plans.projection import project
 from plans.rules import RULES, Aggregates, IndicatorError, Measure, reason_of
 
@@ -54,14 +55,17 @@ def progress_recompute(*, targets=None, today: datetime.date | None = None, chan
     today = today or timezone.localdate()
     everything = targets is None
     chosen = Target.objects.all() if everything else targets
-    targets = list(chosen.select_related("indicator", "area").defer("wording", "note", "indicator__description"))
-    if not targets:
-        return 0
-    failures: dict[int, str] = {}
-    measures = measures_for(targets, today, failures, changed)
-    results = {target.pk: _judged(target, measures[target.pk], today, failures) for target in targets}
-    _log_failures(targets, failures)
     with transaction.atomic():
+        # One recompute at a time reads and writes (plans.national): what it stores is never
+        # older than what another stored meanwhile.
+        serialised()
+        targets = list(chosen.select_related("indicator", "area").defer("wording", "note", "indicator__description"))
+        if not targets:
+            return 0
+        failures: dict[int, str] = {}
+        measures = measures_for(targets, today, failures, changed)
+        results = {target.pk: _judged(target, measures[target.pk], today, failures) for target in targets}
+        _log_failures(targets, failures)
         _store(targets, results, today)
         if everything:
             RecomputeSchedule.objects.update_or_create(pk=1, defaults={"last_full_at": timezone.now()})
@@ -109,6 +113,7 @@ def progress_recompute_pending(*, today: datetime.date | None = None) -> int:
         pending = list(PendingRecompute.objects.select_for_update(skip_locked=True).values_list("pk", "area", "source"))
         if not pending:
             return 0
+        serialised()  # here, outside any savepoint: a savepoint rolled back would release it
         targets = Target.objects.filter(_affected(pending))
         count = progress_recompute(targets=targets, today=today, changed=_changed_provinces(pending))
         PendingRecompute.objects.filter(pk__in=[row[0] for row in pending]).delete()
@@ -136,6 +141,8 @@ def _changed_provinces(pending) -> set[int] | None:
 
 # Which indicators read which source: an edit recomputes only the targets that can move.
 FIGURE_RULES = [
+    Indicator.Rule.AVERAGE_FIGURE,
+    Indicator.Rule.SIZE_COUNT,
     Indicator.Rule.AVERAGE_REVENUE,
     Indicator.Rule.AVERAGE_INCOME,
     Indicator.Rule.MEMBERS,
@@ -187,9 +194,14 @@ def measures_for(targets: list[Target], today: datetime.date, failures: dict | N
     A target whose indicator cannot be computed gets no values, and its reason in `failures`
     (target id → reason): every other target is still measured."""
     failures = {} if failures is None else failures
-    first = min(t.year_from for t in targets) - 1
-    last = min(max(t.year_to for t in targets), today.year)
     derived = [t for t in targets if t.indicator.method == Indicator.Method.DERIVED]
+    first, last = min(t.year_from for t in targets), max(t.year_to for t in targets)
+    if any(t.area.level == AdminUnit.Level.NATION for t in derived):
+        # The years of every target, not of those an edit touched: a national figure's stored
+        # parts (plans.national) are added only to parts of the same years, whichever drain asks.
+        span = Target.objects.aggregate(first=Min("year_from"), last=Max("year_to"))
+        first, last = min(first, span["first"]), max(last, span["last"])
+    first, last = first - 1, min(last, today.year)
     manual = [t for t in targets if t.indicator.method == Indicator.Method.MANUAL]
     result = {target.pk: {} for target in targets}
     if derived:
@@ -265,6 +277,7 @@ def _derived_measures(targets, first, last, failures: dict, cutoff=None, changed
         except Exception as error:
             failures[target.pk] = reason_of(error)
             result[target.pk] = {}
+    agg.national_parts.forget_unwritten()
     return result
 
 
@@ -425,7 +438,7 @@ def indicator_preview(*, indicator: Indicator, area: AdminUnit, year: int, denom
     try:
         rule, params = rule_of(indicator), indicator.rule_params
         rule.check(params, denominator)
-        agg = Aggregates([area], year, year)
+        agg = Aggregates([area], year, year, store_parts=False)
         rule.need(agg, params, denominator, "preview")
         preview.measure = rule.measure(agg, area.pk, year, params, denominator, "preview")
         numerator, below = rule.parts(params, denominator, year)

@@ -138,6 +138,8 @@ def test_the_report_of_a_large_file_is_written_by_a_worker_and_downloaded_by_its
         "queued",
         "phu-tho-2025-bao-cao-loi.xlsx",
     )
+    again = staff.get(reverse("registry_import_errors", args=[upload.pk]))  # followed again meanwhile
+    assert again["Location"] == export.get_absolute_url() and Export.objects.count() == 1
     registry_import_errors_build(export_id=export.pk)
     export.refresh_from_db()
     assert export.status == "done", export.message
@@ -156,4 +158,4 @@ def test_a_large_files_report_fails_plainly_once_its_content_is_gone(client, set
     export = Export.objects.get(kind=Export.Kind.IMPORT_ERRORS)
     registry_import_errors_build(export_id=export.pk)
     export.refresh_from_db()
-    assert export.status == "failed" and "không thành công" in export.message
+    assert export.status == "failed" and "hãy tải tệp lên lại" in export.message

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cooperatives.models import Organisation, Rating
+from cooperatives.models import AdminUnit, Organisation, Rating
 from cooperatives.services import registry_import
 from cooperatives.signals import registry_changed
 from plans.models import Indicator, PendingRecompute, Progress, RecomputeSchedule
@@ -190,3 +190,38 @@ def test_a_broker_that_does_not_answer_does_not_turn_a_saved_edit_into_an_error(
     monkeypatch.setattr(tasks.recompute_pending_progress, "apply_async", unreachable)
     signals.queue_recompute()
     assert "could not be queued" in caplog.text
+
+
+REGISTRY_SOURCES_READ = {
+    # A kind of registry row (what an edit marks) → the grouped queries' sources it is read through.
+    PendingRecompute.Source.FIGURES: {"figures"},
+    PendingRecompute.Source.RATINGS: {"ratings"},
+    PendingRecompute.Source.ACTIONS: {"actions", "trained", "trained_ended"},  # trainings are actions
+    PendingRecompute.Source.NTM: {"ntm_decided", "ntm_standing"},
+}
+
+
+def test_an_edit_of_each_kind_recomputes_every_indicator_that_reads_it():
+    """READERS says which indicators an edit can move; each indicator of the catalogue that reads
+    a kind of row (as the recompute registers its columns) is among them, or an edit of that kind
+    would leave its figures stale."""
+    from plans.rules import RULES, Aggregates
+    from plans.services import ACTION_RULES, FIGURE_RULES, NTM_RULES, RATING_RULES
+
+    readers = {
+        PendingRecompute.Source.FIGURES: FIGURE_RULES,
+        PendingRecompute.Source.RATINGS: RATING_RULES,
+        PendingRecompute.Source.ACTIONS: ACTION_RULES,
+        PendingRecompute.Source.NTM: NTM_RULES,
+    }
+
+    nation = AdminUnit.objects.get(level=AdminUnit.Level.NATION)
+    for indicator in Indicator.objects.filter(method=Indicator.Method.DERIVED):
+        rule = RULES[indicator.rule]
+        for denominator in rule.allowed_denominators(indicator.rule_params) or ("",):
+            agg = Aggregates([nation], 2016, 2026)
+            rule.need(agg, indicator.rule_params, denominator, "key")
+            read = {source.name for source, columns in agg.columns.items() if columns}
+            for kind, names in REGISTRY_SOURCES_READ.items():
+                if read & names:
+                    assert indicator.rule in readers[kind], f"{indicator.code} reads {kind}: edits must recompute it"
