@@ -1231,8 +1231,9 @@ class RegistryImport(models.Model):
 
     @property
     def preview_rows(self) -> list[dict]:
-        """The stored preview, each action in words."""
-        actions = {"create": _("Thêm mới"), "update": _("Cập nhật"), "unchanged": _("Không đổi"), None: ""}
+        """The stored preview, each action in words (translated once, not once per cell)."""
+        actions = {"create": _("Thêm mới"), "update": _("Cập nhật"), "unchanged": _("Không đổi")}
+        actions = {**{action: str(words) for action, words in actions.items()}, None: ""}
         keys = ("row", "code", "name", "organisation", "figures", "rating")
         return [
             {
