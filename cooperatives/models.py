@@ -1230,18 +1230,13 @@ class RegistryImport(models.Model):
         return self.status in self.RUNNING
 
     @property
-    def preview_rows(self) -> list[dict]:
-        """The stored preview, each action in words (translated once, not once per cell)."""
-        actions = {"create": _("Thêm mới"), "update": _("Cập nhật"), "unchanged": _("Không đổi")}
-        actions = {**{action: str(words) for action, words in actions.items()}, None: ""}
-        keys = ("row", "code", "name", "organisation", "figures", "rating")
-        return [
-            {
-                **dict(zip(keys[:3], row[:3], strict=True)),
-                **{k: actions[a] for k, a in zip(keys[3:], row[3:], strict=True)},
-            }
-            for row in self.rows
-        ]
+    def preview_rows(self) -> list[list]:
+        """The stored preview: each row's number, code and name, then what it does to the
+        organisation, its figures and its rating (a recognition, for a list of communes) in words,
+        translated once rather than once per cell."""
+        words = {"create": _("Thêm mới"), "update": _("Cập nhật"), "unchanged": _("Không đổi")}
+        words = {**{action: str(word) for action, word in words.items()}, None: ""}
+        return [[*row[:3], *(words[action] for action in row[3:])] for row in self.rows]
 
     @property
     def can_run_again(self) -> bool:
