@@ -177,10 +177,13 @@ def _completeness_counts(year: int, province_pks: list[int]) -> dict[int, tuple[
 
 
 def not_reported(year: int, province):
-    """The HTX of `province` expected to report for `year` that have no figures for it."""
+    """The HTX of `province` expected to report for `year` that have no figures for it (the same
+    HTX as completeness counts: operating at the year's end, through the lineage); whether each
+    was rated or on time, which the list does not show, is not asked (two subqueries a row)."""
+    figures = YearlyFigures.objects.filter(organisation=OuterRef("pk"), year=year)
     return (
-        expected_htx(year)
-        .filter(commune__lineage_ancestors__ancestor=province, reported=False)
+        Organisation.objects.cooperatives()
+        .filter(operating_at_end_of(year), ~Exists(figures), commune__lineage_ancestors__ancestor=province)
         .select_related("commune")
         .order_by("name")
     )
