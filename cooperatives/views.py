@@ -674,7 +674,12 @@ def reporting_round_transition(request, code, year):
 def reporting_not_reported(request, code, year):
     """The HTX of a province expected to report for a year that have no figures for it."""
     reporting_round = _round_of(request, code, year)
-    table = NotReportedTable(reporting.not_reported(year, reporting_round.province))
+    # Their ids first, then the page by name among them: asked for 50 by name at once, PostgreSQL
+    # walked the names of every HTX of the country to find the few not reported (48 → 13 ms for
+    # Hà Nội's 51 at national scale; 15 → 23 ms when none of its 1,200 has reported).
+    found = reporting.not_reported(year, reporting_round.province).order_by().values_list("pk", flat=True)
+    rows = Organisation.objects.filter(pk__in=list(found)).select_related("commune")
+    table = NotReportedTable(rows)
     RequestConfig(request, paginate={"per_page": NOT_REPORTED_PER_PAGE}).configure(table)
     context = {"round": reporting_round, "table": table}
     return render(request, "cooperatives/reporting_not_reported.html", context)
