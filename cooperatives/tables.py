@@ -96,6 +96,6 @@ class NotReportedTable(Table):
     founded_on = tables.DateColumn(verbose_name=_("Ngày thành lập"), short=True, attrs=WIDE_ONLY)
 
     class Meta:
-        template_name = "django_tables2/bootstrap5-responsive.html"
+        template_name = "tables/cached_rows.html"
         attrs = {"class": "table table-sm table-striped align-middle"}
         order_by = ("name",)

@@ -2,6 +2,8 @@
 its history and the forms that change it, and the organisations deleted from the registry, which
 staff can restore."""
 
+import html
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,6 +13,7 @@ from django.db.models.functions import Length
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
@@ -351,8 +354,25 @@ def registry_import_detail(request, pk):
     upload = _upload_or_404(request, pk)
     if upload.can_change_mapping and not upload.mapping_confirmed:
         return redirect("registry_import_mapping", pk=upload.pk)
-    context = {"upload": upload, "errors": [_error_row(error) for error in upload.errors]}
+    context = {
+        "upload": upload,
+        "errors": [_error_row(error) for error in upload.errors],
+        "preview": _preview_table_rows(upload),
+    }
     return render(request, "cooperatives/registry_import_detail.html", context)
+
+
+def _preview_table_rows(upload) -> str:
+    """The preview's rows (up to 500, 3,000 cells) as the table's rows, in one pass: the template's
+    loop took 25 ms a page, the page's whole cost the first time each process showed an upload (a
+    fragment cache only spared the views after it); 1–2 ms this way. Each cell is escaped as
+    django.utils.html.escape does (html.escape, without its wrapper for lazy text)."""
+    width = 4 if upload.kind == RegistryImport.Kind.NTM else 6  # the table's columns
+    rows = (
+        "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row[:width]) + "</tr>"
+        for row in upload.preview_rows
+    )
+    return mark_safe("\n      ".join(rows))
 
 
 def _error_row(error: list) -> dict:
@@ -678,7 +698,12 @@ def reporting_round_transition(request, code, year):
 def reporting_not_reported(request, code, year):
     """The HTX of a province expected to report for a year that have no figures for it."""
     reporting_round = _round_of(request, code, year)
-    table = NotReportedTable(reporting.not_reported(year, reporting_round.province))
+    # Their ids first, then the page by name among them: asked for 50 by name at once, PostgreSQL
+    # walked the names of every HTX of the country to find the few not reported (48 → 13 ms for
+    # Hà Nội's 51 at national scale; 15 → 23 ms when none of its 1,200 has reported).
+    found = reporting.not_reported(year, reporting_round.province).order_by().values_list("pk", flat=True)
+    rows = Organisation.objects.filter(pk__in=list(found)).select_related("commune")
+    table = NotReportedTable(rows)
     RequestConfig(request, paginate={"per_page": NOT_REPORTED_PER_PAGE}).configure(table)
     context = {"round": reporting_round, "table": table}
     return render(request, "cooperatives/reporting_not_reported.html", context)

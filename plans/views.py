@@ -487,8 +487,11 @@ def province_detail(request, code):
 def _province_numbers(user, province, predecessors) -> dict:
     """The province page's registry in numbers and its charts (cached: registry_cached)."""
     organisations = visible(Organisation.objects.in_place(province), user)
-    ratings = _rating_counts(organisations.cooperatives())
-    figures = YearlyFigures.objects.of_cooperatives().filter(organisation__in=organisations.values("pk"))
+    htx = organisations.cooperatives()
+    ratings = _rating_counts(htx)
+    # The HTX chosen inside the subquery, on (province, kind): joined again for their kind, the
+    # figures' query read all 35,000 HTX of the country (24 → 5 ms for Hà Nội's size bands).
+    figures = YearlyFigures.objects.filter(organisation__in=htx.values("pk"))
     latest = max((row["year"] for row in ratings), default=None)
     return {
         "numbers": registry_numbers(

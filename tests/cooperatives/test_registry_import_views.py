@@ -286,3 +286,37 @@ def test_an_account_uploads_at_most_so_many_files_an_hour(client, settings):
         upload(logged_in(client, "admin"), [row("2409990001", commune("24"))], province=province("24").pk).status_code
         == 302
     )
+
+
+def preview_cells(page: str) -> list[list[str]]:
+    """The preview table's rows, each its cells' text (as a browser reads them: unescaped)."""
+    import html
+    import re
+
+    table = page[page.index('id="import-rows"') :]
+    body = table[table.index("<tbody>") : table.index("</tbody>")]
+    return [
+        [html.unescape(cell) for cell in re.findall(r"<td>(.*?)</td>", line)]
+        for line in re.findall(r"<tr>(.*?)</tr>", body)
+    ]
+
+
+def test_the_preview_lists_every_row_in_order_with_what_it_will_do_and_escapes_what_the_file_says(client):
+    staff = logged_in(client, "canbo.bacninh")
+    place = commune("24")
+    existing = OrganisationFactory(commune=place, registration_code="2400000777", name="HTX Cũ")
+    YearlyFiguresFactory(organisation=existing, year=2024, members=1200, revenue=2_500_000_000)
+    rows = [row("2409990001", place, name='HTX <b>Rau</b> & "Quả"'), row("2400000777", place, name="HTX Cũ")]
+    upload(staff, rows)
+    created = RegistryImport.objects.get()
+    columns_seen(staff, created)
+
+    page = staff.get(created.get_absolute_url()).content.decode()
+
+    assert "<b>Rau</b>" not in page
+    assert preview_cells(page) == [
+        ["4", "2409990001", 'HTX <b>Rau</b> & "Quả"', "Thêm mới", "Thêm mới", "Thêm mới"],
+        ["5", "2400000777", "HTX Cũ", "Cập nhật", "Không đổi", "Thêm mới"],
+    ]
+    english = staff.get(created.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert preview_cells(english)[1][3:] == ["Updated", "Unchanged", "New"]

@@ -94,3 +94,27 @@ def test_a_round_returned_and_submitted_again_lists_what_changed_since_the_retur
     assert [(change.kind, [(f.before, f.after) for f in change.changes]) for change in changes] == [
         ("changed", [("40", "45")])
     ]
+
+
+def test_each_change_names_its_row_and_the_names_take_a_few_queries_whatever_their_number(
+    accepted_then_reopened, django_assert_max_num_queries
+):
+    rows = accepted_then_reopened
+    added = [OrganisationFactory(commune=commune("24"), name=f"HTX Mới {n}") for n in range(12)]
+    for organisation in added:
+        YearlyFiguresFactory(organisation=organisation, year=YEAR)
+    manual = Indicator.objects.filter(method=Indicator.Method.MANUAL).first()
+    value = EnteredValue.objects.create(
+        indicator=manual, area=province("24"), as_of=datetime.date(YEAR, 9, 1), value=Decimal("3.0000"), source="Sở"
+    )
+    rows["action"].delete()
+    reporting_round = round_for(province=province("24"), year=YEAR)
+
+    with django_assert_max_num_queries(16):
+        changes = reporting.changes_since(reporting_round)
+
+    subjects = sorted(change.subject for change in changes)
+    assert subjects == sorted(
+        [f"Số liệu năm: HTX Mới {n} – {YEAR}" for n in range(12)]
+        + [f"Hoạt động hỗ trợ: {rows['action']}", f"Số liệu nhập tay: {value}"]
+    )

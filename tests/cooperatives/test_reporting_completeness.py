@@ -152,3 +152,22 @@ def test_the_counts_are_cached_until_the_registry_changes(lai_chau):
     assert grouped and not [query for query in again.captured_queries if "GROUP BY" in query["sql"]]
     YearlyFiguresFactory(organisation=lai_chau["founded_last_day"], year=2025)  # a history row: a new stamp
     assert line_of(2025, "12").reported == 3
+
+
+def test_the_list_of_htx_not_reported_follows_an_edit_at_once_in_name_order(client, lai_chau):
+    logged_in(client, "admin")
+    url = reverse("reporting_not_reported", args=["12", 2025])
+    second = OrganisationFactory(commune=communes_inside("12")[0], name="HTX A Chưa báo cáo")
+
+    def listed():
+        return [(row.record.name, row.record.commune.name) for row in client.get(url).context["table"].rows]
+
+    expected = reporting.not_reported(2025, province("12"))
+    assert listed() == [(o.name, o.commune.name) for o in expected] and len(expected) == 2
+    assert listed()[0][0] == "HTX A Chưa báo cáo"  # by name
+    second.name = "HTX Z Chưa báo cáo"
+    second.save()
+    assert [name for name, _commune in listed()] == [lai_chau["founded_last_day"].name, "HTX Z Chưa báo cáo"]
+    assert "HTX Z Chưa báo cáo" in client.get(url).content.decode()
+    YearlyFiguresFactory(organisation=second, year=2025)
+    assert [name for name, _commune in listed()] == [lai_chau["founded_last_day"].name]

@@ -1,5 +1,7 @@
 """A province's page: the registry in numbers, trends, plans, and where it came from or went."""
 
+from collections import Counter
+
 import pytest
 from django.urls import reverse
 
@@ -63,3 +65,26 @@ def test_an_unknown_structure_is_not_found(national):
 def test_its_query_count_is_bounded(national, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         national.get(province_url("24"))
+
+
+def test_the_htx_by_size_are_the_provinces_htx_with_members_in_the_latest_rated_year(national):
+    from cooperatives.models import SizeBand, YearlyFigures
+    from tests.factories import OrganisationFactory, YearlyFiguresFactory, commune
+
+    before = national.get(province_url("24")).context["numbers"]
+    year = before["rating_year"]
+    group = OrganisationFactory(commune=commune("24"), kind=Organisation.Kind.COOPERATIVE_GROUP, registration_code="")
+    YearlyFiguresFactory(organisation=group, year=year, members=20)  # not an HTX: in no band
+    YearlyFiguresFactory(organisation=OrganisationFactory(commune=commune("24")), year=year, members=1500)
+    YearlyFiguresFactory(organisation=OrganisationFactory(commune=commune("25")), year=year, members=1500)  # elsewhere
+
+    numbers = national.get(province_url("24")).context["numbers"]
+    bac_ninh = AdminUnit.objects.get(level="province", structure="34", code="24")
+    figures = YearlyFigures.objects.filter(organisation__province=bac_ninh, organisation__kind="htx", year=year)
+    expected = Counter(
+        str(SizeBand(SizeBand.for_members(members)).label)
+        for members in figures.exclude(members=None).values_list("members", flat=True)
+    )
+    assert dict(numbers["by_size"]) == dict(expected)
+    large = str(SizeBand.LARGE.label)
+    assert dict(numbers["by_size"])[large] == dict(before["by_size"]).get(large, 0) + 1

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cooperatives", "0024_round_guard_serialised"),
+        ("cooperatives", "0026_organisation_province_name_index"),
     ]
 
     operations = [
