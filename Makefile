@@ -86,7 +86,8 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/coop_tracker_bench
 BENCH_BROKER_URL ?= redis://127.0.0.1:6379/1
 BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) DEBUG=false \
 	SECRET_KEY=bench-only-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=127.0.0.1,localhost \
-	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0
+	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0 \
+	CACHE_URL=redis://127.0.0.1:6379/6
 
 $(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-bench.txt

@@ -26,6 +26,7 @@ from plans.models import Plan
 PORT = 8077
 PASSWORD = "bench-leader-2026"
 USERS, SATURATING_USERS = 20, 8
+WARM_UP_SECONDS = 15  # each locust run is preceded by one this long, not measured
 OUT = Path(settings.VAR_DIR) / "bench"
 
 
@@ -50,7 +51,7 @@ class Command(BaseCommand):
         server = self.serve(env)
         try:
             paced = self.locust(env, "paced", USERS, seconds=50)
-            saturated = self.locust({**env, "THINK": "0"}, "saturated", SATURATING_USERS, seconds=25)
+            saturated = self.locust({**env, "THINK": "0"}, "saturated", SATURATING_USERS, seconds=25, warm_up=0)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -117,7 +118,11 @@ class Command(BaseCommand):
         server.terminate()
         raise CommandError(f"gunicorn did not start; see {OUT / 'gunicorn.log'}")
 
-    def locust(self, env, name, users, seconds, locustfile="locustfile.py"):
+    def locust(self, env, name, users, seconds, locustfile="locustfile.py", warm_up=WARM_UP_SECONDS):
+        """Run locust for `seconds` and return its statistics by page name. A warm-up run comes first
+        (not measured): a page's first rendering in a worker is not what users meet in service."""
+        if warm_up:
+            self.locust(env, f"{name}-warm-up", users, warm_up, locustfile, warm_up=0)
         prefix = OUT / name
         subprocess.run(
             [
