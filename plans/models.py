@@ -688,28 +688,30 @@ class RecomputeSchedule(models.Model):
 
 
 class NationalParts(models.Model):
-    """A national figure's parts, one per current province: a column of the recompute's grouped
-    rows (an aggregate of one source, by year) over the rows of each province, as last computed.
+    """One province's part of a national figure: a column of the recompute's grouped rows (an
+    aggregate of one source, by year) over the rows of that province, as last computed; and, in
+    the row of `province` TOTAL, the nation's sum of them.
 
     A national target is the sum of the provinces' parts (plans.national): an edit in one
-    province recomputes that province's part and adds the others' as stored, instead of grouping
-    the whole country again. `signature` says exactly what was computed (the source, the
-    aggregate with its conditions, the years); parts of another signature are never read.
+    province recomputes that province's part and corrects the total by it, instead of grouping the
+    whole country again. `signature` says exactly what was computed (the source, the aggregate
+    with its conditions, the years); parts of another signature are never added.
     Written only by the recompute (plans.national).
     """
 
-    column = models.CharField(max_length=200, unique=True)  # source, column name and deadline
-    signature = models.CharField(max_length=64)
-    # province id (NO_PROVINCE: the rows without one) -> year -> value (a sum of decimals as text)
-    parts = models.JSONField(default=dict)
-    totals = models.JSONField(default=dict)  # year -> the sum of the parts
-    computed_at = models.DateTimeField(auto_now=True)
+    NO_PROVINCE = 0  # the rows without a province (an action of the nation's own)
+    TOTAL = -1  # the nation's sum of the parts
 
-    NO_PROVINCE = 0
+    column = models.CharField(max_length=200)  # source, column name and deadline
+    province = models.IntegerField(help_text="Id of a current province; 0: rows without one; -1: the total.")
+    signature = models.CharField(max_length=64)
+    years = models.JSONField(default=dict)  # year -> value (a sum of decimals as text)
+    computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("phần của các tỉnh trong số liệu toàn quốc")
         verbose_name_plural = _("phần của các tỉnh trong số liệu toàn quốc")
+        constraints = [models.UniqueConstraint(fields=["column", "province"], name="nationalparts_one_per_province")]
 
     def __str__(self):
-        return self.column
+        return f"{self.column} – {self.province}"

@@ -33,7 +33,7 @@ from django.db.models import F, Q
 from plans.models import NationalParts
 
 LOCK_CLASS = 7302  # the advisory lock's first key (7301: the reporting rounds')
-NO_PROVINCE = NationalParts.NO_PROVINCE
+NO_PROVINCE, TOTAL = NationalParts.NO_PROVINCE, NationalParts.TOTAL
 # Part of every signature: raise it when what a source's rows are changes in the code (a rule's
 # query, `left_on`, `Rating.counted`), so that no part computed by older code is added.
 PARTS_VERSION = 1
@@ -47,7 +47,9 @@ def serialised() -> None:
 
 
 class Parts:
-    """The stored parts of one recompute's national columns, read once, written per source."""
+    """The stored parts of one recompute's national columns: a drain reads the changed provinces'
+    parts and the totals (never the other provinces': the total holds their sum), once; writes
+    them per source."""
 
     def __init__(self, agg):
         self.agg = agg
@@ -59,62 +61,66 @@ class Parts:
     def everyone(self) -> set[int]:
         return set(self.agg.current_province_ids) | {NO_PROVINCE}
 
-    def stored(self) -> dict[str, tuple[str, dict, dict]]:
-        """column → (signature, parts, totals), for every national column this recompute registered."""
+    def stored(self) -> dict[tuple[str, int], tuple[str, dict]]:
+        """(column, province or TOTAL) → (signature, years), for the changed provinces and the
+        totals of every national column this recompute registered."""
         if self._stored is None:
             self._stored = {}
             if self.changed is not None:
-                rows = NationalParts.objects.filter(column__in=self.agg.national_columns())
-                self._stored = {row[0]: row[1:] for row in rows.values_list("column", "signature", "parts", "totals")}
+                rows = NationalParts.objects.filter(
+                    column__in=self.agg.national_columns(), province__in=[*self.changed, TOTAL]
+                ).values_list("column", "province", "signature", "years")
+                self._stored = {(column, province): (sig, years) for column, province, sig, years in rows}
         return self._stored
 
     def rows(self, source, partition: str, columns: dict, table: dict, run) -> dict[int, dict]:
         """The nation's rows (year → {column name: value}) of `columns`, the sum of the provinces'
         parts. `table` holds the rows grouped by current province so far (reused where they are the
         parts asked for); `run(where, area_expr, columns, into)` runs one grouped query."""
-        everyone, stored = self.everyone(), self.stored()
+        stored = self.stored()
         names = {name: column_of(source, name, self.agg.cutoff) for name in columns}
         signatures = {name: signature(source, name, agg, partition, self.agg) for name, agg in columns.items()}
         changed = self.changed
         if changed is not None:
             for name, column in names.items():
-                sig, parts, _totals = stored.get(column, (None, {}, {}))
-                if sig != signatures[name] or not everyone - changed <= {int(p) for p in parts}:
-                    changed = None  # some province has no part of this computation: compute them all
+                held = [stored.get((column, province), (None,))[0] for province in [*changed, TOTAL]]
+                if any(sig != signatures[name] for sig in held):
+                    changed = None  # a part missing, or of another computation: compute them all
                     break
-        wanted = everyone if changed is None else changed
+        wanted = self.everyone() if changed is None else changed
         fresh = _parts(self.agg, source, partition, columns, wanted, table, run)
         nation = defaultdict(dict)
         written = []
         for name in columns:
-            # The nation's total, kept beside the parts: the stored total less the changed
-            # provinces' old parts, plus their new ones (exact: counts and sums of decimals).
-            parts, totals = {}, defaultdict(int)
+            column, sig = names[name], signatures[name]
+            # The nation: the stored total less the changed provinces' old parts, plus their new
+            # ones (exact: counts, and sums of decimals); or, all computed, their sum.
+            totals = defaultdict(int)
             if changed is not None:
-                _sig, old_parts, old_totals = stored[names[name]]
-                parts = {int(p): years for p, years in old_parts.items()}
-                totals.update({int(year): _number(value) for year, value in old_totals.items()})
+                totals.update(_years(stored[(column, TOTAL)][1]))
                 for province in changed:
-                    for year, value in parts.get(province, {}).items():
-                        totals[int(year)] -= _number(value)
+                    for year, value in _years(stored[(column, province)][1]).items():
+                        totals[year] -= value
             for province in wanted:
                 years = fresh[province][name]
-                parts[province] = _stored_years(years)
                 for year, value in years.items():
                     totals[year] += value
+                written.append(
+                    NationalParts(column=column, province=province, signature=sig, years=_stored_years(years))
+                )
             totals = {year: value for year, value in totals.items() if value}
+            written.append(NationalParts(column=column, province=TOTAL, signature=sig, years=_stored_years(totals)))
             for year, value in totals.items():
                 nation[year][name] = value
-            written.append(
-                NationalParts(column=names[name], signature=signatures[name], parts=parts, totals=_stored_years(totals))
-            )
-            stored[names[name]] = (signatures[name], parts, _stored_years(totals))
+        for row in written:
+            stored[(row.column, row.province)] = (row.signature, row.years)
         if self.agg.store_parts:
             NationalParts.objects.bulk_create(
                 written,
                 update_conflicts=True,
-                unique_fields=["column"],
-                update_fields=["signature", "parts", "totals", "computed_at"],
+                unique_fields=["column", "province"],
+                update_fields=["signature", "years", "computed_at"],
+                batch_size=2000,
             )
         self.written |= set(names.values())
         return nation
@@ -168,5 +174,5 @@ def _stored_years(years: dict) -> dict[str, object]:
     return {str(year): str(value) if isinstance(value, Decimal) else value for year, value in years.items()}
 
 
-def _number(value):
-    return Decimal(value) if isinstance(value, str) else value
+def _years(stored: dict) -> dict[int, object]:
+    return {int(year): Decimal(value) if isinstance(value, str) else value for year, value in stored.items()}
