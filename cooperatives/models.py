@@ -127,6 +127,9 @@ class AdminUnit(models.Model):
         indexes = [
             # Pickers and importers look units up by level and code, across structures.
             models.Index(fields=["level", "code"], name="adminunit_level_code_idx"),
+            # The registry sorted by commune: the communes walked by name, each one's organisations
+            # joined by their commune's index (a page reads a few communes, not 110,000 rows).
+            models.Index(fields=["name", "id"], name="adminunit_name_id_idx"),
         ]
 
     def __str__(self):
@@ -321,6 +324,42 @@ class OrganisationQuerySet(models.QuerySet):
         ranked = self.annotate(**joined).annotate(counted_level=level).annotate(rating_rank=rank)
         return ranked.order_by("-rating_rank" if descending else "rating_rank")
 
+    def by_rating_in_parts(self, year, *, descending=False):
+        """The rows of ordered_by_rating(year, descending) ended by the primary key, as parts (one per
+        level of RATING_ORDER, then those with none that year), each in id order: the level's
+        counted ratings are a range of rating_year_level_org_idx in organisation order, so a page
+        reads a few index entries where the sort ranks all 110,000 organisations (LargeTablePaginator)."""
+        counted = Rating.objects.filter(year=year).filter(
+            Q(scheme=Rating.Scheme.TT01_2020)
+            | Q(scheme=Rating.Scheme.TT09_2017)
+            & ~Exists(
+                Rating.objects.filter(
+                    organisation=OuterRef("organisation"), year=OuterRef("year"), scheme=Rating.Scheme.TT01_2020
+                )
+            )
+        )
+        cooperative = Q(kind=Organisation.Kind.COOPERATIVE)
+        parts = [
+            self.filter(cooperative, pk__in=counted.filter(level=lvl).values("organisation_id")) for lvl in RATING_ORDER
+        ]
+        ranked = Exists(counted.filter(organisation=OuterRef("pk"), level__in=RATING_ORDER))
+        parts.append(self.filter(~cooperative | ~ranked))
+        order = "-pk" if descending else "pk"
+        return [part.order_by(order) for part in (reversed(parts) if descending else parts)]
+
+    def by_province_in_parts(self, *, descending=False):
+        """The rows in the order of their province's code, then id (the registry's sort by province),
+        as parts: the organisations of each code (one province; two only if a code was reused), on
+        the index (province, id). Lazy: the provinces are read when the first part is."""
+        codes = {}  # in the database's order of the codes, as the sort compares them
+        for code, pk in (
+            AdminUnit.objects.filter(level=AdminUnit.Level.PROVINCE).order_by("code").values_list("code", "pk")
+        ):
+            codes.setdefault(code, []).append(pk)
+        order = "-pk" if descending else "pk"
+        for pks in reversed(codes.values()) if descending else codes.values():
+            yield self.filter(province_id__in=pks).order_by(order)
+
     def kind_sector_status_counts(self):
         """One grouped query for the registry in numbers: (kind, sector, status) -> how many."""
         return self.order_by().values("kind", "sector", "status").annotate(count=Count("pk"))
@@ -459,6 +498,8 @@ class Organisation(models.Model):
             # read backwards for the descending ones: a page of the national registry is a short
             # index-only scan, not a sort of 110,000 rows.
             *(models.Index(fields=[field, "id"], name=f"org_{field[:12]}_id_idx") for field in SORTED_BY),
+            # The sort by province, read province by province in id order (by_province_in_parts).
+            models.Index(fields=["province", "id"], name="org_province_id_idx"),
         ]
 
     def __str__(self):
@@ -758,7 +799,7 @@ class RatingQuerySet(models.QuerySet):
 
     def years(self) -> list[int]:
         """Every year that has a rating, latest first, in a dozen index look-ups (one per year found,
-        on rating_year_level_idx) where SELECT DISTINCT reads the whole index: 20–40 ms at national
+        on rating_year_level_org_idx) where SELECT DISTINCT reads the whole index: 20–40 ms at national
         scale, on every request of the registry list. Of all ratings: it takes no filter."""
         table = connection.ops.quote_name(Rating._meta.db_table)
         sql = (
@@ -866,8 +907,12 @@ class Rating(OrganisationYearRows, models.Model):
             ),
         ]
         indexes = [
-            # Rating shares are computed one year at a time over all organisations.
-            models.Index(fields=["year", "level"], name="rating_year_level_idx"),
+            # Rating shares are computed one year at a time over all organisations; the registry
+            # sorted or filtered by rating reads a year's level in organisation order (an index-only
+            # range: Organisation.objects.by_rating_in_parts, rated_in).
+            models.Index(
+                fields=["year", "level", "organisation"], include=["scheme"], name="rating_year_level_org_idx"
+            ),
             # The recompute asks whether any TT 09/2017 rating needs de-duplicating against TT 01/2020.
             models.Index(fields=["year"], condition=Q(scheme="tt09_2017"), name="rating_agri_scheme_year_idx"),
             # A one-province recompute reads the level of every HTX of the place from the index alone.
