@@ -299,8 +299,11 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(Q(name__icontains=words) | Q(registration_code__icontains=words))
 
     def rated_in(self, year, level):
-        # An uncorrelated IN: the ratings of the year are read once, not once per organisation.
-        return self.filter(pk__in=Rating.objects.counted().filter(year=year, level=level).values("organisation_id"))
+        """HTX whose counted rating of `year` is `level` (Rating.objects.counted, its test of the kind
+        made here): an uncorrelated IN, the year's ratings of that level read once, in organisation
+        order from rating_year_level_org_idx."""
+        counted = Rating.objects.filter(year=year, level=level).counted_by_scheme()
+        return self.filter(kind=Organisation.Kind.COOPERATIVE, pk__in=counted.values("organisation_id"))
 
     def for_registry(self, rating_year):
         """Rows of the registry list: places joined, and the level each had in `rating_year`."""
@@ -329,15 +332,9 @@ class OrganisationQuerySet(models.QuerySet):
         level of RATING_ORDER, then those with none that year), each in id order: the level's
         counted ratings are a range of rating_year_level_org_idx in organisation order, so a page
         reads a few index entries where the sort ranks all 110,000 organisations (LargeTablePaginator)."""
-        counted = Rating.objects.filter(year=year).filter(
-            Q(scheme=Rating.Scheme.TT01_2020)
-            | Q(scheme=Rating.Scheme.TT09_2017)
-            & ~Exists(
-                Rating.objects.filter(
-                    organisation=OuterRef("organisation"), year=OuterRef("year"), scheme=Rating.Scheme.TT01_2020
-                )
-            )
-        )
+        # The two schemes ordered_by_rating joins, the TT 01/2020 one first (counted_by_scheme).
+        schemes = (Rating.Scheme.TT01_2020, Rating.Scheme.TT09_2017)
+        counted = Rating.objects.filter(year=year, scheme__in=schemes).counted_by_scheme()
         cooperative = Q(kind=Organisation.Kind.COOPERATIVE)
         parts = [
             self.filter(cooperative, pk__in=counted.filter(level=lvl).values("organisation_id")) for lvl in RATING_ORDER
@@ -498,6 +495,8 @@ class Organisation(models.Model):
             # read backwards for the descending ones: a page of the national registry is a short
             # index-only scan, not a sort of 110,000 rows.
             *(models.Index(fields=[field, "id"], name=f"org_{field[:12]}_id_idx") for field in SORTED_BY),
+            # The registry filtered by kind and status (the active HTX): its capped count, index-only.
+            models.Index(fields=["kind", "status"], name="org_kind_status_idx"),
             # The sort by province, read province by province in id order (by_province_in_parts).
             models.Index(fields=["province", "id"], name="org_province_id_idx"),
         ]
@@ -789,10 +788,16 @@ class RatingQuerySet(models.QuerySet):
             rows = rows.filter(year__range=years)
             if not Rating.objects.filter(year__range=years, scheme=Rating.Scheme.TT09_2017).exists():
                 return rows
+        return rows.counted_by_scheme()
+
+    def counted_by_scheme(self):
+        """counted() without its test of the organisation's kind, for a caller that makes it on the
+        organisation itself (Organisation.objects.rated_in): a join less, and the rows of a year and
+        level are then a range of rating_year_level_org_idx in organisation order."""
         general = Rating.objects.filter(
             organisation=OuterRef("organisation"), year=OuterRef("year"), scheme=Rating.Scheme.TT01_2020
         )
-        return rows.filter(Q(scheme=Rating.Scheme.TT01_2020) | ~Exists(general))
+        return self.filter(Q(scheme=Rating.Scheme.TT01_2020) | ~Exists(general))
 
     def of_organisations(self, organisations):
         return self.filter(organisation__in=organisations.values("pk"))
