@@ -331,18 +331,21 @@ class OrganisationQuerySet(models.QuerySet):
         """The rows of ordered_by_rating(year, descending) ended by the primary key, as parts (one per
         level of RATING_ORDER, then those with none that year), each in id order: the level's
         counted ratings are a range of rating_year_level_org_idx in organisation order, so a page
-        reads a few index entries where the sort ranks all 110,000 organisations (LargeTablePaginator)."""
+        reads a few index entries where the sort ranks all 110,000 organisations (LargeTablePaginator).
+        Lazy: a part is built when the page reaches it."""
         # The two schemes ordered_by_rating joins, the TT 01/2020 one first (counted_by_scheme).
         schemes = (Rating.Scheme.TT01_2020, Rating.Scheme.TT09_2017)
         counted = Rating.objects.filter(year=year, scheme__in=schemes).counted_by_scheme()
         cooperative = Q(kind=Organisation.Kind.COOPERATIVE)
-        parts = [
-            self.filter(cooperative, pk__in=counted.filter(level=lvl).values("organisation_id")) for lvl in RATING_ORDER
-        ]
-        ranked = Exists(counted.filter(organisation=OuterRef("pk"), level__in=RATING_ORDER))
-        parts.append(self.filter(~cooperative | ~ranked))
         order = "-pk" if descending else "pk"
-        return [part.order_by(order) for part in (reversed(parts) if descending else parts)]
+        ranks = [*RATING_ORDER, None]  # None: no counted rating that year, or not an HTX
+        for level in reversed(ranks) if descending else ranks:  # built when read: page 1 reads one
+            if level is None:
+                ranked = Exists(counted.filter(organisation=OuterRef("pk"), level__in=RATING_ORDER))
+                part = self.filter(~cooperative | ~ranked)
+            else:
+                part = self.filter(cooperative, pk__in=counted.filter(level=level).values("organisation_id"))
+            yield part.order_by(order)
 
     def by_province_in_parts(self, *, descending=False):
         """The rows in the order of their province's code, then id (the registry's sort by province),
