@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cooperatives", "0024_round_guard_serialised"),
+        ("cooperatives", "0025_export_import_errors"),
     ]
 
     operations = [
