@@ -127,6 +127,9 @@ class AdminUnit(models.Model):
         indexes = [
             # Pickers and importers look units up by level and code, across structures.
             models.Index(fields=["level", "code"], name="adminunit_level_code_idx"),
+            # The registry sorted by commune: the communes walked by name, each one's organisations
+            # joined by their commune's index (a page reads a few communes, not 110,000 rows).
+            models.Index(fields=["name", "id"], name="adminunit_name_id_idx"),
         ]
 
     def __str__(self):
@@ -296,8 +299,11 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(Q(name__icontains=words) | Q(registration_code__icontains=words))
 
     def rated_in(self, year, level):
-        # An uncorrelated IN: the ratings of the year are read once, not once per organisation.
-        return self.filter(pk__in=Rating.objects.counted().filter(year=year, level=level).values("organisation_id"))
+        """HTX whose counted rating of `year` is `level` (Rating.objects.counted, its test of the kind
+        made here): an uncorrelated IN, the year's ratings of that level read once, in organisation
+        order from rating_year_level_org_idx."""
+        counted = Rating.objects.filter(year=year, level=level).counted_by_scheme()
+        return self.filter(kind=Organisation.Kind.COOPERATIVE, pk__in=counted.values("organisation_id"))
 
     def for_registry(self, rating_year):
         """Rows of the registry list: places joined, and the level each had in `rating_year`."""
@@ -320,6 +326,39 @@ class OrganisationQuerySet(models.QuerySet):
         rank = Case(*(When(counted_level=lvl, then=n) for n, lvl in enumerate(RATING_ORDER)), default=len(RATING_ORDER))
         ranked = self.annotate(**joined).annotate(counted_level=level).annotate(rating_rank=rank)
         return ranked.order_by("-rating_rank" if descending else "rating_rank")
+
+    def by_rating_in_parts(self, year, *, descending=False):
+        """The rows of ordered_by_rating(year, descending) ended by the primary key, as parts (one per
+        level of RATING_ORDER, then those with none that year), each in id order: the level's
+        counted ratings are a range of rating_year_level_org_idx in organisation order, so a page
+        reads a few index entries where the sort ranks all 110,000 organisations (LargeTablePaginator).
+        Lazy: a part is built when the page reaches it."""
+        # The two schemes ordered_by_rating joins, the TT 01/2020 one first (counted_by_scheme).
+        schemes = (Rating.Scheme.TT01_2020, Rating.Scheme.TT09_2017)
+        counted = Rating.objects.filter(year=year, scheme__in=schemes).counted_by_scheme()
+        cooperative = Q(kind=Organisation.Kind.COOPERATIVE)
+        order = "-pk" if descending else "pk"
+        ranks = [*RATING_ORDER, None]  # None: no counted rating that year, or not an HTX
+        for level in reversed(ranks) if descending else ranks:  # built when read: page 1 reads one
+            if level is None:
+                ranked = Exists(counted.filter(organisation=OuterRef("pk"), level__in=RATING_ORDER))
+                part = self.filter(~cooperative | ~ranked)
+            else:
+                part = self.filter(cooperative, pk__in=counted.filter(level=level).values("organisation_id"))
+            yield part.order_by(order)
+
+    def by_province_in_parts(self, *, descending=False):
+        """The rows in the order of their province's code, then id (the registry's sort by province),
+        as parts: the organisations of each code (one province; two only if a code was reused), on
+        the index (province, id). Lazy: the provinces are read when the first part is."""
+        codes = {}  # in the database's order of the codes, as the sort compares them
+        for code, pk in (
+            AdminUnit.objects.filter(level=AdminUnit.Level.PROVINCE).order_by("code").values_list("code", "pk")
+        ):
+            codes.setdefault(code, []).append(pk)
+        order = "-pk" if descending else "pk"
+        for pks in reversed(codes.values()) if descending else codes.values():
+            yield self.filter(province_id__in=pks).order_by(order)
 
     def kind_sector_status_counts(self):
         """One grouped query for the registry in numbers: (kind, sector, status) -> how many."""
@@ -462,6 +501,10 @@ class Organisation(models.Model):
             # read backwards for the descending ones: a page of the national registry is a short
             # index-only scan, not a sort of 110,000 rows.
             *(models.Index(fields=[field, "id"], name=f"org_{field[:12]}_id_idx") for field in SORTED_BY),
+            # The registry filtered by kind and status (the active HTX): its capped count, index-only.
+            models.Index(fields=["kind", "status"], name="org_kind_status_idx"),
+            # The sort by province, read province by province in id order (by_province_in_parts).
+            models.Index(fields=["province", "id"], name="org_province_id_idx"),
         ]
 
     def __str__(self):
@@ -751,17 +794,23 @@ class RatingQuerySet(models.QuerySet):
             rows = rows.filter(year__range=years)
             if not Rating.objects.filter(year__range=years, scheme=Rating.Scheme.TT09_2017).exists():
                 return rows
+        return rows.counted_by_scheme()
+
+    def counted_by_scheme(self):
+        """counted() without its test of the organisation's kind, for a caller that makes it on the
+        organisation itself (Organisation.objects.rated_in): a join less, and the rows of a year and
+        level are then a range of rating_year_level_org_idx in organisation order."""
         general = Rating.objects.filter(
             organisation=OuterRef("organisation"), year=OuterRef("year"), scheme=Rating.Scheme.TT01_2020
         )
-        return rows.filter(Q(scheme=Rating.Scheme.TT01_2020) | ~Exists(general))
+        return self.filter(Q(scheme=Rating.Scheme.TT01_2020) | ~Exists(general))
 
     def of_organisations(self, organisations):
         return self.filter(organisation__in=organisations.values("pk"))
 
     def years(self) -> list[int]:
         """Every year that has a rating, latest first, in a dozen index look-ups (one per year found,
-        on rating_year_level_idx) where SELECT DISTINCT reads the whole index: 20–40 ms at national
+        on rating_year_level_org_idx) where SELECT DISTINCT reads the whole index: 20–40 ms at national
         scale, on every request of the registry list. Of all ratings: it takes no filter."""
         table = connection.ops.quote_name(Rating._meta.db_table)
         sql = (
@@ -869,8 +918,12 @@ class Rating(OrganisationYearRows, models.Model):
             ),
         ]
         indexes = [
-            # Rating shares are computed one year at a time over all organisations.
-            models.Index(fields=["year", "level"], name="rating_year_level_idx"),
+            # Rating shares are computed one year at a time over all organisations; the registry
+            # sorted or filtered by rating reads a year's level in organisation order (an index-only
+            # range: Organisation.objects.by_rating_in_parts, rated_in).
+            models.Index(
+                fields=["year", "level", "organisation"], include=["scheme"], name="rating_year_level_org_idx"
+            ),
             # The recompute asks whether any TT 09/2017 rating needs de-duplicating against TT 01/2020.
             models.Index(fields=["year"], condition=Q(scheme="tt09_2017"), name="rating_agri_scheme_year_idx"),
             # A one-province recompute reads the level of every HTX of the place from the index alone.

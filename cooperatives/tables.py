@@ -2,6 +2,7 @@
 and of a commune's new-rural recognitions."""
 
 import django_tables2 as tables
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from coop_tracker.lib.tables import WIDE_ONLY, Table
@@ -33,8 +34,18 @@ class OrganisationTable(Table):
 
     def order_rating_level(self, queryset, is_descending):
         """From the best level to the worst (Organisation.objects.ordered_by_rating), not by the
-        levels' codes, whose alphabetical order (average, fair, good…) means nothing."""
-        return queryset.ordered_by_rating(self.rating_year, descending=is_descending), True
+        levels' codes, whose alphabetical order (average, fair, good…) means nothing; a large
+        list's page is read level by level (by_rating_in_parts: a few index entries, not a sort)."""
+        ordered = queryset.ordered_by_rating(self.rating_year, descending=is_descending)
+        return self.order_in_parts(ordered, queryset.by_rating_in_parts(self.rating_year, descending=is_descending))
+
+    def order_province(self, queryset, is_descending):
+        """By the province's code, as the column's order_by says, a large list's page read province
+        by province (by_province_in_parts). Sorted by several columns, django-tables2's own order."""
+        if len(self.order_by) > 1:
+            return queryset, False
+        ordered = queryset.order_by(F("province__code").desc() if is_descending else F("province__code").asc())
+        return self.order_in_parts(ordered, queryset.by_province_in_parts(descending=is_descending))
 
 
 class CountedOrganisationTable(OrganisationTable):

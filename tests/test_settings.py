@@ -239,3 +239,19 @@ def test_manage_py_on_a_machine_without_a_key_runs_with_debug_on_and_a_host_with
     assert run().stdout.split()[-1:] == ["True"]
     strong = "Q7x!pZ2@vR9#mL4$wT6%yB8^nC1&dF3*k9Lm0Np8Qr7St6Uv5Wx4Yz3"
     assert run(SECRET_KEY=strong).stdout.split()[-1:] == ["False"]
+
+
+def test_a_gunicorn_worker_freezes_the_loaded_application_out_of_the_collectors_reach():
+    import gc
+    import runpy
+    import sys
+
+    from django.conf import settings
+
+    config = runpy.run_path(str(settings.BASE_DIR / "coop_tracker" / "gunicorn.conf.py"))
+    try:
+        config["post_worker_init"](None)
+        assert gc.get_freeze_count() > 10_000  # Django, the project's modules and views
+        assert "cooperatives.views" in sys.modules
+    finally:
+        gc.unfreeze()

@@ -45,6 +45,17 @@ class Table(tables.Table):
         columns = f"{type(self).__module__}.{type(self).__qualname__}:{[c.name for c in self.columns]}"
         return digest(columns, *(record_state(row.record) for row in page.object_list))
 
+    # (the ordered queryset, its parts): set by a column's order_<name> through order_in_parts.
+    ordered_in_parts = None
+
+    def order_in_parts(self, ordered, parts):
+        """A column's custom order (django-tables2's order_<name>) that no index serves, given also
+        as consecutive parts, each a queryset in primary-key order whose rows all come before the
+        next part's in `ordered`: LargeTablePaginator reads a page of a large list part by part
+        (ids_in_parts), each an index range, instead of sorting every row. `parts` may be lazy."""
+        self.ordered_in_parts = (ordered, parts)
+        return ordered, True
+
 
 class LargeTablePaginator(LazyPaginator):
     """Pages of a table over a large queryset (the national registry: 110,000 organisations), at
@@ -99,7 +110,13 @@ class LargeTablePaginator(LazyPaginator):
         return self._get_page(list(BoundRows([rows[pk] for pk in ids], table)), number, self)
 
     def page_ids(self, bottom: int, size: int) -> list:
-        """The ids of `size` rows from the `bottom`-th on, in the page's total order."""
+        """The ids of `size` rows from the `bottom`-th, in the queryset's order ended by its primary
+        key: one query, or part by part (Table.order_in_parts) for a list past the cap, where a
+        sort of every row cost more than reading a few parts (under it, a sort of at most
+        COUNT_CAP rows is cheaper than the parts, most of them empty in a province's list)."""
+        in_parts = getattr(getattr(self.object_list, "table", None), "ordered_in_parts", None)
+        if in_parts is not None and in_parts[0] is self.queryset and self.capped:
+            return ids_in_parts(in_parts[1], bottom, size)
         return list(self.ordered(self.queryset).values_list("pk", flat=True)[bottom : bottom + size])
 
     def rows_of(self, ids) -> dict:
@@ -126,6 +143,23 @@ class LargeTablePaginator(LazyPaginator):
     @property
     def num_pages(self):
         return self._num_pages
+
+
+def ids_in_parts(parts, skip: int, size: int) -> list:
+    """The ids of `size` rows from the `skip`-th of the parts put end to end (each a queryset in its
+    final order): a part is read only if the page reaches it, and a part wholly skipped is counted,
+    up to the rows left to skip, as an OFFSET would walk them."""
+    ids = []
+    for part in parts:
+        if len(ids) >= size:
+            break
+        found = list(part.values_list("pk", flat=True)[skip : skip + size - len(ids)])
+        if found:
+            ids += found
+            skip = 0
+        elif skip:  # the part holds at most `skip` rows, all before the page
+            skip -= part.order_by().values("pk")[:skip].count()
+    return ids
 
 
 class SafeTableExport(TableExport):

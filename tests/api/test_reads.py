@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from accounts.models import User
-from cooperatives.models import AdminUnit, Organisation, operating_at_end_of
+from cooperatives.models import AdminUnit, Organisation, Rating, operating_at_end_of
 from plans.models import Progress, Target
 from tests.api.conftest import token_client
 from tests.factories import OrganisationFactory, RatingFactory, commune, province
@@ -120,3 +120,20 @@ def test_counts_follow_every_change_of_the_registry(staff):
     assert founded() == before + 1
     organisation.delete()
     assert founded() == before
+
+
+@pytest.mark.parametrize("params", [{}, {"kind": "htx", "rating": "good"}, {"rating_year": 2022}])
+def test_the_registry_lists_rows_as_the_serializer_writes_each_record(admin, params):
+    """The list reads values() and writes each through its field (represent_values): every row,
+    every key in order, is what RegistryRowSerializer writes of the model instance (dates, times in
+    the site's zone, null dates, choices, the places' codes, the rating level)."""
+    from api.serializers import RegistryRowSerializer
+
+    rated = OrganisationFactory(commune=commune("24"), name="HTX Đủ Trường", status_since=datetime.date(2023, 5, 2))
+    RatingFactory(organisation=rated, year=2022, verified_score=85)
+    listed = every_page(admin, "/api/v1/organisations/", {**params, "page_size": 1000})
+    year = params.get("rating_year") or max(Rating.objects.years())
+    rows = Organisation.objects.filter(pk__in=[row["id"] for row in listed]).select_related("province", "commune")
+    expected = RegistryRowSerializer(rows.for_registry(year).order_by("pk"), many=True).data
+    assert listed == [dict(row) for row in expected] and len(listed) > 10
+    assert [list(row) for row in listed[:1]] == [list(RegistryRowSerializer().fields)]

@@ -147,3 +147,70 @@ def test_a_page_past_the_end_shows_the_last_and_a_huge_one_is_no_error(national,
     assert [row.record.pk for row in last.page.object_list] == unions[(last.page.number - 1) * 2 :]
     for page in ("99999999999999999999", str(2**63)):
         assert national.get(URL, {"page": page}).status_code == 200
+
+
+def rating_cases():
+    """An HTX rated under both schemes (TT 01/2020 counts), one under TT 09/2017 alone, one whose
+    TT 01/2020 rating is "unrated" over a good TT 09/2017 one, and a THT with a rating (counted
+    nowhere: it sorts with those that have none)."""
+    commune = AdminUnit.objects.communes()[0]
+
+    def new(kind, name):
+        return Organisation.objects.create(
+            kind=kind, name=name, sector="agriculture", commune=commune, founded_on="2019-01-01"
+        )
+
+    both, agri, unrated, group = new("htx", "HTX A"), new("htx", "HTX B"), new("htx", "HTX C"), new("tht", "THT D")
+    Rating.objects.create(organisation=both, year=2024, scheme="tt09_2017", verified_score=40)
+    Rating.objects.create(organisation=both, year=2024, scheme="tt01_2020", verified_score=85)
+    Rating.objects.create(organisation=agri, year=2024, scheme="tt09_2017", verified_score=70)
+    Rating.objects.create(organisation=unrated, year=2024, scheme="tt09_2017", verified_score=90)
+    Rating.objects.create(organisation=unrated, year=2024, scheme="tt01_2020", level="unrated", unrated_reason="new")
+    Rating.objects.create(organisation=group, year=2024, scheme="tt01_2020", verified_score=90)
+
+
+@pytest.mark.parametrize("sort", ["rating_level", "-rating_level", "province", "-province"])
+def test_a_sort_read_part_by_part_gives_the_orms_order_on_every_page(national, sort, monkeypatch):
+    """Past the cap the sorts by rating and province read each page level by level or province by
+    province (Table.order_in_parts): the pages, walked or asked for directly, hold the rows of the
+    straightforward ORM order, page boundaries falling inside parts and across them."""
+    rating_cases()
+    monkeypatch.setattr(LargeTablePaginator, "COUNT_CAP", 10)
+    descending = sort.startswith("-")
+    everyone = Organisation.objects.all()
+    if "rating" in sort:
+        expected = everyone.ordered_by_rating(2024, descending=descending)
+    else:
+        expected = everyone.order_by(F("province__code").desc() if descending else F("province__code").asc())
+    expected = list(LargeTablePaginator.ordered(expected).values_list("pk", flat=True))
+    table = national.get(URL, {"sort": sort, "rating_year": 2024}).context["table"]
+    assert table.paginator.capped and table.ordered_in_parts[0] is table.data.data  # the parts were read
+    assert every_page(national, sort=sort, rating_year=2024, per_page=13) == expected
+    for page in (2, len(expected) // 13 // 2, -(-len(expected) // 13)):  # the last page too
+        table = national.get(URL, {"sort": sort, "rating_year": 2024, "per_page": 13, "page": page}).context["table"]
+        assert [row.record.pk for row in table.page.object_list] == expected[(page - 1) * 13 : page * 13]
+
+
+def test_a_provinces_list_sorted_by_rating_in_parts_stays_in_its_scope(client, monkeypatch):
+    rating_cases()
+    monkeypatch.setattr(LargeTablePaginator, "COUNT_CAP", 5)
+    client.force_login(User.objects.get(username="lanhdao.bacninh"))
+    bac_ninh = AdminUnit.objects.get(level="province", structure="34", code="24")
+    mine = Organisation.objects.filter(province=bac_ninh)
+    for sort in ("rating_level", "-rating_level", "province"):
+        ids = every_page(client, sort=sort, rating_year=2024, per_page=11)
+        if "rating" in sort:
+            ordered = mine.ordered_by_rating(2024, descending=sort.startswith("-"))
+        else:
+            ordered = mine.order_by("province__code")
+        assert ids == list(LargeTablePaginator.ordered(ordered).values_list("pk", flat=True))
+
+
+def test_an_export_sorted_by_province_then_name_keeps_both_columns():
+    """Several columns (an export's ?sort=province,name; the page takes one): django-tables2's own
+    order, province code then name, as before the sort by province was read in parts."""
+    from cooperatives.exports import registry_queryset
+
+    rows = registry_queryset({"sort": ["province,name"]}, User.objects.get(username="lanhdao"))
+    expected = Organisation.objects.order_by("province__code", "name", "pk").values_list("pk", flat=True)
+    assert list(rows.values_list("pk", flat=True)) == list(expected)

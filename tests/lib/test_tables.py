@@ -58,3 +58,19 @@ def test_the_registry_refuses_an_export_format_it_does_not_offer(client, export_
     response = logged_in(client, "admin").get(reverse("registry_list"), {"_export": export_format})
     assert response.status_code == 400
     assert response.get("Content-Disposition") is None
+
+
+def test_ids_in_parts_are_the_parts_end_to_end_from_any_row():
+    """Whatever the page's first row and size, the ids the parts give are those of the parts put end
+    to end (an empty part, a page ending where a part does, one past the last row)."""
+    from coop_tracker.lib.tables import ids_in_parts
+    from cooperatives.models import Organisation
+
+    ids = list(Organisation.objects.order_by("pk").values_list("pk", flat=True)[:30])
+    bounds = [(0, 7), (7, 7), (7, 8), (8, 25), (25, 30)]
+    parts = [Organisation.objects.filter(pk__in=ids[a:b]).order_by("pk") for a, b in bounds]
+    concatenated = [pk for a, b in bounds for pk in ids[a:b]]
+    assert concatenated == ids
+    for skip in range(0, 32):
+        for size in (1, 3, 7, 26):
+            assert ids_in_parts(iter(parts), skip, size) == ids[skip : skip + size], (skip, size)
