@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cooperatives", "0026_organisation_province_name_index"),
+        ("cooperatives", "0025_organisation_province_name_index"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cooperatives", "0025_export_import_errors"),
+        ("cooperatives", "0026_export_import_errors"),
     ]
 
     operations = [
