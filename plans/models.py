@@ -640,6 +640,7 @@ class PendingRecompute(models.Model):
 
     class Source(models.TextChoices):
         ORGANISATIONS = "organisations", _("Tổ chức")
+        SECTOR = "sector", _("Lĩnh vực của tổ chức")
         ALLIANCE = "alliance", _("Thành viên Liên minh HTX")
         FIGURES = "figures", _("Số liệu năm")
         RATINGS = "ratings", _("Xếp loại")

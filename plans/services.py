@@ -181,8 +181,28 @@ def _affected(pending) -> Q:
     affected = Q(pk__in=[])
     for source, areas in places.items():
         holding = UnitLineage.objects.filter(descendant_id__in=areas).values("ancestor_id")
-        affected |= Q(area_id__in=holding) & READERS[source]
+        readers = Q(indicator__in=readers_of("sector")) if source == PendingRecompute.Source.SECTOR else READERS[source]
+        affected |= Q(area_id__in=holding) & readers
     return affected
+
+
+def readers_of(field: str) -> list[int]:
+    """The derived indicators whose figures read an organisation's `field`: those whose columns
+    (as the recompute registers them, for every denominator and year) name it in a condition.
+    One that cannot say (a rule this code does not know, parameters it refuses) is counted in."""
+    found = []
+    for indicator in Indicator.objects.filter(method=Indicator.Method.DERIVED).only("pk", "rule", "rule_params"):
+        try:
+            rule, params = rule_of(indicator), indicator.rule_params
+            agg = Aggregates([], 2000, 2030)
+            for denominator in rule.allowed_denominators(params) or ("",):
+                rule.need(agg, params, denominator, f"i{denominator}")
+            columns = [aggregate for columns in agg.columns.values() for aggregate in columns.values()]
+            if any(field in repr(aggregate) for aggregate in columns):
+                found.append(indicator.pk)
+        except Exception:
+            found.append(indicator.pk)
+    return found
 
 
 # Measuring --------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ OWN_SOURCES = {EnteredValue: Source.ENTERED, Target: Source.TARGETS}
 # "Active" reads the status and its date too (cooperatives.models.left_on).
 MEASURED_FIELDS = frozenset({"kind", "sector", "commune_id", "founded_on", "dissolved_on", "status", "status_since"})
 ALLIANCE_FIELDS = frozenset({"alliance_joined_on"})
+SECTOR_FIELDS = frozenset({"sector"})
 
 
 def registry_source(kind: str, fields: frozenset[str] | None) -> str | None:
@@ -44,6 +45,8 @@ def registry_source(kind: str, fields: frozenset[str] | None) -> str | None:
     changed (None: the whole row): all derived figures, the alliance's, or none (a rename)."""
     if kind != "organisations":
         return REGISTRY_SOURCES[kind]
+    if fields is not None and fields & MEASURED_FIELDS == SECTOR_FIELDS:
+        return Source.SECTOR  # the figures whose conditions name the sector, not every one
     if fields is None or fields & MEASURED_FIELDS:
         return Source.ORGANISATIONS
     if fields & ALLIANCE_FIELDS:

@@ -121,9 +121,12 @@ def test_an_alliance_date_recomputes_only_the_alliance_targets():
     organisation.alliance_joined_on = datetime.date(2024, 5, 1)
     organisation.save()
     assert list(PendingRecompute.objects.values_list("source", flat=True)) == ["alliance"]
-    organisation.sector = Organisation.Sector.TRANSPORT
+    organisation.sector = Organisation.Sector.TRANSPORT  # a sector alone: the figures that name it
     organisation.save()
-    assert set(PendingRecompute.objects.values_list("source", flat=True)) == {"alliance", "organisations"}
+    assert set(PendingRecompute.objects.values_list("source", flat=True)) == {"alliance", "sector"}
+    organisation.kind = Organisation.Kind.UNION
+    organisation.save()
+    assert set(PendingRecompute.objects.values_list("source", flat=True)) == {"alliance", "sector", "organisations"}
 
 
 @pytest.mark.parametrize(
@@ -134,6 +137,8 @@ def test_an_alliance_date_recomputes_only_the_alliance_targets():
         ("organisations", {"alliance_joined_on", "updated_at"}, {"alliance"}),
         ("organisations", {"alliance_joined_on", "dissolved_on"}, {"organisations"}),
         ("organisations", {"status", "status_since", "updated_at"}, {"organisations"}),  # "active" reads them
+        ("organisations", {"sector", "updated_at"}, {"sector"}),
+        ("organisations", {"sector", "kind"}, {"organisations"}),
         ("figures", {"members"}, {"figures"}),
         ("ratings", None, {"ratings"}),
         ("actions", None, {"actions"}),
@@ -225,3 +230,44 @@ def test_an_edit_of_each_kind_recomputes_every_indicator_that_reads_it():
             for kind, names in REGISTRY_SOURCES_READ.items():
                 if read & names:
                     assert indicator.rule in readers[kind], f"{indicator.code} reads {kind}: edits must recompute it"
+
+
+def stored_progress() -> dict:
+    from plans.models import ProgressYear
+
+    rows = {("p", p.target_id): (p.actual, p.numerator, p.denominator, p.status) for p in Progress.objects.all()}
+    rows.update(
+        {
+            ("y", y.target_id, y.year): (y.actual, y.numerator, y.denominator, y.status)
+            for y in ProgressYear.objects.all()
+        }
+    )
+    return rows
+
+
+def test_a_sector_change_recomputes_what_reads_the_sector_and_leaves_nothing_stale():
+    """A sector alone moves only the figures whose conditions name it (agricultural HTX, an
+    indicator narrowed to a sector): the drain recomputes those, and every stored figure is then
+    what a full recompute gives."""
+    from plans.services import progress_recompute, readers_of
+
+    today = datetime.date(2026, 11, 22)
+    progress_recompute(today=today)
+    PendingRecompute.objects.all().delete()
+    before = stored_progress()
+    organisation = (
+        Organisation.objects.filter(kind="htx", sector="agriculture", yearly_figures__linked_with_enterprise=True)
+        .order_by("pk")
+        .first()
+    )
+    organisation.sector = Organisation.Sector.TRADE_SERVICES
+    organisation.save()
+    assert set(PendingRecompute.objects.values_list("source", flat=True)) == {"sector"}
+    readers = readers_of("sector")
+    assert Indicator.objects.filter(pk__in=readers, rule="linked_share").exists()
+    assert not Indicator.objects.filter(pk__in=readers, code="htx_active").exists()  # every sector's HTX
+    assert progress_recompute_pending(today=today) > 0
+    drained = stored_progress()
+    assert drained != before, "the sector moved some figure"
+    progress_recompute(today=today)
+    assert stored_progress() == drained
