@@ -218,6 +218,7 @@ class Command(BaseCommand):
         figures.update(self.full_recompute())
         figures["incremental_recompute_s"] = self.incremental(self.edit_figures)
         figures["incremental_organisation_edit_s"] = self.incremental(self.edit_organisation)
+        figures["incremental_kind_edit_s"] = self.incremental(self.edit_kind)
         figures["sql_bound_s"] = self.sql_bound()
         figures["freshness_s"] = self.freshness()
         figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
@@ -327,10 +328,19 @@ class Command(BaseCommand):
         figures.save()
 
     def edit_organisation(self):
-        """The widest edit: an organisation's sector, which every derived indicator of its province may read."""
+        """The edit the issue measures: an organisation's sector (the agricultural HTX's figures, and
+        any indicator narrowed to a sector, are recomputed in its province and the nation)."""
         organisation = Organisation.objects.filter(kind="htx").order_by("?").first()
         agriculture = organisation.sector == Organisation.Sector.AGRICULTURE
         organisation.sector = Organisation.Sector.TRADE_SERVICES if agriculture else Organisation.Sector.AGRICULTURE
+        organisation.save()
+
+    def edit_kind(self):
+        """The edit that moves every derived figure of its province: an organisation's kind (HTX or
+        union), which nearly every indicator's conditions name. (A sector alone moves only the
+        indicators that name the sector: plans.services.readers_of.)"""
+        organisation = Organisation.objects.filter(kind__in=["htx", "lhhtx"]).order_by("?").first()
+        organisation.kind = "lhhtx" if organisation.kind == "htx" else "htx"
         organisation.save()
 
     def sql_bound(self):
