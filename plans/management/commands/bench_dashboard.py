@@ -99,7 +99,8 @@ class Command(BaseCommand):
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "coop_tracker.wsgi",
+                "--config",  # as the Procfile serves it (gc.freeze after loading, access log…)
+                str(settings.BASE_DIR / "coop_tracker" / "gunicorn.conf.py"),
                 "--workers",
                 "2",
                 "--bind",
