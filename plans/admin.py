@@ -12,6 +12,7 @@ from plans.figures import explain
 from plans.models import (
     EnteredValue,
     Indicator,
+    NationalParts,
     PendingRecompute,
     Plan,
     Progress,
@@ -184,3 +185,9 @@ class PendingRecomputeAdmin(ReadOnlyAdmin):
 @admin.register(RecomputeSchedule)
 class RecomputeScheduleAdmin(ReadOnlyAdmin):
     list_display = ["pk", "queued_at", "last_run_at"]
+
+
+@admin.register(NationalParts)
+class NationalPartsAdmin(ReadOnlyAdmin):
+    list_display = ["column", "province", "computed_at"]
+    search_fields = ["column"]
