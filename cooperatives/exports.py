@@ -160,18 +160,17 @@ def registry_export_response(request, export_format: str):
     queryset = registry_queryset(request.GET, request.user)
     total = queryset.count()
     if total > settings.EXPORT_INLINE_ROWS:
-        export = Export.objects.create(
-            created_by=request.user,
+        from cooperatives import tasks  # the tasks import this module
+
+        return export_queue(
+            request,
+            tasks.build_registry_export,
             kind=Export.Kind.REGISTRY,
-            format=export_format,
-            params={"query": dict(request.GET.lists()), "language": translation.get_language()},
+            export_format=export_format,
+            params={"query": dict(request.GET.lists())},
             file_name=registry_file_name(export_format),
             rows_total=total,
         )
-        from cooperatives import tasks  # the tasks import this module
-
-        tasks.build_registry_export.delay_on_commit(export.pk)
-        return redirect(export)
     name = registry_file_name(export_format)
     if export_format == "csv":
         chunks = csv_chunks(registry_header(), registry_rows(queryset), day_format=day_format())
@@ -186,6 +185,21 @@ def registry_export_response(request, export_format: str):
 
 
 # Background exports ---------------------------------------------------------------------------
+
+
+def export_queue(request, task, *, kind, params, file_name, rows_total, export_format="xlsx"):
+    """An export for the account to download once `task` (a Celery task taking its id, queued
+    after commit) has written it, in the language it was asked in; the redirect to its page."""
+    export = Export.objects.create(
+        created_by=request.user,
+        kind=kind,
+        format=export_format,
+        params={**params, "language": translation.get_language()},
+        file_name=file_name,
+        rows_total=rows_total,
+    )
+    task.delay_on_commit(export.pk)
+    return redirect(export)
 
 
 class ExportRefused(Exception):

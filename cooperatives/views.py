@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -441,16 +441,14 @@ def registry_import_errors(request, pk):
         )
         if export := under_way.first():
             return redirect(export)
-        export = Export.objects.create(
-            created_by=request.user,
+        return exports.export_queue(
+            request,
+            tasks.build_import_error_report,
             kind=Export.Kind.IMPORT_ERRORS,
-            format="xlsx",
-            params={"upload": upload.pk, "language": translation.get_language()},
+            params={"upload": upload.pk},
             file_name=error_report_file_name(upload),
             rows_total=upload.error_count,
         )
-        tasks.build_import_error_report.delay_on_commit(export.pk)
-        return redirect(export)
     upload = RegistryImport.objects.select_related("province").get(pk=upload.pk)  # with its content
     workbook = services.registry_import_error_report(upload=upload) if upload.error_count else None
     if workbook is None:

@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from coop_tracker.lib.history import history_of
 from coop_tracker.lib.stamps import digest
 from coop_tracker.lib.tables import LargeTablePaginator
 from cooperatives.charts import founded_chart, history_chart, rating_chart, registry_numbers
+from cooperatives.exports import export_queue
 from cooperatives.models import (
     AdminUnit,
     Export,
@@ -142,16 +143,14 @@ def plan_report(request, pk):
     plan = get_visible_or_404(Plan.objects.select_related("area"), request.user, pk=pk)
     total = plan.targets.count()
     if total > settings.EXPORT_PLAN_REPORT_TARGETS:
-        export = Export.objects.create(
-            created_by=request.user,
+        return export_queue(
+            request,
+            tasks.build_plan_report,
             kind=Export.Kind.PLAN_REPORT,
-            format="xlsx",
-            params={"plan": plan.pk, "language": translation.get_language()},
+            params={"plan": plan.pk},
             file_name=plan_report_file_name(plan),
             rows_total=total,
         )
-        tasks.build_plan_report.delay_on_commit(export.pk)
-        return redirect(export)
     targets, results = plan_report_parts(plan)
     response = HttpResponse(progress_report_workbook(plan, targets, results), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{plan_report_file_name(plan)}"'
