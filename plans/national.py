@@ -57,6 +57,7 @@ class Parts:
         self.changed = agg.changed if connection.vendor == "postgresql" else None
         self._stored = None
         self.written: set[str] = set()
+        self.to_write: dict[tuple[str, int], NationalParts] = {}  # written by `finish`
 
     def everyone(self) -> set[int]:
         return set(self.agg.current_province_ids) | {NO_PROVINCE}
@@ -114,25 +115,26 @@ class Parts:
                 nation[year][name] = value
         for row in written:
             stored[(row.column, row.province)] = (row.signature, row.years)
-        if self.agg.store_parts:
-            NationalParts.objects.bulk_create(
-                written,
-                update_conflicts=True,
-                unique_fields=["column", "province"],
-                update_fields=["signature", "years", "computed_at"],
-                batch_size=2000,
-            )
+            self.to_write[(row.column, row.province)] = row
         self.written |= set(names.values())
         return nation
 
-    def forget_unwritten(self) -> None:
-        """Drop the stored parts of the national columns this drain registered but could not
-        compute (a failed query, parts that could not be read): their changed provinces' parts
-        are out of date, and a later drain must compute every province's part again."""
-        if self.changed is None or not self.agg.store_parts:
+    def finish(self) -> None:
+        """Store the parts computed, in one statement; drop those of the national columns a
+        drain registered but could not compute (a failed query, parts that could not be read):
+        their changed provinces' parts are out of date, so a later drain computes every province's."""
+        if not self.agg.store_parts:
             return
+        NationalParts.objects.bulk_create(
+            list(self.to_write.values()),
+            update_conflicts=True,
+            unique_fields=["column", "province"],
+            update_fields=["signature", "years", "computed_at"],
+            batch_size=2000,
+        )
+        self.to_write = {}
         unwritten = set(self.agg.national_columns()) - self.written
-        if unwritten:
+        if self.changed is not None and unwritten:
             NationalParts.objects.filter(column__in=unwritten).delete()
             self._stored = None
 

@@ -47,11 +47,12 @@ SNAPSHOT_FIELDS = ["actual", "ratio", "status"]
 YEAR_FIELDS = ["value", "actual", "numerator", "denominator", "expected", "band", "status"]
 
 
-def progress_recompute(*, targets=None, today: datetime.date | None = None, changed=None) -> int:
+def progress_recompute(*, targets=None, today: datetime.date | None = None, changed=None, periods=True) -> int:
     """Recompute and store the progress of `targets` (default: every target). Returns how many.
     `changed`: the current provinces whose rows changed since the last recompute (the drain's
     marks), so the national figures add the other provinces' stored parts (plans.national); by
-    default every part is computed again."""
+    default every part is computed again. `periods`: whether a target's years may have changed
+    since (a drain says so only when a target was saved)."""
     today = today or timezone.localdate()
     everything = targets is None
     chosen = Target.objects.all() if everything else targets
@@ -66,7 +67,7 @@ def progress_recompute(*, targets=None, today: datetime.date | None = None, chan
         measures = measures_for(targets, today, failures, changed)
         results = {target.pk: _judged(target, measures[target.pk], today, failures) for target in targets}
         _log_failures(targets, failures)
-        _store(targets, results, today)
+        _store(targets, results, today, periods)
         if everything:
             RecomputeSchedule.objects.update_or_create(pk=1, defaults={"last_full_at": timezone.now()})
     return len(targets)
@@ -115,7 +116,8 @@ def progress_recompute_pending(*, today: datetime.date | None = None) -> int:
             return 0
         serialised()  # here, outside any savepoint: a savepoint rolled back would release it
         targets = Target.objects.filter(_affected(pending))
-        count = progress_recompute(targets=targets, today=today, changed=_changed_provinces(pending))
+        saved = any(source == PendingRecompute.Source.TARGETS for _pk, _area, source in pending)  # periods too
+        count = progress_recompute(targets=targets, today=today, changed=_changed_provinces(pending), periods=saved)
         PendingRecompute.objects.filter(pk__in=[row[0] for row in pending]).delete()
         RecomputeSchedule.objects.filter(pk=1).update(last_run_at=timezone.now())
     return count
@@ -297,7 +299,7 @@ def _derived_measures(targets, first, last, failures: dict, cutoff=None, changed
         except Exception as error:
             failures[target.pk] = reason_of(error)
             result[target.pk] = {}
-    agg.national_parts.forget_unwritten()
+    agg.national_parts.finish()
     return result
 
 
@@ -351,7 +353,7 @@ def _predecessors(area_ids) -> dict[int, list[int]]:
 # Storing ----------------------------------------------------------------------------------
 
 
-def _store(targets: list[Target], results: dict[int, Result], today: datetime.date) -> None:
+def _store(targets: list[Target], results: dict[int, Result], today: datetime.date, periods=True) -> None:
     """Write only the rows that differ from what is stored: a nightly run over unchanged data
     writes almost nothing, and `computed_at` says when a figure last changed."""
     now, ids = timezone.now(), [t.pk for t in targets]
@@ -361,7 +363,8 @@ def _store(targets: list[Target], results: dict[int, Result], today: datetime.da
     stored_years = ProgressYear.objects.filter(target__in=ids)
     _upsert(ProgressYear, years, ["target", "year"], YEAR_FIELDS, stored_years)
     # A target whose period was shortened keeps no rows for the years it lost.
-    stored_years.filter(Q(year__lt=F("target__year_from")) | Q(year__gt=F("target__year_to"))).delete()
+    if periods:
+        stored_years.filter(Q(year__lt=F("target__year_from")) | Q(year__gt=F("target__year_to"))).delete()
     snapshots = {(pk, today): (values[1], values[2], values[7]) for (pk,), values in progress.items()}
     stored_snapshots = ProgressSnapshot.objects.filter(target__in=ids, day=today)
     _upsert(ProgressSnapshot, snapshots, ["target", "day"], SNAPSHOT_FIELDS, stored_snapshots)

@@ -271,3 +271,26 @@ def test_a_sector_change_recomputes_what_reads_the_sector_and_leaves_nothing_sta
     assert drained != before, "the sector moved some figure"
     progress_recompute(today=today)
     assert stored_progress() == drained
+
+
+def test_a_target_whose_period_is_shortened_keeps_no_figures_for_the_years_it_lost():
+    from plans.models import ProgressYear, Target
+    from plans.services import progress_recompute
+
+    today = datetime.date(2026, 11, 22)
+    target = Target.objects.filter(period="term", year_from__lte=2022, year_to__gte=2024).order_by("pk").first()
+    progress_recompute(targets=Target.objects.filter(pk=target.pk), today=today)
+    assert ProgressYear.objects.filter(target=target, year=2024).exists()
+    PendingRecompute.objects.all().delete()
+    target.year_to = 2023
+    target.save()
+    progress_recompute_pending(today=today)
+    assert not ProgressYear.objects.filter(target=target, year__gt=2023).exists()
+    # An edit of the registry (no target saved) leaves the cleanup out, and nothing comes back.
+    organisation = (
+        Organisation.objects.filter(province=target.area_id).order_by("pk").first() or Organisation.objects.first()
+    )
+    organisation.founded_on = datetime.date(2021, 2, 3)
+    organisation.save()
+    progress_recompute_pending(today=today)
+    assert not ProgressYear.objects.filter(target=target, year__gt=2023).exists()
