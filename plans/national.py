@@ -11,9 +11,10 @@ Each national column is computed per province and stored (`NationalParts`); the 
   province's part, from the grouped query the provinces' own targets use where it holds them,
   and stores them.
 - The drain after an edit knows the provinces its marks lie in (`changed`): it computes those
-  provinces' parts, adds the others' as stored, and stores the new ones. A column that some
-  province has no stored part of, or parts of another computation (a new national target, other
-  years, a changed indicator), is computed for every province instead: never a sum with a hole.
+  provinces' parts, corrects the stored total by them (less their old parts, plus the new), and
+  stores both. A column whose total or changed province's part is missing or of another
+  computation (a new national target, other years, a changed indicator) is computed for every
+  province instead: never a sum with a hole.
 
 Recomputes are serialised (`serialised`, an advisory lock held to the recompute's commit on
 PostgreSQL): two drains at once would each add the other's province as it was, and a full
@@ -48,8 +49,8 @@ def serialised() -> None:
 
 class Parts:
     """The stored parts of one recompute's national columns: a drain reads the changed provinces'
-    parts and the totals (never the other provinces': the total holds their sum), once; writes
-    them per source."""
+    parts and the totals (never the other provinces': the total holds their sum) once, and all
+    it computed is written in one statement at its end (`finish`)."""
 
     def __init__(self, agg):
         self.agg = agg
