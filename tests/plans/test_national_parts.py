@@ -78,6 +78,17 @@ def grouped_over_the_country(plan, monkeypatch) -> dict:
     return figures(plan)
 
 
+def drain_with_parts_unreadable(monkeypatch):
+    """A drain whose stored parts cannot be read (as if their table were gone)."""
+    with monkeypatch.context() as patched:
+
+        def unreadable(self):
+            raise DatabaseError("table gone")
+
+        patched.setattr(national.Parts, "stored", unreadable)
+        progress_recompute_pending(today=TODAY)
+
+
 def provinces_with_htx(count=3):
     ids = (
         Organisation.objects.filter(kind="htx", province__isnull=False)
@@ -163,13 +174,7 @@ def test_a_drain_that_could_not_use_the_parts_leaves_none_for_the_next_to_add(na
     changed = htx_of(first)
     changed.sector = Organisation.Sector.TRANSPORT
     changed.save()
-    with monkeypatch.context() as patched:
-
-        def unreadable(self):
-            raise DatabaseError("table gone")
-
-        patched.setattr(national.Parts, "stored", unreadable)
-        progress_recompute_pending(today=TODAY)
+    drain_with_parts_unreadable(monkeypatch)
     other = htx_of(second)
     other.founded_on = datetime.date(2022, 2, 2)
     other.save()
@@ -227,13 +232,7 @@ def test_stored_parts_that_cannot_be_read_leave_the_country_grouped(national_tar
     organisation = htx_of(provinces_with_htx(1)[0])
     organisation.founded_on = datetime.date(2021, 1, 5)
     organisation.save()
-    with monkeypatch.context() as patched:
-
-        def unreadable(self):
-            raise DatabaseError("table gone")
-
-        patched.setattr(national.Parts, "stored", unreadable)
-        progress_recompute_pending(today=TODAY)
+    drain_with_parts_unreadable(monkeypatch)
     assert figures(national_targets) == grouped_over_the_country(national_targets, monkeypatch)
 
 
