@@ -1,6 +1,9 @@
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
 
+from coop_tracker.lib.converters import UnitCode
 from cooperatives import views
+
+register_converter(UnitCode, "unit")
 
 urlpatterns = [
     path("registry/", views.RegistryListView.as_view(), name="registry_list"),
@@ -30,13 +33,13 @@ urlpatterns = [
     path("communes/<int:pk>/ntm/new/", views.ntm_recognition_form, name="ntm_recognition_create"),
     path("communes/<int:pk>/ntm/<int:ntm_pk>/", views.ntm_recognition_form, name="ntm_recognition_update"),
     path("reporting/", views.reporting_list, name="reporting_list"),
-    path("reporting/<str:code>/<int:year>/", views.reporting_round, name="reporting_round"),
+    path("reporting/<unit:code>/<int:year>/", views.reporting_round, name="reporting_round"),
     path(
-        "reporting/<str:code>/<int:year>/transition/",
+        "reporting/<unit:code>/<int:year>/transition/",
         views.reporting_round_transition,
         name="reporting_round_transition",
     ),
-    path("reporting/<str:code>/<int:year>/not-reported/", views.reporting_not_reported, name="reporting_not_reported"),
+    path("reporting/<unit:code>/<int:year>/not-reported/", views.reporting_not_reported, name="reporting_not_reported"),
     re_path(
         r"^registry/(?P<pk>[0-9]+)/(?P<part>figures|ratings)/new/$",
         views.organisation_part,

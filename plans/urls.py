@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import path, register_converter
 
+from coop_tracker.lib.converters import UnitCode
 from plans import map_views, moved_views, report_views, views
+
+register_converter(UnitCode, "unit")
 
 urlpatterns = [
     path("", views.overview, name="overview"),
@@ -15,7 +18,7 @@ urlpatterns = [
     path("entries/", views.entered_value_list, name="entered_value_list"),
     path("entries/new/", views.entered_value_form, name="entered_value_create"),
     path("entries/<int:pk>/", views.entered_value_form, name="entered_value_update"),
-    path("provinces/<str:code>/", views.province_detail, name="province_detail"),
+    path("provinces/<unit:code>/", views.province_detail, name="province_detail"),
     path("indicators/", views.indicator_list, name="indicator_list"),
     path("indicators/new/", views.indicator_form, name="indicator_create"),
     path("indicators/<int:pk>/edit/", views.indicator_form, name="indicator_update"),

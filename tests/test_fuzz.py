@@ -161,3 +161,11 @@ def test_random_query_strings_on_the_registry_exports(person, export_format):
             assert b"".join(response.streaming_content)
 
     check()
+
+
+@pytest.mark.parametrize(
+    "path", ["/reporting/%00/2026/", "/reporting/%00/2026/not-reported/", "/provinces/%00/", "/provinces/24%00/"]
+)
+def test_a_unit_code_with_a_nul_character_is_no_page(person, path):
+    """Found by the fuzzing above: such a code reached the database, which refuses it (a 500)."""
+    assert person.get(path).status_code == 404
