@@ -163,6 +163,31 @@ def test_an_import_of_new_alliance_dates_and_names_recomputes_only_the_alliance_
     assert list(PendingRecompute.objects.values_list("area_id", "source")) == [(place.pk, "alliance")]
 
 
+def test_an_import_that_changes_an_htxs_sector_marks_where_it_was_supported_too():
+    """Some figures count support actions by their HTX's kind or sector, where the action took
+    place: a province the HTX is not in."""
+    from cooperatives.models import SupportAction
+
+    place, elsewhere = commune("24"), commune("04")
+    organisation = OrganisationFactory(commune=place, registration_code="2409900301")
+    SupportAction.objects.create(
+        kind=SupportAction.Kind.CONSOLIDATION,
+        occurred_on=datetime.date(2024, 4, 2),
+        organisation=organisation,
+        area=elsewhere,
+    )
+    PendingRecompute.objects.all().delete()
+    rows = [["Mã số đăng ký", "Tên tổ chức", "Lĩnh vực hoạt động"], ["2409900301", None, "Vận tải"]]
+    report = registry_import(data=xlsx_bytes(rows), file_name="x.xlsx", province=province("24"), commit=True)
+    assert report.committed, report.errors
+    organisation.refresh_from_db()
+    assert organisation.sector == Organisation.Sector.TRANSPORT
+    assert set(PendingRecompute.objects.values_list("area_id", "source")) == {
+        (place.pk, "sector"),
+        (elsewhere.pk, "sector"),
+    }
+
+
 def test_with_tasks_run_eagerly_a_failing_recompute_does_not_turn_a_saved_edit_into_an_error(
     client, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
