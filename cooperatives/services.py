@@ -658,9 +658,12 @@ def _plan_write(plan: importing.Plan, user, reason=None) -> None:
             row.organisation_id = row.imported_for.pk  # organisations created just above
         _bulk_write(model, plan, what, user, reason)
     models = {"organisations": Organisation, "figures": YearlyFigures, "ratings": Rating}
-    if plan.update["organisations"]:  # where they were supported too (cooperatives.signals.places_of)
-        updated = [organisation.pk for organisation in plan.update["organisations"]]
-        supported = SupportAction.objects.filter(organisation_id__in=updated).values_list("area_id", flat=True)
+    # Where they were supported too (cooperatives.signals.places_of), in batches: SQLite takes at
+    # most 32,766 parameters, and a provincial list updates more organisations than that.
+    updated = [organisation.pk for organisation in plan.update["organisations"]]
+    for start in range(0, len(updated), IMPORT_BATCH):
+        batch = updated[start : start + IMPORT_BATCH]
+        supported = SupportAction.objects.filter(organisation_id__in=batch).values_list("area_id", flat=True)
         plan.mark("organisations", *supported.distinct())
     for what, communes in plan.places.items():
         registry_changed.send(models[what], kind=what, places=communes - {None}, fields=plan.changed_fields(what))
